@@ -1,0 +1,92 @@
+"""The ``lienthong`` command: ``up`` for humans, ``serve`` for the supervisor, ``seed`` for data.
+
+Subcommand modules are imported only when chosen: ``serve`` runs four times per ``up`` and should
+not pay for (or be broken by) the others, and ``seed`` owns its options, so its parser is built
+only when someone runs it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Callable
+
+from lienthong.cli.supervisor import SERVICE_NAMES
+
+__all__ = ["build_parser", "main"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The top-level parser; ``seed`` is a placeholder whose options its own module declares."""
+    from lienthong.cli.up import add_up_arguments
+
+    parser = argparse.ArgumentParser(
+        prog="lienthong",
+        description="A sandbox of Vietnam's inter-agency linkage for birth and death procedures.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    up = commands.add_parser(
+        "up",
+        help="start the broker and all four services, stream their logs until Ctrl-C",
+        description="Start the embedded broker (unless KAFKA_BOOTSTRAP_SERVERS is set) and the "
+        "four services as child processes, print their URLs, and supervise them until Ctrl-C.",
+    )
+    add_up_arguments(up)
+    up.set_defaults(command_parser=up)
+    serve = commands.add_parser(
+        "serve",
+        help="run one service in the foreground (configured by env vars; used by `up`)",
+    )
+    serve.add_argument("name", choices=SERVICE_NAMES, help="the service to run")
+    serve.set_defaults(command_parser=serve)
+    commands.add_parser(
+        "seed",
+        add_help=False,  # `lienthong seed -h` is answered by the seed module's own parser
+        help="load reference data into the services (see `lienthong seed -h`)",
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse *argv* (default: ``sys.argv[1:]``), run the chosen subcommand, return its exit code."""
+    parser = build_parser()
+    args, extra = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
+    if args.command == "seed":
+        return _run_seed(extra)
+    if extra:  # reported by the subcommand's parser, so its usage line is the one shown
+        command_parser: argparse.ArgumentParser = args.command_parser
+        command_parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    if args.command == "up":
+        from lienthong.cli.up import run_up
+
+        return run_up(args)
+    if args.command == "serve":
+        return _run_serve(args.name)
+    parser.error(f"unknown command {args.command!r}")
+    return 2  # not reached: parser.error exits
+
+
+def _run_serve(name: str) -> int:
+    """Hand over to ``lienthong.cli.serve.run_serve``, imported only in the service process."""
+    module = importlib.import_module("lienthong.cli.serve")
+    run_serve: Callable[[str], int] = module.run_serve
+    return run_serve(name)
+
+
+def _run_seed(argv: list[str]) -> int:
+    """Build the seed parser from ``lienthong.cli.seed`` and run it on the remaining arguments."""
+    try:
+        module = importlib.import_module("lienthong.cli.seed")
+    except ModuleNotFoundError as exc:
+        if exc.name != "lienthong.cli.seed":
+            raise
+        print("lienthong seed is not available in this build yet", file=sys.stderr)
+        return 1
+    add_seed_arguments: Callable[[argparse.ArgumentParser], None] = module.add_seed_arguments
+    run_seed: Callable[[argparse.Namespace], int] = module.run_seed
+    parser = argparse.ArgumentParser(
+        prog="lienthong seed", description="Load reference data into the running services."
+    )
+    add_seed_arguments(parser)
+    return run_seed(parser.parse_args(argv))

@@ -1,0 +1,147 @@
+"""``lienthong up``: the whole sandbox on one laptop with one command.
+
+Translates command-line options (with env-var defaults, so ``make run`` and CI can move ports
+without editing commands) into a :class:`~lienthong.cli.supervisor.Supervisor`, prints where
+everything answers once it is healthy, then streams every process's logs until Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+from lienthong.cli.broker import BrokerError
+from lienthong.cli.supervisor import (
+    DEFAULT_PORTS,
+    SERVICE_NAMES,
+    AlreadyRunning,
+    ServiceExited,
+    Supervisor,
+    SupervisorError,
+)
+
+__all__ = ["add_up_arguments", "run_up"]
+
+DEFAULT_DATA_DIR = ".lienthong"
+
+
+def _port_env(service: str) -> str:
+    """``LIENTHONG_GATEWAY_PORT`` and friends: one env var per ``--<service>-port`` option."""
+    return f"LIENTHONG_{service.upper()}_PORT"
+
+
+def add_up_arguments(parser: argparse.ArgumentParser) -> None:
+    """Declare the ``up`` options on *parser* (the main CLI owns the subparser itself).
+
+    Env-var defaults are read here, when the parser is built, and are strings on purpose:
+    argparse runs them through ``type=int`` so a bad value gets the usual clear usage error.
+    """
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=Path(os.environ.get("LIENTHONG_DATA_DIR", DEFAULT_DATA_DIR)),
+        help="where the services' SQLite databases and the lock live "
+        "(default: ./.lienthong, env LIENTHONG_DATA_DIR)",
+    )
+    parser.add_argument(
+        "--fresh",
+        action="store_true",
+        help="delete the databases (*.db, *.db-wal, *.db-shm) in the data dir before starting",
+    )
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="interface the services listen on (default: 127.0.0.1)"
+    )
+    for service in SERVICE_NAMES:
+        env = _port_env(service)
+        parser.add_argument(
+            f"--{service.replace('_', '-')}-port",
+            dest=f"{service}_port",
+            type=int,
+            default=os.environ.get(env, str(DEFAULT_PORTS[service])),
+            metavar="PORT",
+            help=f"HTTP port of {service} (default: {DEFAULT_PORTS[service]}, env {env})",
+        )
+    parser.add_argument(
+        "--broker-port",
+        type=int,
+        default=0,
+        metavar="PORT",
+        help="port of the embedded broker (default: 0 = any free port); ignored when "
+        "KAFKA_BOOTSTRAP_SERVERS points at an external Kafka",
+    )
+    parser.add_argument(
+        "--partitions",
+        type=int,
+        default=3,
+        help="partitions per topic when the topics are created (default: 3)",
+    )
+    parser.add_argument(
+        "--health-timeout",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="how long to wait for every service's /health (default: 60)",
+    )
+
+
+def build_supervisor(args: argparse.Namespace) -> Supervisor:
+    """Map parsed options onto a supervisor; an external Kafka comes only from the env."""
+    return Supervisor(
+        args.data_dir,
+        host=args.host,
+        ports={service: getattr(args, f"{service}_port") for service in SERVICE_NAMES},
+        bootstrap_servers=os.environ.get("KAFKA_BOOTSTRAP_SERVERS") or None,
+        partitions=args.partitions,
+        broker_port=args.broker_port,
+        health_timeout_s=args.health_timeout,
+        fresh=args.fresh,
+    )
+
+
+def format_ready(supervisor: Supervisor, elapsed_s: float) -> str:
+    """The block printed once everything is healthy: every URL a tester needs, aligned."""
+    urls = supervisor.urls()
+    width = max(len(name) for name in urls)
+    lines = [
+        "",
+        f"lienthong is up in {elapsed_s:.1f} s",
+        "",
+    ]
+    for name, url in urls.items():
+        lines.append(f"  {name:<{width}}  {url}   docs {url}/docs")
+    kafka = "embedded Tansu, memory only" if supervisor.embedded_broker else "external Kafka"
+    lines += [
+        f"  {'kafka':<{width}}  {supervisor.bootstrap_servers}   ({kafka})",
+        f"  {'data':<{width}}  {supervisor.data_dir}",
+        "",
+        "Press Ctrl-C to stop.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def run_up(args: argparse.Namespace) -> int:
+    """Run the sandbox in the foreground; 0 after Ctrl-C, 1 if it could not start or crashed."""
+    supervisor = build_supervisor(args)
+    started = time.monotonic()
+
+    def announce(ready: Supervisor) -> None:
+        ready.echo(format_ready(ready, time.monotonic() - started))
+
+    try:
+        code = supervisor.run_forever(on_ready=announce)
+    except AlreadyRunning as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    except ServiceExited as exc:  # its output was just streamed; do not repeat it
+        print(f"lienthong up failed: {exc.headline} (see its output above)", file=sys.stderr)
+        return 1
+    except (SupervisorError, BrokerError) as exc:
+        print(f"lienthong up failed: {exc}", file=sys.stderr)
+        return 1
+    if code == 0:
+        supervisor.echo("lienthong stopped")
+    return code

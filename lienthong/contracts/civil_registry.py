@@ -1,0 +1,55 @@
+"""Events of the civil registry (hộ tịch): birth registered or refused."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Final
+
+from pydantic import BaseModel, Field
+
+from lienthong.contracts.dossiers import (
+    ChildInfo,
+    HealthInsuranceRequest,
+    ParentInfo,
+    ResidenceRequest,
+)
+from lienthong.contracts.envelope import event_type
+from lienthong.contracts.reasons import Reason
+
+SOURCE: Final = "civil_registry"
+BIRTH_REGISTERED: Final = event_type(SOURCE, "birth_registered")
+BIRTH_REJECTED: Final = event_type(SOURCE, "birth_rejected")
+
+
+class BirthRegistered(BaseModel):
+    """Đăng ký khai sinh done: the electronic birth certificate (Giấy khai sinh điện tử) exists.
+
+    Carries what the next agencies need so nobody reads another agency's tables: the child and
+    parents for the population database, the residence to register, and the BHYT request.
+    """
+
+    dossier_id: str = Field(description="Dossier id.")
+    registration_number: str = Field(
+        description="Số đăng ký khai sinh in the commune's register.",
+        examples=["KS-00070-2026-000017"],
+    )
+    birth_certificate_number: str = Field(
+        description="Electronic birth certificate number.", examples=["GKS-2026-0000017"]
+    )
+    registered_on: date = Field(description="Ngày đăng ký.")
+    registration_province_code: str = Field(
+        description="Province of the registering commune; its code prefixes the child's ID number.",
+        examples=["01"],
+    )
+    child: ChildInfo
+    mother: ParentInfo
+    father: ParentInfo | None = None
+    residence: ResidenceRequest
+    health_insurance: HealthInsuranceRequest
+
+
+class BirthRejected(BaseModel):
+    """The civil registry refused to register the birth."""
+
+    dossier_id: str = Field(description="Dossier id.")
+    reason: Reason

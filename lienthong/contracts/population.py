@@ -1,0 +1,43 @@
+"""Events of the population database (CSDL quốc gia về dân cư, C06)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Final
+
+from pydantic import BaseModel, Field
+
+from lienthong.contracts.dossiers import HealthInsuranceRequest
+from lienthong.contracts.envelope import event_type
+from lienthong.contracts.reasons import Reason
+from lienthong.domain.personal_id import Sex
+
+SOURCE: Final = "population"
+CITIZEN_REGISTERED: Final = event_type(SOURCE, "citizen_registered")
+CITIZEN_REJECTED: Final = event_type(SOURCE, "citizen_rejected")
+
+
+class CitizenRegistered(BaseModel):
+    """A newborn got a personal ID number (số định danh cá nhân) and permanent residence."""
+
+    dossier_id: str = Field(description="Dossier id.")
+    personal_id: str = Field(
+        description="The new 12-digit personal ID number.", examples=["001226123456"]
+    )
+    full_name: str = Field(examples=["Trần Minh An"])
+    date_of_birth: date
+    sex: Sex
+    household_id: str = Field(description="Household (hộ) the child joined.")
+    commune_code: str = Field(description="Commune of permanent residence.", examples=["00070"])
+    province_code: str = Field(description="Province of permanent residence.", examples=["01"])
+    birth_registration_number: str = Field(description="The civil registry's number.")
+    health_insurance: HealthInsuranceRequest = Field(
+        description="Carried from the birth dossier so insurance needs no second lookup."
+    )
+
+
+class CitizenRejected(BaseModel):
+    """The population database refused the residence registration or the ID number."""
+
+    dossier_id: str = Field(description="Dossier id.")
+    reason: Reason

@@ -1,0 +1,85 @@
+"""The async database layer: one writer and a pool of readers over SQLModel.
+
+SQLite (WAL) by default, PostgreSQL through ``DATABASE_URL``. On SQLite the writer engine has a
+single connection and opens ``BEGIN IMMEDIATE`` transactions: writes inside one process queue on
+the pool instead of failing with "database is locked", and a transaction never has to upgrade a
+read lock (which SQLite refuses without waiting). Savepoints need the driver's own transaction
+handling switched off, as SQLAlchemy's pysqlite notes explain.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import MetaData, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+
+def _prepare_sqlite(engine: AsyncEngine, *, begin: str) -> None:
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # let SQLAlchemy emit BEGIN (savepoints work)
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql(begin)
+
+
+class Database:
+    """A service's own database: ``session()`` for writes, ``read_session()`` for queries."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        parsed = make_url(url)
+        self.is_sqlite = parsed.get_backend_name() == "sqlite"
+        if self.is_sqlite:
+            if parsed.database and parsed.database != ":memory:":
+                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            self.writer = create_async_engine(url, pool_size=1, max_overflow=0, pool_timeout=60)
+            self.reader = create_async_engine(url, pool_size=4, max_overflow=4)
+            _prepare_sqlite(self.writer, begin="BEGIN IMMEDIATE")
+            _prepare_sqlite(self.reader, begin="BEGIN")
+        else:
+            self.writer = create_async_engine(url, pool_size=10, max_overflow=10)
+            self.reader = self.writer
+
+    async def create_all(self, *metadatas: MetaData) -> None:
+        """Create missing tables (the sandbox has no migrations yet; tables only grow)."""
+        async with self.writer.begin() as connection:
+            for metadata in metadatas:
+                await connection.run_sync(metadata.create_all)
+
+    async def drop_all(self, *metadatas: MetaData) -> None:
+        """Drop the given tables (used by `lienthong seed` to regenerate data)."""
+        async with self.writer.begin() as connection:
+            for metadata in metadatas:
+                await connection.run_sync(metadata.drop_all)
+
+    @asynccontextmanager
+    async def session(self) -> AsyncIterator[AsyncSession]:
+        """A write transaction: commits on success, rolls back on error."""
+        async with AsyncSession(self.writer, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    @asynccontextmanager
+    async def read_session(self) -> AsyncIterator[AsyncSession]:
+        """A read-only session (never commits)."""
+        async with AsyncSession(self.reader, expire_on_commit=False) as session:
+            yield session
+
+    async def dispose(self) -> None:
+        """Close every connection."""
+        await self.writer.dispose()
+        if self.reader is not self.writer:
+            await self.reader.dispose()

@@ -1,0 +1,106 @@
+"""The outbox: events are rows written in the same transaction as the state they describe.
+
+The :class:`Relay` publishes unpublished rows in id order and marks them published only after
+the broker acknowledged them. A crash between the two republishes a row: consumers' inboxes
+absorb that duplicate.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Iterable
+
+from aiokafka import AIOKafkaProducer
+from sqlalchemy import update
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from lienthong.contracts.envelope import CloudEvent
+from lienthong.runtime.db import Database
+from lienthong.runtime.tables import OutboxMessage, utcnow
+
+log = logging.getLogger(__name__)
+
+
+def stage_events(session: AsyncSession, topic: str, events: Iterable[CloudEvent]) -> int:
+    """Add events to the outbox inside the caller's transaction; returns how many."""
+    count = 0
+    for event in events:
+        session.add(
+            OutboxMessage(
+                topic=topic,
+                key=event.subject,
+                event_id=event.id,
+                event_type=event.type,
+                value=event.to_bytes(),
+            )
+        )
+        count += 1
+    return count
+
+
+class Relay:
+    """Moves outbox rows to Kafka; woken by :meth:`notify` after a commit, or by its timer."""
+
+    def __init__(
+        self, db: Database, producer: AIOKafkaProducer, *, batch_size: int, interval_s: float
+    ) -> None:
+        self._db = db
+        self._producer = producer
+        self._batch_size = batch_size
+        self._interval_s = interval_s
+        self._wakeup = asyncio.Event()
+        self.published = 0
+
+    def notify(self) -> None:
+        """Tell the relay new rows were committed."""
+        self._wakeup.set()
+
+    async def run(self) -> None:
+        """Publish forever; a broker error is logged and retried on the next round."""
+        while True:
+            try:
+                sent = await self.publish_pending()
+            except Exception:
+                log.exception("outbox relay failed; retrying")
+                sent = 0
+                await asyncio.sleep(1.0)
+            if sent >= self._batch_size:
+                continue
+            self._wakeup.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wakeup.wait(), timeout=self._interval_s)
+
+    async def publish_pending(self) -> int:
+        """Publish one batch of unpublished rows; returns how many were published.
+
+        Rows are locked (``FOR UPDATE SKIP LOCKED`` on PostgreSQL) for the duration so several
+        instances of a service never publish the same row twice on purpose.
+        """
+        async with self._db.session() as session:
+            rows = (
+                await session.exec(
+                    select(OutboxMessage)
+                    .where(col(OutboxMessage.published_at).is_(None))
+                    .order_by(col(OutboxMessage.id))
+                    .limit(self._batch_size)
+                    .with_for_update(skip_locked=True)
+                )
+            ).all()
+            if not rows:
+                return 0
+            deliveries = [
+                await self._producer.send(row.topic, value=row.value, key=row.key.encode())
+                for row in rows
+            ]
+            await asyncio.gather(*deliveries)
+            ids = [row.id for row in rows]
+            await session.exec(
+                update(OutboxMessage)
+                .where(col(OutboxMessage.id).in_(ids))
+                .values(published_at=utcnow())
+            )  # type: ignore[call-overload]
+        self.published += len(rows)
+        return len(rows)

@@ -1,0 +1,61 @@
+"""The runtime's own tables (outbox, inbox), kept apart from any service's tables.
+
+Each service declares its tables on its own SQLModel registry (see :func:`service_base`), so
+several services' models can be imported in one process (tests, the seed command) without
+mixing their schemas.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import Column, Index, LargeBinary
+from sqlalchemy.orm import registry
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    """Timezone-aware now; every stored time is UTC."""
+    return datetime.now(UTC)
+
+
+def service_base() -> type[SQLModel]:
+    """A fresh SQLModel base with its own metadata, one per service."""
+
+    class ServiceTable(SQLModel, registry=registry()):
+        pass
+
+    return ServiceTable
+
+
+RuntimeTable = service_base()
+
+
+class OutboxMessage(RuntimeTable, table=True):  # type: ignore[valid-type, misc]
+    """An event committed with the state change that caused it, waiting for the relay."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_unpublished", "published_at", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    topic: str
+    key: str
+    event_id: str = Field(index=True)
+    event_type: str
+    value: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+    published_at: datetime | None = None
+
+
+class InboxRecord(RuntimeTable, table=True):  # type: ignore[valid-type, misc]
+    """An event a consumer has applied; its primary key makes a redelivery a no-op."""
+
+    __tablename__ = "inbox"
+
+    consumer: str = Field(primary_key=True)
+    event_id: str = Field(primary_key=True)
+    event_type: str
+    processed_at: datetime = Field(default_factory=utcnow)
+
+
+RUNTIME_METADATA = RuntimeTable.metadata

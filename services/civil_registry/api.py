@@ -1,0 +1,53 @@
+"""Routes of the civil registry: read birth registrations."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query
+from sqlmodel import col, select
+
+from lienthong.runtime.app import ReadSessionDep
+from services.civil_registry.models import BirthRegistration, BirthRegistrationPublic
+
+router = APIRouter(prefix="/api/v1", tags=["births"])
+
+
+@router.get(
+    "/births/{registration_number}",
+    summary="One birth registration",
+    response_model=BirthRegistrationPublic,
+    responses={404: {"description": "No such registration"}},
+)
+async def get_birth(registration_number: str, session: ReadSessionDep) -> BirthRegistrationPublic:
+    """A birth registration by its number (số đăng ký khai sinh)."""
+    row = await session.get(BirthRegistration, registration_number)
+    if row is None:
+        raise HTTPException(status_code=404, detail=f"no registration {registration_number}")
+    return BirthRegistrationPublic.model_validate(row)
+
+
+@router.get(
+    "/births", summary="Search birth registrations", response_model=list[BirthRegistrationPublic]
+)
+async def list_births(
+    session: ReadSessionDep,
+    dossier_id: Annotated[str | None, Query(description="Dossier id")] = None,
+    mother_personal_id: Annotated[
+        str | None, Query(pattern=r"^\d{12}$", description="Mother's ID number")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[BirthRegistrationPublic]:
+    """Birth registrations, newest first."""
+    query = select(BirthRegistration)
+    if dossier_id is not None:
+        query = query.where(BirthRegistration.dossier_id == dossier_id)
+    if mother_personal_id is not None:
+        query = query.where(BirthRegistration.mother_personal_id == mother_personal_id)
+    rows = (
+        await session.exec(
+            query.order_by(col(BirthRegistration.created_at).desc()).limit(limit).offset(offset)
+        )
+    ).all()
+    return [BirthRegistrationPublic.model_validate(row) for row in rows]

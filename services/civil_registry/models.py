@@ -1,0 +1,54 @@
+"""Tables of the civil registry: birth registrations (sổ đăng ký khai sinh) and their counters."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlmodel import Field
+
+from lienthong.domain.personal_id import Sex
+from lienthong.runtime.tables import service_base, utcnow
+
+CivilRegistryTable = service_base()
+
+
+class BirthRegistrationBase(CivilRegistryTable):  # type: ignore[valid-type, misc]
+    """What a birth registration shows."""
+
+    registration_number: str = Field(primary_key=True)
+    birth_certificate_number: str = Field(unique=True)
+    dossier_id: str = Field(unique=True)
+    commune_code: str = Field(index=True)
+    province_code: str
+    registered_on: date
+    child_full_name: str
+    child_date_of_birth: date
+    child_sex: Sex
+    mother_personal_id: str = Field(index=True)
+    father_personal_id: str | None = None
+
+
+class BirthRegistration(BirthRegistrationBase, table=True):
+    """Đăng ký khai sinh: one row per registered birth."""
+
+    __tablename__ = "birth_registrations"
+
+    duplicate_key: str = Field(
+        unique=True, description="mother + NFC casefolded name + date of birth: one birth only"
+    )
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class BirthRegistrationPublic(BirthRegistrationBase):
+    """A birth registration as the API returns it."""
+
+
+class RegisterCounter(CivilRegistryTable, table=True):  # type: ignore[valid-type, misc]
+    """Last number used in one commune's register for one year (số thứ tự trong sổ)."""
+
+    __tablename__ = "register_counters"
+
+    commune_code: str = Field(primary_key=True)
+    year: int = Field(primary_key=True)
+    kind: str = Field(primary_key=True, default="birth")
+    last_number: int = 0

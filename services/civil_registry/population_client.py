@@ -1,0 +1,54 @@
+"""The civil registry's view of the population database: one HTTP lookup per batch."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import httpx
+from pydantic import BaseModel
+
+from lienthong.domain.personal_id import Sex
+from lienthong.runtime.consumer import TransientError
+
+
+class PersonRecord(BaseModel):
+    """The fields of a citizen the civil registry compares with a declaration."""
+
+    personal_id: str
+    full_name: str
+    date_of_birth: date
+    sex: Sex
+    alive: bool
+    date_of_death: date | None = None
+    commune_code: str | None = None
+
+
+class PopulationClient:
+    """Asks the population service; connection problems and 5xx are :class:`TransientError`."""
+
+    def __init__(self, base_url: str, timeout_s: float) -> None:
+        self._client = httpx.AsyncClient(base_url=base_url, timeout=timeout_s)
+
+    async def lookup(self, personal_ids: list[str]) -> dict[str, PersonRecord]:
+        """Every known person among ``personal_ids``, by ID number."""
+        found: dict[str, PersonRecord] = {}
+        unique = list(dict.fromkeys(personal_ids))
+        for start in range(0, len(unique), 1000):
+            chunk = unique[start : start + 1000]
+            try:
+                response = await self._client.post(
+                    "/api/v1/citizens/lookup", json={"personal_ids": chunk}
+                )
+            except httpx.HTTPError as error:
+                raise TransientError(f"population unreachable: {error!r}") from error
+            if response.status_code >= 500:
+                raise TransientError(f"population answered {response.status_code}")
+            response.raise_for_status()
+            for item in response.json()["found"]:
+                person = PersonRecord.model_validate(item)
+                found[person.personal_id] = person
+        return found
+
+    async def close(self) -> None:
+        """Close the connection pool."""
+        await self._client.aclose()

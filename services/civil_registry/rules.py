@@ -1,0 +1,97 @@
+"""Decisions of the civil registry, free of I/O so they can be unit-tested."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Protocol
+
+from lienthong.contracts import reasons
+from lienthong.contracts.dossiers import BirthDossier, ParentInfo
+from lienthong.contracts.reasons import Reason, ReasonCode
+from lienthong.domain.personal_id import Sex
+from lienthong.domain.text import nfc, same_name
+
+
+class KnownPerson(Protocol):
+    """What the population database tells about a parent."""
+
+    @property
+    def full_name(self) -> str: ...
+    @property
+    def date_of_birth(self) -> date: ...
+    @property
+    def sex(self) -> Sex: ...
+    @property
+    def alive(self) -> bool: ...
+    @property
+    def date_of_death(self) -> date | None: ...
+
+
+def _check_parent(
+    declared: ParentInfo,
+    known: KnownPerson | None,
+    sex: Sex,
+    child_born: date,
+    not_found: ReasonCode,
+    mismatch: ReasonCode,
+) -> Reason | None:
+    if known is None:
+        return not_found.reason(declared.personal_id)
+    if not same_name(declared.full_name, known.full_name):
+        return mismatch.reason("name differs")
+    if declared.date_of_birth != known.date_of_birth:
+        return mismatch.reason("date of birth differs")
+    if known.sex != sex:
+        return mismatch.reason("sex differs")
+    if not known.alive and known.date_of_death is not None and known.date_of_death < child_born:
+        return reasons.PARENT_DECEASED.reason(declared.personal_id)
+    return None
+
+
+def refuse_birth(
+    form: BirthDossier,
+    people: dict[str, KnownPerson],
+    already_registered: bool,
+) -> Reason | None:
+    """Why the birth cannot be registered, or None to register it.
+
+    The commune official checks the parents against the population database (đối chiếu CSDL
+    quốc gia về dân cư) and refuses a second registration of the same birth.
+    """
+    born = form.child.date_of_birth
+    refusal = _check_parent(
+        form.mother,
+        people.get(form.mother.personal_id),
+        Sex.FEMALE,
+        born,
+        reasons.MOTHER_NOT_FOUND,
+        reasons.MOTHER_MISMATCH,
+    )
+    if refusal is None and form.father is not None:
+        refusal = _check_parent(
+            form.father,
+            people.get(form.father.personal_id),
+            Sex.MALE,
+            born,
+            reasons.FATHER_NOT_FOUND,
+            reasons.FATHER_MISMATCH,
+        )
+    if refusal is None and already_registered:
+        refusal = reasons.DUPLICATE_BIRTH.reason()
+    return refusal
+
+
+def duplicate_key(form: BirthDossier) -> str:
+    """One birth = one mother, one name, one date of birth (names compared in NFC)."""
+    name = nfc(form.child.full_name).casefold()
+    return f"{form.mother.personal_id}|{name}|{form.child.date_of_birth.isoformat()}"
+
+
+def registration_number(commune_code: str, year: int, sequence: int) -> str:
+    """Số đăng ký: the commune's register, the year and the order in it."""
+    return f"KS-{commune_code}-{year}-{sequence:06d}"
+
+
+def birth_certificate_number(commune_code: str, year: int, sequence: int) -> str:
+    """Số Giấy khai sinh điện tử (unique nationwide thanks to the commune code)."""
+    return f"GKS-{year}-{commune_code}{sequence:06d}"

@@ -1,0 +1,272 @@
+"""The gateway's public REST contract: submit dossiers, follow them, count them."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Header, HTTPException, Query, Response, status
+from fastapi.exceptions import RequestValidationError
+from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, select
+
+from lienthong.contracts import gateway as gateway_events
+from lienthong.contracts.dossiers import BirthDossier
+from lienthong.contracts.envelope import new_event
+from lienthong.contracts.reasons import Reason
+from lienthong.contracts.topics import GATEWAY_EVENTS
+from lienthong.runtime.app import ReadSessionDep, RuntimeDep
+from lienthong.runtime.outbox import stage_events
+from services.gateway.examples import dossier_examples
+from services.gateway.handlers import as_utc
+from services.gateway.models import (
+    AgencyCounts,
+    Dossier,
+    DossierAccepted,
+    DossierStep,
+    DossierSummary,
+    DossierView,
+    FlowStats,
+    Stats,
+    StepView,
+)
+from services.gateway.tracker import FLOW_AGENCIES, DossierStatus, StepStatus
+
+router = APIRouter(prefix="/api/v1", tags=["dossiers"])
+
+DossierForm = BirthDossier
+"""Every kind of dossier the portal accepts (the death form joins as a tagged union)."""
+
+
+def _request_hash(form: DossierForm) -> str:
+    canonical = json.dumps(form.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _reject_problems(form: DossierForm) -> None:
+    problems = form.problems()
+    if problems:
+        raise RequestValidationError(
+            [
+                {"loc": ("body", *p.loc), "msg": p.message, "type": "value_error", "input": None}
+                for p in problems
+            ]
+        )
+
+
+async def _existing(runtime: RuntimeDep, key: str, request_hash: str) -> DossierAccepted | None:
+    async with runtime.db.read_session() as session:
+        found = (await session.exec(select(Dossier).where(Dossier.idempotency_key == key))).first()
+    if found is None:
+        return None
+    if found.request_hash != request_hash:
+        raise HTTPException(
+            status_code=status.HTTP_409_CONFLICT,
+            detail=[
+                {
+                    "loc": ["header", "Idempotency-Key"],
+                    "msg": f"key {key!r} was already used for a different dossier "
+                    f"({found.dossier_id}); use a new key for a new dossier",
+                    "type": "idempotency_conflict",
+                }
+            ],
+        )
+    return DossierAccepted(dossier_id=found.dossier_id, status=found.status)
+
+
+@router.post(
+    "/dossiers",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=DossierAccepted,
+    summary="Submit a dossier",
+    responses={
+        409: {"description": "Idempotency key reused for a different dossier"},
+        422: {"description": "Invalid form; `detail` lists every field and why"},
+    },
+)
+async def submit_dossier(
+    runtime: RuntimeDep,
+    response: Response,
+    form: Annotated[DossierForm, Body(openapi_examples=dossier_examples())],
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            max_length=200,
+            description="Resubmitting with the same key returns the same dossier.",
+        ),
+    ] = None,
+) -> DossierAccepted:
+    """Nộp hồ sơ liên thông. Answers at once; agencies then process it through Kafka."""
+    _reject_problems(form)
+    key = idempotency_key or (f"reference:{form.reference}" if form.reference else None)
+    request_hash = _request_hash(form)
+    if key is not None:
+        existing = await _existing(runtime, key, request_hash)
+        if existing is not None:
+            response.headers["Location"] = f"/api/v1/dossiers/{existing.dossier_id}"
+            return existing
+    dossier_id = str(uuid.uuid4())
+    now = datetime.now(UTC)
+    try:
+        async with runtime.db.session() as session:
+            session.add(
+                Dossier(
+                    dossier_id=dossier_id,
+                    kind=form.kind,
+                    status=DossierStatus.SUBMITTED,
+                    idempotency_key=key,
+                    request_hash=request_hash,
+                    form=form.model_dump(mode="json"),
+                    submitted_at=now,
+                )
+            )
+            for position, agency in enumerate(FLOW_AGENCIES[form.kind]):
+                session.add(
+                    DossierStep(
+                        dossier_id=dossier_id,
+                        agency=agency,
+                        position=position,
+                        status=StepStatus.PENDING,
+                        started_at=now if position == 0 else None,
+                    )
+                )
+            payload = gateway_events.DossierSubmitted(dossier_id=dossier_id, form=form)
+            event = new_event(
+                source=gateway_events.SOURCE,
+                type_=gateway_events.DOSSIER_SUBMITTED,
+                payload=payload,
+                dossier_id=dossier_id,
+                time=now,
+            )
+            stage_events(session, GATEWAY_EVENTS, [event])
+    except IntegrityError:
+        # Two submissions with one key raced; the other one won.
+        existing = await _existing(runtime, key or "", request_hash) if key else None
+        if existing is None:
+            raise
+        return existing
+    runtime.notify_relay()
+    response.headers["Location"] = f"/api/v1/dossiers/{dossier_id}"
+    return DossierAccepted(dossier_id=dossier_id, status=DossierStatus.SUBMITTED)
+
+
+def _step_view(step: DossierStep) -> StepView:
+    return StepView(
+        agency=step.agency,
+        status=step.status,
+        started_at=as_utc(step.started_at) if step.started_at else None,
+        finished_at=as_utc(step.finished_at) if step.finished_at else None,
+        result=step.result,
+        reason=Reason.model_validate(step.reason) if step.reason else None,
+    )
+
+
+@router.get(
+    "/dossiers/{dossier_id}",
+    response_model=DossierView,
+    summary="Follow a dossier",
+    responses={404: {"description": "No such dossier"}},
+)
+async def get_dossier(dossier_id: str, session: ReadSessionDep) -> DossierView:
+    """Overall status and one entry per agency step, with results or the refusal reason."""
+    dossier = await session.get(Dossier, dossier_id)
+    if dossier is None:
+        raise HTTPException(status_code=404, detail=f"no dossier {dossier_id}")
+    steps = (
+        await session.exec(
+            select(DossierStep)
+            .where(DossierStep.dossier_id == dossier_id)
+            .order_by(col(DossierStep.position))
+        )
+    ).all()
+    return DossierView(
+        dossier_id=dossier.dossier_id,
+        kind=dossier.kind,
+        status=dossier.status,
+        submitted_at=as_utc(dossier.submitted_at),
+        completed_at=as_utc(dossier.completed_at) if dossier.completed_at else None,
+        steps=[_step_view(step) for step in steps],
+    )
+
+
+@router.get("/dossiers", response_model=list[DossierSummary], summary="List dossiers")
+async def list_dossiers(
+    session: ReadSessionDep,
+    status_: Annotated[DossierStatus | None, Query(alias="status")] = None,
+    kind: Annotated[str | None, Query(pattern="^(birth|death)$")] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[DossierSummary]:
+    """Dossiers, newest first."""
+    query = select(Dossier)
+    if status_ is not None:
+        query = query.where(Dossier.status == status_)
+    if kind is not None:
+        query = query.where(Dossier.kind == kind)
+    rows = (
+        await session.exec(
+            query.order_by(col(Dossier.submitted_at).desc()).limit(limit).offset(offset)
+        )
+    ).all()
+    return [
+        DossierSummary(
+            dossier_id=row.dossier_id,
+            kind=row.kind,
+            status=row.status,
+            submitted_at=as_utc(row.submitted_at),
+            completed_at=as_utc(row.completed_at) if row.completed_at else None,
+        )
+        for row in rows
+    ]
+
+
+@router.get("/stats", response_model=Stats, summary="Sync counters", tags=["stats"])
+async def get_stats(session: ReadSessionDep) -> Stats:
+    """Per flow: dossiers by status; per agency: sent, synced, rejected, failed, pending."""
+    dossier_rows = (
+        await session.exec(
+            select(Dossier.kind, Dossier.status, func.count()).group_by(
+                col(Dossier.kind), col(Dossier.status)
+            )
+        )
+    ).all()
+    step_rows = (
+        await session.exec(
+            select(Dossier.kind, DossierStep.agency, DossierStep.status, func.count())
+            .join(Dossier, col(Dossier.dossier_id) == col(DossierStep.dossier_id))
+            .where(col(DossierStep.started_at).is_not(None))
+            .group_by(col(Dossier.kind), col(DossierStep.agency), col(DossierStep.status))
+        )
+    ).all()
+    flows: dict[str, FlowStats] = {}
+    for kind, agencies in FLOW_AGENCIES.items():
+        counts: dict[str, Any] = {s.value: 0 for s in DossierStatus}
+        for row_kind, row_status, n in dossier_rows:
+            if row_kind == kind:
+                counts[row_status] = n
+        counts["total"] = sum(counts.values())
+        per_agency: dict[str, AgencyCounts] = {}
+        for agency in agencies:
+            by_status = {
+                row_status: n
+                for row_kind, row_agency, row_status, n in step_rows
+                if row_kind == kind and row_agency == agency
+            }
+            sent = sum(by_status.values())
+            synced = by_status.get(StepStatus.DONE, 0)
+            rejected = by_status.get(StepStatus.REJECTED, 0)
+            failed = by_status.get(StepStatus.FAILED, 0)
+            per_agency[agency] = AgencyCounts(
+                sent=sent,
+                synced=synced,
+                rejected=rejected,
+                failed=failed,
+                pending=sent - synced - rejected - failed,
+            )
+        flows[kind] = FlowStats(dossiers=counts, agencies=per_agency)
+    return Stats(generated_at=datetime.now(UTC), flows=flows)

@@ -1,0 +1,115 @@
+"""Tables and API shapes of the gateway: dossiers (hồ sơ) and their agency steps."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic import Field as PydanticField
+from sqlalchemy import JSON, Column
+from sqlmodel import Field
+
+from lienthong.contracts.reasons import Reason
+from lienthong.runtime.tables import service_base, utcnow
+
+GatewayTable = service_base()
+
+
+class Dossier(GatewayTable, table=True):  # type: ignore[valid-type, misc]
+    """Hồ sơ: one submitted form and its overall status."""
+
+    __tablename__ = "dossiers"
+
+    dossier_id: str = Field(primary_key=True)
+    kind: str = Field(index=True)
+    status: str = Field(index=True)
+    idempotency_key: str | None = Field(default=None, unique=True)
+    request_hash: str
+    form: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    submitted_at: datetime = Field(default_factory=utcnow)
+    completed_at: datetime | None = None
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class DossierStep(GatewayTable, table=True):  # type: ignore[valid-type, misc]
+    """One agency's part of a dossier, with its timestamps and result."""
+
+    __tablename__ = "dossier_steps"
+
+    dossier_id: str = Field(primary_key=True, foreign_key="dossiers.dossier_id")
+    agency: str = Field(primary_key=True)
+    position: int
+    status: str = Field(index=True)
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    result: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    reason: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    last_event_id: str | None = None
+
+
+class DossierAccepted(BaseModel):
+    """Answer to a submission."""
+
+    dossier_id: str = PydanticField(description="Id to follow the dossier with.")
+    status: str = PydanticField(description="Current overall status.", examples=["submitted"])
+
+
+class StepView(BaseModel):
+    """One agency step as testers see it."""
+
+    agency: str = PydanticField(examples=["population"])
+    status: str = PydanticField(description="pending | done | rejected | failed")
+    started_at: datetime | None = PydanticField(description="When the dossier reached it.")
+    finished_at: datetime | None = PydanticField(description="When the agency decided.")
+    result: dict[str, Any] | None = PydanticField(
+        description="Agency result, e.g. personal_id, card_code and valid_until."
+    )
+    reason: Reason | None = PydanticField(description="Why it was refused or failed.")
+
+
+class DossierView(BaseModel):
+    """A dossier with one entry per agency step."""
+
+    dossier_id: str
+    kind: str = PydanticField(examples=["birth"])
+    status: str = PydanticField(
+        description="submitted | in_progress | completed | rejected | failed"
+    )
+    submitted_at: datetime
+    completed_at: datetime | None
+    steps: list[StepView]
+
+
+class DossierSummary(BaseModel):
+    """A dossier in a list."""
+
+    dossier_id: str
+    kind: str
+    status: str
+    submitted_at: datetime
+    completed_at: datetime | None
+
+
+class AgencyCounts(BaseModel):
+    """Per agency and flow: how many dossiers reached it and what became of them."""
+
+    sent: int = PydanticField(description="Dossiers that reached this agency.")
+    synced: int = PydanticField(description="Done: the agency's record exists.")
+    rejected: int
+    failed: int
+    pending: int = PydanticField(description="sent − synced − rejected − failed.")
+
+
+class FlowStats(BaseModel):
+    """Counts for one procedure group."""
+
+    dossiers: dict[str, int] = PydanticField(description="Dossiers by overall status, and total.")
+    agencies: dict[str, AgencyCounts]
+
+
+class Stats(BaseModel):
+    """Sync counters, the 'requests vs. synced' figure of the source reports."""
+
+    generated_at: datetime
+    flows: dict[str, FlowStats]

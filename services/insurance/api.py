@@ -1,0 +1,43 @@
+"""Routes of social insurance: read health insurance cards."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query
+from sqlmodel import col, select
+
+from lienthong.runtime.app import ReadSessionDep
+from services.insurance.models import HealthCard, HealthCardPublic
+
+router = APIRouter(prefix="/api/v1", tags=["health cards"])
+
+
+@router.get(
+    "/cards/{card_code}",
+    summary="One health insurance card",
+    response_model=HealthCardPublic,
+    responses={404: {"description": "No such card"}},
+)
+async def get_card(card_code: str, session: ReadSessionDep) -> HealthCardPublic:
+    """A card by its 15-character code."""
+    card = await session.get(HealthCard, card_code)
+    if card is None:
+        raise HTTPException(status_code=404, detail=f"no card {card_code}")
+    return HealthCardPublic.model_validate(card)
+
+
+@router.get("/cards", summary="Cards of a person", response_model=list[HealthCardPublic])
+async def list_cards(
+    session: ReadSessionDep,
+    personal_id: Annotated[str, Query(pattern=r"^\d{12}$", description="Insured person's ID")],
+) -> list[HealthCardPublic]:
+    """Every card issued to one person, newest first."""
+    rows = (
+        await session.exec(
+            select(HealthCard)
+            .where(HealthCard.personal_id == personal_id)
+            .order_by(col(HealthCard.issued_at).desc())
+        )
+    ).all()
+    return [HealthCardPublic.model_validate(row) for row in rows]

@@ -1,0 +1,40 @@
+"""Wiring of the social insurance service (BHXH Việt Nam)."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from lienthong.contracts.topics import INSURANCE_EVENTS, POPULATION_EVENTS
+from lienthong.runtime.app import ServiceDefinition, ServiceRuntime, create_service_app
+from lienthong.runtime.consumer import Subscription
+from services.insurance.api import router
+from services.insurance.handlers import make_handlers
+from services.insurance.models import InsuranceTable
+from services.insurance.settings import InsuranceSettings
+
+
+def create_app(settings: InsuranceSettings | None = None) -> FastAPI:
+    """The insurance service app."""
+    settings = settings or InsuranceSettings()
+
+    def subscription(_runtime: ServiceRuntime) -> Subscription:
+        return Subscription(
+            topics=[POPULATION_EVENTS],
+            handlers=make_handlers(settings),
+            output_topic=INSURANCE_EVENTS,
+        )
+
+    return create_service_app(
+        ServiceDefinition(
+            name="insurance",
+            title="lienthong — social insurance (BHXH)",
+            description=(
+                "Health insurance cards for children under 6. Consumes the population "
+                "database's registrations; publishes card decisions."
+            ),
+            settings=settings,
+            metadata=InsuranceTable.metadata,
+            routers=[router],
+            subscription=subscription,
+        )
+    )

@@ -1,0 +1,144 @@
+"""Routes of the population database: find citizens (testers need parents) and look them up."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Path, Query
+from sqlalchemy import func
+from sqlmodel import col, select
+
+from lienthong.domain.bhyt import add_months
+from lienthong.domain.personal_id import PersonalIdError, Sex, validate_personal_id
+from lienthong.runtime.app import ReadSessionDep
+from services.population.models import (
+    Citizen,
+    CitizenLookup,
+    CitizenLookupResult,
+    CitizenPage,
+    CitizenPublic,
+    Household,
+    HouseholdPublic,
+)
+
+router = APIRouter(prefix="/api/v1", tags=["citizens"])
+
+PersonalIdPath = Annotated[
+    str,
+    Path(description="12-digit personal ID number.", examples=["001190012345"]),
+]
+
+
+def _checked_id(personal_id: str) -> str:
+    try:
+        return validate_personal_id(personal_id)
+    except PersonalIdError as error:
+        raise HTTPException(
+            status_code=422,
+            detail=[{"loc": ["path", "personal_id"], "msg": str(error), "type": "value_error"}],
+        ) from error
+
+
+@router.get("/citizens", summary="Search citizens", response_model=CitizenPage)
+async def search_citizens(
+    session: ReadSessionDep,
+    sex: Annotated[Sex | None, Query(description="male or female")] = None,
+    min_age: Annotated[int | None, Query(ge=0, le=150, description="Age ≥, in years")] = None,
+    max_age: Annotated[int | None, Query(ge=0, le=150, description="Age ≤, in years")] = None,
+    province_code: Annotated[
+        str | None, Query(pattern=r"^\d{2}$", description="Province of residence")
+    ] = None,
+    commune_code: Annotated[
+        str | None, Query(pattern=r"^\d{5}$", description="Commune of residence")
+    ] = None,
+    alive: Annotated[bool | None, Query(description="Only living (true) or deceased")] = None,
+    household_head: Annotated[bool | None, Query(description="Only household heads")] = None,
+    name: Annotated[str | None, Query(max_length=100, description="Part of the full name")] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> CitizenPage:
+    """Find citizens to use as parents, household heads or the deceased in test dossiers."""
+    if min_age is not None and max_age is not None and min_age > max_age:
+        raise HTTPException(
+            status_code=422,
+            detail=[
+                {"loc": ["query", "min_age"], "msg": "min_age > max_age", "type": "value_error"}
+            ],
+        )
+    today = date.today()
+    query = select(Citizen)
+    if sex is not None:
+        query = query.where(Citizen.sex == sex)
+    if min_age is not None:
+        query = query.where(Citizen.date_of_birth <= add_months(today, -12 * min_age))
+    if max_age is not None:
+        query = query.where(Citizen.date_of_birth > add_months(today, -12 * (max_age + 1)))
+    if province_code is not None:
+        query = query.where(Citizen.province_code == province_code)
+    if commune_code is not None:
+        query = query.where(Citizen.commune_code == commune_code)
+    if alive is not None:
+        query = query.where(Citizen.alive == alive)
+    if household_head is not None:
+        query = query.where(Citizen.is_household_head == household_head)
+    if name:
+        query = query.where(col(Citizen.full_name).contains(name))
+    total = (await session.exec(select(func.count()).select_from(query.subquery()))).one()
+    rows = (
+        await session.exec(query.order_by(col(Citizen.personal_id)).limit(limit).offset(offset))
+    ).all()
+    return CitizenPage(total=total, items=[CitizenPublic.model_validate(r) for r in rows])
+
+
+@router.get(
+    "/citizens/{personal_id}",
+    summary="One citizen",
+    response_model=CitizenPublic,
+    responses={404: {"description": "No such citizen"}},
+)
+async def get_citizen(personal_id: PersonalIdPath, session: ReadSessionDep) -> CitizenPublic:
+    """A citizen by personal ID number."""
+    citizen = await session.get(Citizen, _checked_id(personal_id))
+    if citizen is None:
+        raise HTTPException(status_code=404, detail=f"no citizen {personal_id}")
+    return CitizenPublic.model_validate(citizen)
+
+
+@router.post(
+    "/citizens/lookup", summary="Look up many citizens", response_model=CitizenLookupResult
+)
+async def lookup_citizens(body: CitizenLookup, session: ReadSessionDep) -> CitizenLookupResult:
+    """One call for a whole batch: the civil registry checks every parent of a batch at once."""
+    asked = list(dict.fromkeys(body.personal_ids))
+    rows = (await session.exec(select(Citizen).where(col(Citizen.personal_id).in_(asked)))).all()
+    found = {row.personal_id: row for row in rows}
+    return CitizenLookupResult(
+        found=[CitizenPublic.model_validate(row) for row in rows],
+        missing=[pid for pid in asked if pid not in found],
+    )
+
+
+@router.get(
+    "/households/{household_id}",
+    summary="A household and its members",
+    response_model=HouseholdPublic,
+    tags=["households"],
+    responses={404: {"description": "No such household"}},
+)
+async def get_household(household_id: str, session: ReadSessionDep) -> HouseholdPublic:
+    """Hộ gia đình with its registered members."""
+    household = await session.get(Household, household_id)
+    if household is None:
+        raise HTTPException(status_code=404, detail=f"no household {household_id}")
+    members = (
+        await session.exec(
+            select(Citizen)
+            .where(Citizen.household_id == household_id)
+            .order_by(col(Citizen.date_of_birth))
+        )
+    ).all()
+    return HouseholdPublic(
+        **household.model_dump(exclude={"created_at"}),
+        members=[CitizenPublic.model_validate(m) for m in members],
+    )

@@ -1,0 +1,32 @@
+"""Decisions of the population database, free of I/O so they can be unit-tested."""
+
+from __future__ import annotations
+
+from lienthong.contracts import reasons
+from lienthong.contracts.civil_registry import BirthRegistered
+from lienthong.contracts.reasons import Reason
+from services.population.models import Citizen
+
+
+def refuse_newborn(
+    registration: BirthRegistered,
+    household_head: Citizen | None,
+    already_registered: bool,
+) -> Reason | None:
+    """Why the newborn cannot get an ID number and permanent residence, or None to proceed.
+
+    Đăng ký thường trú vào hộ: the household head must be a living citizen with permanent
+    residence in the declared commune; a birth registration gets one ID number only.
+    """
+    if already_registered:
+        return reasons.CITIZEN_ALREADY_REGISTERED.reason(registration.registration_number)
+    if household_head is None or not household_head.alive:
+        return reasons.HOUSEHOLD_HEAD_NOT_FOUND.reason(
+            registration.residence.household_head_personal_id
+        )
+    if household_head.commune_code != registration.residence.commune_code:
+        return reasons.HOUSEHOLD_HEAD_ELSEWHERE.reason(
+            f"head lives in {household_head.commune_code}, "
+            f"declared {registration.residence.commune_code}"
+        )
+    return None
