@@ -36,8 +36,11 @@ def birth_example() -> dict[str, object]:
         if not 25 <= (date(2026, 1, 1) - head.date_of_birth).days // 365 <= 40:
             continue
         wives = [
-            c for c in population.citizens
-            if c.household_id == head.household_id and c.sex == Sex.FEMALE and c.alive
+            c
+            for c in population.citizens
+            if c.household_id == head.household_id
+            and c.sex == Sex.FEMALE
+            and c.alive
             and 22 <= (date(2026, 1, 1) - c.date_of_birth).days // 365 <= 38
             and c.mother_personal_id is None
         ]
@@ -61,8 +64,10 @@ def birth_example() -> dict[str, object]:
             "given_name": "An",
             "date_of_birth": "2026-11-02",
             "sex": "male",
-            "birthplace": {"commune_code": head.commune_code,
-                           "facility_name": "Bệnh viện Phụ sản Hà Nội"},
+            "birthplace": {
+                "commune_code": head.commune_code,
+                "facility_name": "Bệnh viện Phụ sản Hà Nội",
+            },
             "ethnicity": "Kinh",
             "nationality": "VN",
             "hometown_province_code": head.province_code,

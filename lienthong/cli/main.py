@@ -8,9 +8,7 @@ only when someone runs it.
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
-from collections.abc import Callable
 
 from lienthong.cli.supervisor import SERVICE_NAMES
 
@@ -43,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "seed",
         add_help=False,  # `lienthong seed -h` is answered by the seed module's own parser
-        help="load reference data into the services (see `lienthong seed -h`)",
+        help="regenerate the synthetic population from a seed (see `lienthong seed -h`)",
     )
     return parser
 
@@ -69,24 +67,18 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run_serve(name: str) -> int:
     """Hand over to ``lienthong.cli.serve.run_serve``, imported only in the service process."""
-    module = importlib.import_module("lienthong.cli.serve")
-    run_serve: Callable[[str], int] = module.run_serve
+    from lienthong.cli.serve import run_serve
+
     return run_serve(name)
 
 
 def _run_seed(argv: list[str]) -> int:
-    """Build the seed parser from ``lienthong.cli.seed`` and run it on the remaining arguments."""
-    try:
-        module = importlib.import_module("lienthong.cli.seed")
-    except ModuleNotFoundError as exc:
-        if exc.name != "lienthong.cli.seed":
-            raise
-        print("lienthong seed is not available in this build yet", file=sys.stderr)
-        return 1
-    add_seed_arguments: Callable[[argparse.ArgumentParser], None] = module.add_seed_arguments
-    run_seed: Callable[[argparse.Namespace], int] = module.run_seed
+    """Build the seed parser and run it on the remaining arguments."""
+    from lienthong.cli.seed import add_seed_arguments, run_seed
+
     parser = argparse.ArgumentParser(
-        prog="lienthong seed", description="Load reference data into the running services."
+        prog="lienthong seed",
+        description="Regenerate the synthetic population deterministically from a seed.",
     )
     add_seed_arguments(parser)
     return run_seed(parser.parse_args(argv))

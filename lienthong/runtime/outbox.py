@@ -101,6 +101,6 @@ class Relay:
                 update(OutboxMessage)
                 .where(col(OutboxMessage.id).in_(ids))
                 .values(published_at=utcnow())
-            )  # type: ignore[call-overload]
+            )
         self.published += len(rows)
         return len(rows)

@@ -1,6 +1,6 @@
 """The runtime's own tables (outbox, inbox), kept apart from any service's tables.
 
-Each service declares its tables on its own SQLModel registry (see :func:`service_base`), so
+Each service declares its tables on its own SQLModel registry (``registry=registry()``), so
 several services' models can be imported in one process (tests, the seed command) without
 mixing their schemas.
 """
@@ -19,19 +19,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def service_base() -> type[SQLModel]:
-    """A fresh SQLModel base with its own metadata, one per service."""
-
-    class ServiceTable(SQLModel, registry=registry()):
-        pass
-
-    return ServiceTable
+class RuntimeTable(SQLModel, registry=registry()):
+    """Base of the runtime's tables; each service declares its own base the same way."""
 
 
-RuntimeTable = service_base()
-
-
-class OutboxMessage(RuntimeTable, table=True):  # type: ignore[valid-type, misc]
+class OutboxMessage(RuntimeTable, table=True):
     """An event committed with the state change that caused it, waiting for the relay."""
 
     __tablename__ = "outbox"
@@ -47,7 +39,7 @@ class OutboxMessage(RuntimeTable, table=True):  # type: ignore[valid-type, misc]
     published_at: datetime | None = None
 
 
-class InboxRecord(RuntimeTable, table=True):  # type: ignore[valid-type, misc]
+class InboxRecord(RuntimeTable, table=True):
     """An event a consumer has applied; its primary key makes a redelivery a no-op."""
 
     __tablename__ = "inbox"

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlmodel import Field
+from sqlalchemy.orm import registry
+from sqlmodel import Field, SQLModel
 
 from lienthong.domain.personal_id import Sex
-from lienthong.runtime.tables import service_base, utcnow
-
-CivilRegistryTable = service_base()
+from lienthong.runtime.tables import utcnow
 
 
-class BirthRegistrationBase(CivilRegistryTable):  # type: ignore[valid-type, misc]
+class CivilRegistryTable(SQLModel, registry=registry()):
+    """Base of this service's tables: its own metadata, apart from every other service's."""
+
+
+class BirthRegistrationBase(CivilRegistryTable):
     """What a birth registration shows."""
 
     registration_number: str = Field(primary_key=True)
@@ -43,7 +46,7 @@ class BirthRegistrationPublic(BirthRegistrationBase):
     """A birth registration as the API returns it."""
 
 
-class RegisterCounter(CivilRegistryTable, table=True):  # type: ignore[valid-type, misc]
+class RegisterCounter(CivilRegistryTable, table=True):
     """Last number used in one commune's register for one year (số thứ tự trong sổ)."""
 
     __tablename__ = "register_counters"

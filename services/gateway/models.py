@@ -8,15 +8,18 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic import Field as PydanticField
 from sqlalchemy import JSON, Column
-from sqlmodel import Field
+from sqlalchemy.orm import registry
+from sqlmodel import Field, SQLModel
 
 from lienthong.contracts.reasons import Reason
-from lienthong.runtime.tables import service_base, utcnow
-
-GatewayTable = service_base()
+from lienthong.runtime.tables import utcnow
 
 
-class Dossier(GatewayTable, table=True):  # type: ignore[valid-type, misc]
+class GatewayTable(SQLModel, registry=registry()):
+    """Base of this service's tables: its own metadata, apart from every other service's."""
+
+
+class Dossier(GatewayTable, table=True):
     """Hồ sơ: one submitted form and its overall status."""
 
     __tablename__ = "dossiers"
@@ -32,7 +35,7 @@ class Dossier(GatewayTable, table=True):  # type: ignore[valid-type, misc]
     updated_at: datetime = Field(default_factory=utcnow)
 
 
-class DossierStep(GatewayTable, table=True):  # type: ignore[valid-type, misc]
+class DossierStep(GatewayTable, table=True):
     """One agency's part of a dossier, with its timestamps and result."""
 
     __tablename__ = "dossier_steps"

@@ -23,7 +23,7 @@ _random = random.SystemRandom()
 
 async def _unused_bhxh_number(session: AsyncSession, province_code: str) -> str:
     for _ in range(100):
-        candidate = generate_bhxh_number(province_code, _random)  # type: ignore[arg-type]
+        candidate = generate_bhxh_number(province_code, _random)
         taken = (
             await session.exec(
                 select(HealthCard.card_code).where(HealthCard.bhxh_number == candidate)

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlmodel import Field
+from sqlalchemy.orm import registry
+from sqlmodel import Field, SQLModel
 
-from lienthong.runtime.tables import service_base, utcnow
-
-InsuranceTable = service_base()
+from lienthong.runtime.tables import utcnow
 
 
-class HealthCardBase(InsuranceTable):  # type: ignore[valid-type, misc]
+class InsuranceTable(SQLModel, registry=registry()):
+    """Base of this service's tables: its own metadata, apart from every other service's."""
+
+
+class HealthCardBase(InsuranceTable):
     """What a card shows."""
 
     card_code: str = Field(primary_key=True, max_length=15)

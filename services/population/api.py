@@ -102,7 +102,7 @@ async def get_citizen(personal_id: PersonalIdPath, session: ReadSessionDep) -> C
     citizen = await session.get(Citizen, _checked_id(personal_id))
     if citizen is None:
         raise HTTPException(status_code=404, detail=f"no citizen {personal_id}")
-    return CitizenPublic.model_validate(citizen)
+    return CitizenPublic.model_validate(citizen, from_attributes=True)
 
 
 @router.post(

@@ -26,7 +26,7 @@ async def _unused_personal_id(session: AsyncSession, draft: Citizen) -> str:
             draft.birth_province_code,
             draft.sex,
             draft.date_of_birth,
-            _random,  # type: ignore[arg-type]
+            _random,
         )
         if await session.get(Citizen, candidate) is None:
             return candidate

@@ -6,15 +6,18 @@ from datetime import date, datetime
 
 from pydantic import BaseModel
 from pydantic import Field as PydanticField
-from sqlmodel import Field
+from sqlalchemy.orm import registry
+from sqlmodel import Field, SQLModel
 
 from lienthong.domain.personal_id import Sex
-from lienthong.runtime.tables import service_base, utcnow
-
-PopulationTable = service_base()
+from lienthong.runtime.tables import utcnow
 
 
-class Household(PopulationTable, table=True):  # type: ignore[valid-type, misc]
+class PopulationTable(SQLModel, registry=registry()):
+    """Base of this service's tables: its own metadata, apart from every other service's."""
+
+
+class Household(PopulationTable, table=True):
     """Hộ gia đình: the unit permanent residence is registered in."""
 
     __tablename__ = "households"
@@ -27,7 +30,7 @@ class Household(PopulationTable, table=True):  # type: ignore[valid-type, misc]
     created_at: datetime = Field(default_factory=utcnow)
 
 
-class CitizenBase(PopulationTable):  # type: ignore[valid-type, misc]
+class CitizenBase(PopulationTable):
     """The fields of a citizen shown to other agencies and testers."""
 
     personal_id: str = Field(primary_key=True, max_length=12)

@@ -30,14 +30,14 @@ async def load_seed(db: Database, *, citizens: int, seed: int) -> int:
     """
     population = generate_population(citizens, seed)
     async with db.session() as session:
-        await session.exec(delete(Citizen))  # type: ignore[call-overload]
-        await session.exec(delete(Household))  # type: ignore[call-overload]
+        await session.exec(delete(Citizen))
+        await session.exec(delete(Household))
         households = [asdict(h) for h in population.households]
         rows = [asdict(c) for c in population.citizens]
         for start in range(0, len(households), _CHUNK):
-            await session.exec(insert(Household).values(households[start : start + _CHUNK]))  # type: ignore[call-overload]
+            await session.exec(insert(Household).values(households[start : start + _CHUNK]))
         for start in range(0, len(rows), _CHUNK):
-            await session.exec(insert(Citizen).values(rows[start : start + _CHUNK]))  # type: ignore[call-overload]
+            await session.exec(insert(Citizen).values(rows[start : start + _CHUNK]))
     log.info("seeded %d citizens in %d households", len(rows), len(households))
     return len(rows)
 
