@@ -129,7 +129,11 @@ def create_service_app(definition: ServiceDefinition) -> FastAPI:
                     on_commit=runtime.notify_relay,
                 )
                 consumer = make_consumer(
-                    settings.kafka_bootstrap_servers, definition.name, subscription.topics
+                    settings.kafka_bootstrap_servers,
+                    definition.name,
+                    subscription.topics,
+                    session_timeout_ms=settings.kafka_session_timeout_ms,
+                    heartbeat_interval_ms=settings.kafka_heartbeat_interval_ms,
                 )
                 await consumer.start()
                 tasks.append(

@@ -51,7 +51,14 @@ def make_producer(bootstrap_servers: str, client_id: str) -> AIOKafkaProducer:
     )
 
 
-def make_consumer(bootstrap_servers: str, group_id: str, topics: list[str]) -> AIOKafkaConsumer:
+def make_consumer(
+    bootstrap_servers: str,
+    group_id: str,
+    topics: list[str],
+    *,
+    session_timeout_ms: int = 10_000,
+    heartbeat_interval_ms: int = 3_000,
+) -> AIOKafkaConsumer:
     """A consumer that commits by hand, after the database has committed."""
     return AIOKafkaConsumer(
         *topics,
@@ -61,4 +68,6 @@ def make_consumer(bootstrap_servers: str, group_id: str, topics: list[str]) -> A
         enable_auto_commit=False,
         auto_offset_reset="earliest",
         max_poll_records=1000,
+        session_timeout_ms=session_timeout_ms,
+        heartbeat_interval_ms=heartbeat_interval_ms,
     )

@@ -26,6 +26,10 @@ class ServiceSettings(BaseSettings):
     data_dir: str = ".lienthong"
     kafka_bootstrap_servers: str = "127.0.0.1:9092"
     kafka_topic_partitions: int = 3
+    # Joining a group takes about half the session timeout on Tansu; 6 s is Apache Kafka's
+    # minimum (group.min.session.timeout.ms), so it is the lowest default valid on both.
+    kafka_session_timeout_ms: int = 6000
+    kafka_heartbeat_interval_ms: int = 2000
     consumer_batch_size: int = 500
     consumer_poll_timeout_ms: int = 100
     relay_batch_size: int = 500
