@@ -51,7 +51,9 @@ async def main(url: str, count: int, concurrency: int) -> None:
         started = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(concurrency)))
         submitted = time.perf_counter() - started
-        while await _completed(client) - finished_before < count:
+        while True:  # poll the gateway's counters until every dossier has finished
+            if await _completed(client) - finished_before >= count:
+                break
             await asyncio.sleep(0.05)
         finished = time.perf_counter() - started
         sample = [
