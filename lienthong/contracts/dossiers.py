@@ -152,7 +152,9 @@ class ChildInfo(_Strict):
         default="", max_length=100, description="Chữ đệm (may be empty).", examples=["Minh"]
     )
     given_name: Name = Field(description="Tên.", examples=["An"])
-    date_of_birth: PastDate = Field(description="Ngày sinh; not in the future.")
+    date_of_birth: PastDate = Field(
+        description="Ngày sinh; not in the future.", examples=["2026-11-02"]
+    )
     sex: Sex = Field(description="Giới tính.", examples=["male"])
     birthplace: Birthplace = Field(description="Nơi sinh.")
     ethnicity: str = Field(default="Kinh", max_length=50, description="Dân tộc.", examples=["Kinh"])
@@ -214,9 +216,14 @@ class HealthInsuranceRequest(_Strict):
 class Delivery(_Strict):
     """Hình thức nhận kết quả."""
 
-    method: DeliveryMethod = Field(default=DeliveryMethod.VNEID, examples=["vneid"])
+    method: DeliveryMethod = Field(
+        default=DeliveryMethod.VNEID, description="Delivery channel.", examples=["vneid"]
+    )
     address: str | None = Field(
-        default=None, max_length=300, description="Postal address when method is post."
+        default=None,
+        max_length=300,
+        description="Postal address when method is post.",
+        examples=["Số 12, phố Hàng Bạc, Phường Hoàn Kiếm, Thành phố Hà Nội"],
     )
 
 
@@ -231,8 +238,8 @@ class BirthDossier(_Strict):
         description="Client reference; resubmitting the same reference returns the same dossier.",
         examples=["HS-2026-000123"],
     )
-    requester: RequesterInfo
-    child: ChildInfo
+    requester: RequesterInfo = Field(description="Người yêu cầu: who submits the dossier.")
+    child: ChildInfo = Field(description="Người được khai sinh: the child.")
     mother: ParentInfo = Field(description="Mẹ (required).")
     father: ParentInfo | None = Field(default=None, description="Cha (optional).")
     marriage_certificate_number: str | None = Field(
@@ -247,9 +254,15 @@ class BirthDossier(_Strict):
         description="Electronic birth certificate from the hospital (giấy chứng sinh).",
         examples=["GCS-01-2026-004512"],
     )
-    residence: ResidenceRequest
-    health_insurance: HealthInsuranceRequest
-    delivery: Delivery = Field(default_factory=Delivery)
+    residence: ResidenceRequest = Field(
+        description="Đăng ký thường trú: where and in whose household the child is registered."
+    )
+    health_insurance: HealthInsuranceRequest = Field(
+        description="Cấp thẻ BHYT: the child's card request."
+    )
+    delivery: Delivery = Field(
+        default_factory=Delivery, description="Hình thức nhận kết quả: how results are delivered."
+    )
 
     def problems(self) -> list[FieldProblem]:
         """Cross-field checks, each tied to the field it is about (for a field-level 422).
