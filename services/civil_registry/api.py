@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, Query
 from sqlmodel import col, select
 
 from lienthong.runtime.app import ReadSessionDep
+from lienthong.runtime.http import get_or_404
 from services.civil_registry.models import BirthRegistration, BirthRegistrationPublic
 
 router = APIRouter(prefix="/api/v1", tags=["births"])
@@ -21,9 +22,7 @@ router = APIRouter(prefix="/api/v1", tags=["births"])
 )
 async def get_birth(registration_number: str, session: ReadSessionDep) -> BirthRegistrationPublic:
     """A birth registration by its number (số đăng ký khai sinh)."""
-    row = await session.get(BirthRegistration, registration_number)
-    if row is None:
-        raise HTTPException(status_code=404, detail=f"no registration {registration_number}")
+    row = await get_or_404(session, BirthRegistration, registration_number, "registration")
     return BirthRegistrationPublic.model_validate(row)
 
 

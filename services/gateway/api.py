@@ -20,6 +20,7 @@ from lienthong.contracts.envelope import new_event
 from lienthong.contracts.reasons import Reason
 from lienthong.contracts.topics import GATEWAY_EVENTS
 from lienthong.runtime.app import ReadSessionDep, RuntimeDep
+from lienthong.runtime.http import get_or_404
 from lienthong.runtime.outbox import stage_events
 from services.gateway.examples import dossier_examples
 from services.gateway.handlers import as_utc
@@ -174,9 +175,7 @@ def _step_view(step: DossierStep) -> StepView:
 )
 async def get_dossier(dossier_id: str, session: ReadSessionDep) -> DossierView:
     """Overall status and one entry per agency step, with results or the refusal reason."""
-    dossier = await session.get(Dossier, dossier_id)
-    if dossier is None:
-        raise HTTPException(status_code=404, detail=f"no dossier {dossier_id}")
+    dossier = await get_or_404(session, Dossier, dossier_id, "dossier")
     steps = (
         await session.exec(
             select(DossierStep)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, Query
 from sqlmodel import col, select
 
 from lienthong.runtime.app import ReadSessionDep
+from lienthong.runtime.http import get_or_404
 from services.insurance.models import HealthCard, HealthCardPublic
 
 router = APIRouter(prefix="/api/v1", tags=["health cards"])
@@ -21,9 +22,7 @@ router = APIRouter(prefix="/api/v1", tags=["health cards"])
 )
 async def get_card(card_code: str, session: ReadSessionDep) -> HealthCardPublic:
     """A card by its 15-character code."""
-    card = await session.get(HealthCard, card_code)
-    if card is None:
-        raise HTTPException(status_code=404, detail=f"no card {card_code}")
+    card = await get_or_404(session, HealthCard, card_code, "card")
     return HealthCardPublic.model_validate(card)
 
 

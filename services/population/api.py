@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path, Query
+from fastapi import APIRouter, Path, Query
 from sqlalchemy import func
 from sqlmodel import col, select
 
 from lienthong.domain.bhyt import add_months
 from lienthong.domain.personal_id import PersonalIdError, Sex, validate_personal_id
 from lienthong.runtime.app import ReadSessionDep
+from lienthong.runtime.http import field_error, get_or_404
 from services.population.models import (
     Citizen,
     CitizenLookup,
@@ -34,10 +35,7 @@ def _checked_id(personal_id: str) -> str:
     try:
         return validate_personal_id(personal_id)
     except PersonalIdError as error:
-        raise HTTPException(
-            status_code=422,
-            detail=[{"loc": ["path", "personal_id"], "msg": str(error), "type": "value_error"}],
-        ) from error
+        raise field_error("path", "personal_id", str(error)) from error
 
 
 @router.get("/citizens", summary="Search citizens", response_model=CitizenPage)
@@ -60,12 +58,7 @@ async def search_citizens(
 ) -> CitizenPage:
     """Find citizens to use as parents, household heads or the deceased in test dossiers."""
     if min_age is not None and max_age is not None and min_age > max_age:
-        raise HTTPException(
-            status_code=422,
-            detail=[
-                {"loc": ["query", "min_age"], "msg": "min_age > max_age", "type": "value_error"}
-            ],
-        )
+        raise field_error("query", "min_age", "min_age must not exceed max_age")
     today = date.today()
     query = select(Citizen)
     if sex is not None:
@@ -99,9 +92,7 @@ async def search_citizens(
 )
 async def get_citizen(personal_id: PersonalIdPath, session: ReadSessionDep) -> CitizenPublic:
     """A citizen by personal ID number."""
-    citizen = await session.get(Citizen, _checked_id(personal_id))
-    if citizen is None:
-        raise HTTPException(status_code=404, detail=f"no citizen {personal_id}")
+    citizen = await get_or_404(session, Citizen, _checked_id(personal_id), "citizen")
     return CitizenPublic.model_validate(citizen, from_attributes=True)
 
 
@@ -128,9 +119,7 @@ async def lookup_citizens(body: CitizenLookup, session: ReadSessionDep) -> Citiz
 )
 async def get_household(household_id: str, session: ReadSessionDep) -> HouseholdPublic:
     """Hộ gia đình with its registered members."""
-    household = await session.get(Household, household_id)
-    if household is None:
-        raise HTTPException(status_code=404, detail=f"no household {household_id}")
+    household = await get_or_404(session, Household, household_id, "household")
     members = (
         await session.exec(
             select(Citizen)

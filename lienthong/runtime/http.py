@@ -1,0 +1,26 @@
+"""Small helpers every service's routes share, so errors look the same everywhere."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from fastapi import HTTPException
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+Row = TypeVar("Row")
+
+
+async def get_or_404(session: AsyncSession, model: type[Row], key: Any, what: str) -> Row:
+    """The row with primary key ``key``, or a 404 naming what was not found."""
+    row = await session.get(model, key)
+    if row is None:
+        raise HTTPException(status_code=404, detail=f"no {what} {key}")
+    return row
+
+
+def field_error(location: str, field: str, message: str, status_code: int = 422) -> HTTPException:
+    """An error shaped like FastAPI's own validation errors: ``detail`` lists located reasons."""
+    return HTTPException(
+        status_code=status_code,
+        detail=[{"loc": [location, field], "msg": message, "type": "value_error"}],
+    )
