@@ -7,11 +7,13 @@ than written by hand; ``tests/unit/test_examples.py`` checks they still agree.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 from lienthong.domain.personal_id import Sex
-from services.population.seed import CitizenSeed, generate_population
+from lienthong.synthetic.insurance import InsuranceFactsSeed, generate_insurance
+from lienthong.synthetic.population import CitizenSeed, SeedPopulation, generate_population
 from services.population.settings import PopulationSettings
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -87,12 +89,94 @@ def birth_example() -> dict[str, object]:
     }
 
 
+DEATH_KINDS: dict[str, Callable[[InsuranceFactsSeed | None], bool]] = {
+    "pensioner": lambda f: f is not None and f.pensioner and not f.social_assistance,
+    "insured": lambda f: (
+        f is not None and not f.pensioner and not f.social_assistance and f.compulsory_months >= 12
+    ),
+    "assistance": lambda f: (
+        f is not None
+        and f.social_assistance
+        and not f.pensioner
+        and f.compulsory_months == 0
+        and f.voluntary_months == 0
+    ),
+    "uninsured": lambda f: f is None,
+}
+
+
+def _seed_world() -> tuple[SeedPopulation, dict[str, InsuranceFactsSeed]]:
+    settings = PopulationSettings()
+    population = generate_population(settings.seed_citizens, settings.seed_random_seed)
+    facts = generate_insurance(population, settings.seed_random_seed).facts
+    return population, {f.personal_id: f for f in facts}
+
+
+def death_example(kind: str, taken: set[str]) -> dict[str, object]:
+    """A death of a living adult of the default seed whose insurance facts are of ``kind``."""
+    population, facts = _seed_world()
+    match = DEATH_KINDS[kind]
+    for person in population.citizens:
+        age = (date(2026, 1, 1) - person.date_of_birth).days // 365
+        if (
+            person.alive
+            and age >= 30
+            and person.personal_id not in taken
+            and not person.is_household_head
+            and match(facts.get(person.personal_id))
+        ):
+            break
+    else:
+        raise SystemExit(f"no {kind} citizen in the default seed")
+    taken.add(person.personal_id)
+    requester_relationship = "child" if age >= 50 else "spouse"
+    return {
+        "kind": "death",
+        "requester": {
+            "full_name": "Nguyễn Văn Hòa",
+            "personal_id": "001090012345",
+            "relationship": requester_relationship,
+            "phone": "0987654321",
+        },
+        "deceased": {
+            "full_name": person.full_name,
+            "date_of_birth": person.date_of_birth.isoformat(),
+            "sex": person.sex.value,
+            "personal_id": person.personal_id,
+        },
+        "date_of_death": "2026-11-15",
+        "place_of_death": {
+            "commune_code": person.commune_code,
+            "description": "Tại nhà riêng",
+        },
+        "cause": "Bệnh",
+        "death_notice": {
+            "number": f"GBT-{person.province_code}-2026-{len(taken):06d}",
+            "issuer": "commune",
+            "issued_on": "2026-11-16",
+        },
+        "benefit_claim": {"requested": True, "disaster_death": False},
+        "delivery": {"method": "vneid"},
+    }
+
+
+def _write(name: str, content: dict[str, object]) -> None:
+    path = EXAMPLES / f"{name}.json"
+    path.write_text(json.dumps(content, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    print(f"wrote {path}")
+
+
 def main() -> None:
     """Write the examples."""
     EXAMPLES.mkdir(exist_ok=True)
-    path = EXAMPLES / "birth.json"
-    path.write_text(json.dumps(birth_example(), ensure_ascii=False, indent=2) + "\n", "utf-8")
-    print(f"wrote {path}")
+    birth = birth_example()
+    _write("birth", birth)
+    taken = {
+        birth["mother"]["personal_id"],  # type: ignore[index]
+        birth["father"]["personal_id"],  # type: ignore[index]
+    }
+    for kind in DEATH_KINDS:
+        _write(f"death-{kind}", death_example(kind, taken))
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
-"""`lienthong seed`: regenerate the synthetic population deterministically from a seed.
+"""`lienthong seed`: regenerate the synthetic world deterministically from a seed.
 
-Writes straight into the population service's database (an admin tool, like a migration), so
-it refuses to run while `lienthong up` holds the data directory.
+Writes straight into the population and insurance databases (an admin tool, like a
+migration), so it refuses to run while `lienthong up` holds the data directory.
 """
 
 from __future__ import annotations
@@ -15,8 +15,10 @@ from pathlib import Path
 from lienthong.cli.supervisor import AlreadyRunning, RunLock
 from lienthong.runtime.db import Database
 from lienthong.runtime.tables import RUNTIME_METADATA
+from services.insurance import seeding as insurance_seeding
+from services.insurance.models import InsuranceTable
+from services.population import seeding as population_seeding
 from services.population.models import PopulationTable
-from services.population.seeding import load_seed
 from services.population.settings import PopulationSettings
 
 
@@ -44,13 +46,26 @@ def add_seed_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-async def _seed(database_url: str, citizens: int, seed: int) -> int:
-    db = Database(database_url)
+async def _seed(data_dir: Path, citizens: int, seed: int) -> tuple[int, int]:
+    population = Database(_url("population", data_dir))
+    insurance = Database(_url("insurance", data_dir))
     try:
-        await db.create_all(RUNTIME_METADATA, PopulationTable.metadata)
-        return await load_seed(db, citizens=citizens, seed=seed)
+        await population.create_all(RUNTIME_METADATA, PopulationTable.metadata)
+        await insurance.create_all(RUNTIME_METADATA, InsuranceTable.metadata)
+        people = await population_seeding.load_seed(population, citizens=citizens, seed=seed)
+        insured = await insurance_seeding.load_seed(insurance, citizens=citizens, seed=seed)
+        return people, insured
     finally:
-        await db.dispose()
+        await population.dispose()
+        await insurance.dispose()
+
+
+def _url(service: str, data_dir: Path) -> str:
+    """The service's database: ``<SERVICE>_DATABASE_URL`` or its SQLite file in the data dir."""
+    return os.environ.get(
+        f"{service.upper()}_DATABASE_URL",
+        f"sqlite+aiosqlite:///{data_dir.resolve()}/{service}.db",
+    )
 
 
 def run_seed(args: argparse.Namespace) -> int:
@@ -65,14 +80,13 @@ def run_seed(args: argparse.Namespace) -> int:
         print(f"lienthong is running on {args.data_dir} (pid {running.pid}); stop it first")
         return 1
     try:
-        url = os.environ.get(
-            "POPULATION_DATABASE_URL",
-            f"sqlite+aiosqlite:///{args.data_dir.resolve()}/population.db",
-        )
         started = time.perf_counter()
-        count = asyncio.run(_seed(url, args.citizens, args.seed))
+        people, insured = asyncio.run(_seed(args.data_dir, args.citizens, args.seed))
         elapsed = time.perf_counter() - started
-        print(f"seeded {count} citizens (seed {args.seed}) into {url} in {elapsed:.2f}s")
+        print(
+            f"seeded {people} citizens and {insured} insured people (seed {args.seed}) "
+            f"into {args.data_dir} in {elapsed:.2f}s"
+        )
         return 0
     finally:
         lock.release()

@@ -11,6 +11,7 @@ import argparse
 import os
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 
 from lienthong.cli.broker import BrokerError
@@ -22,6 +23,8 @@ from lienthong.cli.supervisor import (
     Supervisor,
     SupervisorError,
 )
+from lienthong.runtime.clock import clock_environment
+from lienthong.runtime.delays import parse_delay
 
 __all__ = ["add_up_arguments", "run_up"]
 
@@ -86,6 +89,43 @@ def add_up_arguments(parser: argparse.ArgumentParser) -> None:
         help="how long to wait for every service's /health (default: 60)",
     )
 
+    parser.add_argument(
+        "--clock-speed",
+        type=float,
+        default=float(os.environ.get("LIENTHONG_CLOCK_SPEED", "1")),
+        help="simulated seconds per real second, shared by all services (86400 ≈ a day per "
+        "second; default 1 = real time)",
+    )
+    parser.add_argument(
+        "--clock-start",
+        type=datetime.fromisoformat,
+        default=None,
+        help="simulated time at start-up, ISO 8601 with offset (default: now)",
+    )
+    parser.add_argument(
+        "--delay",
+        action="append",
+        default=[],
+        metavar="SERVICE=SPEC",
+        help="processing delay of one agency in simulated time, e.g. population=lognormal:8h,0.6 "
+        "(none, fixed:D, uniform:D..D, exponential:D, lognormal:D,σ; repeatable)",
+    )
+
+
+def _simulation_env(args: argparse.Namespace) -> dict[str, str]:
+    """The shared simulated clock and the per-agency processing delays, as child env vars."""
+    env = clock_environment(args.clock_speed, args.clock_start)
+    for item in args.delay:
+        service, _, spec = item.partition("=")
+        if service not in SERVICE_NAMES:
+            raise SystemExit(f"--delay {item!r}: unknown service {service!r}")
+        try:
+            parse_delay(spec)
+        except ValueError as error:
+            raise SystemExit(f"--delay {item!r}: {error}") from error
+        env[f"{service.upper()}_PROCESSING_DELAY"] = spec
+    return env
+
 
 def build_supervisor(args: argparse.Namespace) -> Supervisor:
     """Map parsed options onto a supervisor; an external Kafka comes only from the env."""
@@ -98,6 +138,7 @@ def build_supervisor(args: argparse.Namespace) -> Supervisor:
         broker_port=args.broker_port,
         health_timeout_s=args.health_timeout,
         fresh=args.fresh,
+        extra_env=_simulation_env(args),
     )
 
 

@@ -8,9 +8,12 @@ from typing import Final
 from pydantic import BaseModel, Field
 
 from lienthong.contracts.dossiers import (
+    BenefitClaim,
     ChildInfo,
+    DeceasedInfo,
     HealthInsuranceRequest,
     ParentInfo,
+    PlaceOfDeath,
     ResidenceRequest,
 )
 from lienthong.contracts.envelope import event_type
@@ -19,6 +22,8 @@ from lienthong.contracts.reasons import Reason
 SOURCE: Final = "civil_registry"
 BIRTH_REGISTERED: Final = event_type(SOURCE, "birth_registered")
 BIRTH_REJECTED: Final = event_type(SOURCE, "birth_rejected")
+DEATH_REGISTERED: Final = event_type(SOURCE, "death_registered")
+DEATH_REJECTED: Final = event_type(SOURCE, "death_rejected")
 
 
 class BirthRegistered(BaseModel):
@@ -50,6 +55,37 @@ class BirthRegistered(BaseModel):
 
 class BirthRejected(BaseModel):
     """The civil registry refused to register the birth."""
+
+    dossier_id: str = Field(description="Dossier id.")
+    reason: Reason
+
+
+class DeathRegistered(BaseModel):
+    """Đăng ký khai tử done: the electronic death extract (Trích lục khai tử) exists.
+
+    Population and insurance both react to it, in parallel.
+    """
+
+    dossier_id: str = Field(description="Dossier id.")
+    registration_number: str = Field(
+        description="Số đăng ký khai tử.", examples=["KT-00070-2026-000003"]
+    )
+    death_extract_number: str = Field(
+        description="Electronic death extract number.", examples=["TLKT-2026-00070000003"]
+    )
+    registered_on: date = Field(description="Ngày đăng ký.")
+    deceased: DeceasedInfo
+    date_of_death: date
+    place_of_death: PlaceOfDeath
+    late_registration: bool = Field(
+        description="Registered after the legal limit (khai tử quá hạn)."
+    )
+    days_after_death: int = Field(description="Days between death and registration.")
+    benefit_claim: BenefitClaim
+
+
+class DeathRejected(BaseModel):
+    """The civil registry refused to register the death."""
 
     dossier_id: str = Field(description="Dossier id.")
     reason: Reason

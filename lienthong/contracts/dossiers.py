@@ -19,9 +19,14 @@ from lienthong.domain.personal_id import Sex, validate_personal_id
 from lienthong.domain.text import nfc
 
 __all__ = [
+    "BenefitClaim",
     "BirthDossier",
     "ChildInfo",
+    "DeathDossier",
+    "DeathNotice",
+    "DeceasedInfo",
     "DeliveryMethod",
+    "DossierForm",
     "FieldProblem",
     "HealthInsuranceRequest",
     "ParentInfo",
@@ -88,11 +93,14 @@ ProvinceCode = Annotated[
 
 
 class Relationship(StrEnum):
-    """How the requester (người yêu cầu) is related to the child."""
+    """How the requester (người yêu cầu) is related to the child or the deceased."""
 
     MOTHER = "mother"
     FATHER = "father"
     GRANDPARENT = "grandparent"
+    SPOUSE = "spouse"
+    CHILD = "child"
+    SIBLING = "sibling"
     RELATIVE = "relative"
     OTHER = "other"
 
@@ -294,3 +302,118 @@ class BirthDossier(_Strict):
                 )
             )
         return found
+
+
+# --- Form 02: death -------------------------------------------------------------------------
+
+
+class DeceasedInfo(_Strict):
+    """Người chết: checked by the civil registry against the population database."""
+
+    full_name: Name = Field(examples=["Nguyễn Văn Bình"])
+    date_of_birth: PastDate = Field(description="Ngày sinh.", examples=["1948-03-02"])
+    sex: Sex = Field(description="Giới tính.", examples=["male"])
+    personal_id: PersonalId
+
+
+class PlaceOfDeath(_Strict):
+    """Nơi chết."""
+
+    commune_code: CommuneCode = Field(examples=["00070"])
+    description: str | None = Field(
+        default=None,
+        max_length=200,
+        description="Hospital, home address or other place.",
+        examples=["Bệnh viện Bạch Mai"],
+    )
+
+
+class DeathNoticeIssuer(StrEnum):
+    """Who issued the death notice (giấy báo tử)."""
+
+    HOSPITAL = "hospital"
+    POLICE = "police"
+    COMMUNE = "commune"
+    OTHER = "other"
+
+
+class DeathNotice(_Strict):
+    """Giấy báo tử (or the document replacing it), from the hospital, police or commune."""
+
+    number: str = Field(
+        min_length=1, max_length=50, description="Its number.", examples=["GBT-01-2026-000381"]
+    )
+    issuer: DeathNoticeIssuer = Field(description="Who issued it.", examples=["hospital"])
+    issued_on: PastDate = Field(description="Ngày cấp.", examples=["2026-11-15"])
+
+
+class BenefitClaim(_Strict):
+    """Đề nghị hưởng trợ cấp mai táng / hỗ trợ chi phí mai táng."""
+
+    requested: bool = Field(
+        default=True, description="Whether a funeral benefit is claimed.", examples=[True]
+    )
+    disaster_death: bool = Field(
+        default=False,
+        description="Died in a natural disaster (thiên tai): support is 50× instead of 20×.",
+        examples=[False],
+    )
+
+
+class DeathDossier(_Strict):
+    """Form 02 — khai tử, xóa đăng ký thường trú and the funeral benefit in one declaration."""
+
+    kind: Literal["death"] = Field(description="Procedure group.", examples=["death"])
+    reference: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=100,
+        description="Client reference; resubmitting the same reference returns the same dossier.",
+        examples=["HS-2026-000456"],
+    )
+    requester: RequesterInfo = Field(description="Người yêu cầu: a relative of the deceased.")
+    deceased: DeceasedInfo = Field(description="Người chết.")
+    date_of_death: PastDate = Field(
+        description="Ngày chết; not in the future.", examples=["2026-11-15"]
+    )
+    place_of_death: PlaceOfDeath = Field(description="Nơi chết.")
+    cause: str | None = Field(
+        default=None, max_length=200, description="Nguyên nhân chết.", examples=["Bệnh già"]
+    )
+    death_notice: DeathNotice = Field(description="Giấy báo tử.")
+    late_registration_reason: str | None = Field(
+        default=None,
+        max_length=500,
+        description="Why the death is registered after the 15-day limit (khai tử quá hạn).",
+        examples=["Gia đình ở xa, không kịp đăng ký"],
+    )
+    benefit_claim: BenefitClaim = Field(
+        default_factory=BenefitClaim, description="The funeral benefit claim."
+    )
+    delivery: Delivery = Field(
+        default_factory=Delivery, description="Hình thức nhận kết quả: how results are delivered."
+    )
+
+    def problems(self) -> list[FieldProblem]:
+        """Cross-field checks, each tied to the field it is about (for a field-level 422)."""
+        found: list[FieldProblem] = []
+        deceased = self.deceased
+        try:
+            validate_personal_id(
+                deceased.personal_id, sex=deceased.sex, date_of_birth=deceased.date_of_birth
+            )
+        except ValueError as error:
+            found.append(FieldProblem(("deceased", "personal_id"), str(error)))
+        if self.date_of_death < deceased.date_of_birth:
+            found.append(
+                FieldProblem(("date_of_death",), "the date of death is before the date of birth")
+            )
+        if self.death_notice.issued_on < self.date_of_death:
+            found.append(
+                FieldProblem(("death_notice", "issued_on"), "the death notice predates the death")
+            )
+        return found
+
+
+DossierForm = Annotated[BirthDossier | DeathDossier, Field(discriminator="kind")]
+"""Every kind of dossier the portal accepts, told apart by ``kind``."""

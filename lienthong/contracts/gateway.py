@@ -6,7 +6,7 @@ from typing import Final
 
 from pydantic import BaseModel, Field
 
-from lienthong.contracts.dossiers import BirthDossier
+from lienthong.contracts.dossiers import DossierForm
 from lienthong.contracts.envelope import event_type
 
 SOURCE: Final = "gateway"
@@ -17,4 +17,4 @@ class DossierSubmitted(BaseModel):
     """A citizen's dossier (hồ sơ) was accepted by the portal and starts its way."""
 
     dossier_id: str = Field(description="Dossier id.", examples=["d-3f2a9c"])
-    form: BirthDossier = Field(description="The validated form as submitted.")
+    form: DossierForm = Field(description="The validated form as submitted.")

@@ -15,6 +15,8 @@ from lienthong.domain.personal_id import Sex
 SOURCE: Final = "population"
 CITIZEN_REGISTERED: Final = event_type(SOURCE, "citizen_registered")
 CITIZEN_REJECTED: Final = event_type(SOURCE, "citizen_rejected")
+DEATH_RECORDED: Final = event_type(SOURCE, "death_recorded")
+DEATH_RECORD_REJECTED: Final = event_type(SOURCE, "death_record_rejected")
 
 
 class CitizenRegistered(BaseModel):
@@ -34,10 +36,36 @@ class CitizenRegistered(BaseModel):
     health_insurance: HealthInsuranceRequest = Field(
         description="Carried from the birth dossier so insurance needs no second lookup."
     )
+    verification_required: bool = Field(
+        default=False,
+        description="The household head is not a parent: residence needed verification, so "
+        "the 5-working-day limits apply.",
+    )
 
 
 class CitizenRejected(BaseModel):
     """The population database refused the residence registration or the ID number."""
+
+    dossier_id: str = Field(description="Dossier id.")
+    reason: Reason
+
+
+class DeathRecorded(BaseModel):
+    """The citizen is marked deceased and their permanent residence removed (xóa thường trú)."""
+
+    dossier_id: str = Field(description="Dossier id.")
+    personal_id: str
+    date_of_death: date
+    residence_removed_on: date
+    previous_household_id: str | None = None
+    previous_commune_code: str | None = None
+    new_household_head_personal_id: str | None = Field(
+        default=None, description="Who heads the household now, when the deceased did."
+    )
+
+
+class DeathRecordRejected(BaseModel):
+    """The population database refused to record the death."""
 
     dossier_id: str = Field(description="Dossier id.")
     reason: Reason

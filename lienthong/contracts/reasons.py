@@ -42,8 +42,21 @@ class ReasonCode:
         return Reason(code=self.code, message=self.message + suffix, message_vi=self.message_vi)
 
 
+CATALOGUE: Final[dict[str, ReasonCode]] = {}
+"""Every reason by code; codes are unique across agencies."""
+
+
 def _entry(agency: str, code: str, message: str, message_vi: str) -> ReasonCode:
-    return ReasonCode(agency=agency, code=code, message=message, message_vi=message_vi)
+    if code in CATALOGUE:
+        raise ValueError(f"reason code {code!r} declared twice")
+    entry = ReasonCode(agency=agency, code=code, message=message, message_vi=message_vi)
+    CATALOGUE[code] = entry
+    return entry
+
+
+def by_agency(agency: str) -> list[ReasonCode]:
+    """The catalogue of one agency, in declaration order."""
+    return [entry for entry in CATALOGUE.values() if entry.agency == agency]
 
 
 # --- civil_registry (hộ tịch) ---------------------------------------------------------------
@@ -84,6 +97,43 @@ DUPLICATE_BIRTH: Final = _entry(
     "Trẻ đã được đăng ký khai sinh (trùng mẹ, họ tên và ngày sinh).",
 )
 
+DECEASED_NOT_FOUND: Final = _entry(
+    "civil_registry",
+    "deceased_not_found",
+    "The deceased is not in the national population database.",
+    "Không tìm thấy người chết trong CSDL quốc gia về dân cư.",
+)
+DECEASED_MISMATCH: Final = _entry(
+    "civil_registry",
+    "deceased_data_mismatch",
+    "The deceased's name, date of birth or sex differ from the population database.",
+    "Thông tin người chết không khớp với CSDL quốc gia về dân cư.",
+)
+ALREADY_DECEASED: Final = _entry(
+    "civil_registry",
+    "already_deceased",
+    "The person is already recorded as deceased.",
+    "Người này đã được ghi nhận là đã chết.",
+)
+DEATH_ALREADY_REGISTERED: Final = _entry(
+    "civil_registry",
+    "death_already_registered",
+    "A death is already registered for this person.",
+    "Người này đã được đăng ký khai tử.",
+)
+DEATH_BEFORE_BIRTH: Final = _entry(
+    "civil_registry",
+    "death_before_birth",
+    "The date of death is before the date of birth.",
+    "Ngày chết trước ngày sinh.",
+)
+DEATH_IN_FUTURE: Final = _entry(
+    "civil_registry",
+    "death_date_in_future",
+    "The date of death is after the registration date.",
+    "Ngày chết sau ngày đăng ký.",
+)
+
 # --- population (CSDL quốc gia về dân cư, cư trú) ----------------------------------------------
 HOUSEHOLD_HEAD_NOT_FOUND: Final = _entry(
     "population",
@@ -104,6 +154,19 @@ CITIZEN_ALREADY_REGISTERED: Final = _entry(
     "Đã cấp số định danh cá nhân cho đăng ký khai sinh này.",
 )
 
+CITIZEN_NOT_FOUND: Final = _entry(
+    "population",
+    "citizen_not_found",
+    "No citizen has this personal ID number.",
+    "Không tìm thấy công dân có số định danh cá nhân này.",
+)
+CITIZEN_ALREADY_DECEASED: Final = _entry(
+    "population",
+    "citizen_already_deceased",
+    "The citizen is already recorded as deceased.",
+    "Công dân đã được ghi nhận là đã chết.",
+)
+
 # --- insurance (BHXH) ------------------------------------------------------------------------
 NOT_UNDER_SIX: Final = _entry(
     "insurance",
@@ -118,19 +181,28 @@ CARD_ALREADY_ISSUED: Final = _entry(
     "Trẻ đã có thẻ BHYT còn giá trị sử dụng.",
 )
 
-CATALOGUE: Final[dict[str, ReasonCode]] = {
-    entry.code: entry
-    for entry in (
-        MOTHER_NOT_FOUND,
-        MOTHER_MISMATCH,
-        FATHER_NOT_FOUND,
-        FATHER_MISMATCH,
-        PARENT_DECEASED,
-        DUPLICATE_BIRTH,
-        HOUSEHOLD_HEAD_NOT_FOUND,
-        HOUSEHOLD_HEAD_ELSEWHERE,
-        CITIZEN_ALREADY_REGISTERED,
-        NOT_UNDER_SIX,
-        CARD_ALREADY_ISSUED,
-    )
-}
+NOT_INSURED: Final = _entry(
+    "insurance",
+    "not_insured",
+    "No social insurance contributions, no pension and no social assistance: no funeral benefit.",
+    "Không tham gia BHXH, không hưởng lương hưu, không hưởng trợ giúp xã hội: không có chế độ "
+    "mai táng.",
+)
+INSUFFICIENT_CONTRIBUTIONS: Final = _entry(
+    "insurance",
+    "insufficient_contributions",
+    "Contributions are below the minimum for the funeral allowance.",
+    "Thời gian đóng BHXH chưa đủ điều kiện hưởng trợ cấp mai táng.",
+)
+BENEFIT_NOT_CLAIMED: Final = _entry(
+    "insurance",
+    "benefit_not_claimed",
+    "No funeral benefit was claimed.",
+    "Không đề nghị hưởng chế độ mai táng.",
+)
+BENEFIT_ALREADY_DECIDED: Final = _entry(
+    "insurance",
+    "benefit_already_decided",
+    "A funeral benefit was already decided for this person.",
+    "Đã giải quyết chế độ mai táng cho người này.",
+)

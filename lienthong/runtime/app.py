@@ -20,6 +20,7 @@ from sqlalchemy import MetaData
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from lienthong.contracts.topics import ALL_TOPICS
+from lienthong.runtime.clock import REAL_TIME, SimClock
 from lienthong.runtime.consumer import BatchProcessor, Subscription, consume_forever
 from lienthong.runtime.db import Database
 from lienthong.runtime.kafka import ensure_topics, make_consumer, make_producer
@@ -36,6 +37,7 @@ class ServiceRuntime:
 
     settings: ServiceSettings
     db: Database
+    clock: SimClock = REAL_TIME
     relay: Relay | None = None
     processor: BatchProcessor | None = None
     ready: bool = False
@@ -99,7 +101,7 @@ def create_service_app(definition: ServiceDefinition) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         db = Database(settings.database_url)
         await db.create_all(RUNTIME_METADATA, definition.metadata)
-        runtime = ServiceRuntime(settings=settings, db=db)
+        runtime = ServiceRuntime(settings=settings, db=db, clock=settings.clock())
         app.state.runtime = runtime
         tasks: list[asyncio.Task[None]] = []
         producer = make_producer(settings.kafka_bootstrap_servers, definition.name)
@@ -114,6 +116,7 @@ def create_service_app(definition: ServiceDefinition) -> FastAPI:
                 producer,
                 batch_size=settings.relay_batch_size,
                 interval_s=settings.relay_interval_ms / 1000,
+                clock=runtime.clock,
             )
             if definition.on_startup is not None:
                 await definition.on_startup(runtime)
@@ -127,6 +130,8 @@ def create_service_app(definition: ServiceDefinition) -> FastAPI:
                     max_attempts=settings.transient_max_attempts,
                     backoff_s=settings.transient_backoff_ms / 1000,
                     on_commit=runtime.notify_relay,
+                    clock=runtime.clock,
+                    delay=settings.delay(),
                 )
                 consumer = make_consumer(
                     settings.kafka_bootstrap_servers,
@@ -182,6 +187,12 @@ def create_service_app(definition: ServiceDefinition) -> FastAPI:
             body["consumer"] = runtime.processor.stats.as_dict()
         if runtime is not None and runtime.relay is not None:
             body["relay"] = {"published": runtime.relay.published}
+        if runtime is not None:
+            body["clock"] = {
+                "now": runtime.clock.now().isoformat(),
+                "speed": runtime.clock.speed,
+                "processing_delay": runtime.settings.processing_delay,
+            }
         return JSONResponse(body, status_code=200 if ready else 503)
 
     for router in definition.routers:

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import random
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord
@@ -26,13 +28,29 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from lienthong.contracts.dead_letters import DEAD_LETTERED, DeadLettered
 from lienthong.contracts.envelope import CloudEvent, new_event
 from lienthong.contracts.topics import DEAD_LETTERS
+from lienthong.runtime.clock import REAL_TIME, VIETNAM_TZ, SimClock
 from lienthong.runtime.db import Database
+from lienthong.runtime.delays import DelayDistribution, parse_delay
 from lienthong.runtime.outbox import stage_events
 from lienthong.runtime.tables import InboxRecord
 
 log = logging.getLogger(__name__)
 
-Handler = Callable[[AsyncSession, CloudEvent, Any], Awaitable[list[CloudEvent]]]
+
+@dataclass(frozen=True)
+class HandlerContext:
+    """What a handler may know besides the event: the batch's lookups and the simulated now."""
+
+    lookups: Any
+    now: datetime
+
+    @property
+    def today(self) -> date:
+        """The simulated date in Vietnam: the date an official writes on a decision."""
+        return self.now.astimezone(VIETNAM_TZ).date()
+
+
+Handler = Callable[[AsyncSession, CloudEvent, HandlerContext], Awaitable[list[CloudEvent]]]
 """Apply one event inside the batch transaction; return the events it causes."""
 
 Prefetch = Callable[[list[CloudEvent]], Awaitable[Any]]
@@ -128,6 +146,8 @@ class BatchProcessor:
         max_attempts: int = 5,
         backoff_s: float = 0.2,
         on_commit: Callable[[], None] = lambda: None,
+        clock: SimClock = REAL_TIME,
+        delay: DelayDistribution | None = None,
     ) -> None:
         self.name = name
         self._db = db
@@ -135,6 +155,9 @@ class BatchProcessor:
         self._max_attempts = max_attempts
         self._backoff_s = backoff_s
         self._on_commit = on_commit
+        self._clock = clock
+        self._delay = delay or parse_delay("none")
+        self._random = random.Random()
         self.stats = ConsumerStats()
 
     async def process(self, records: list[ConsumerRecord]) -> BatchOutcome:
@@ -169,6 +192,7 @@ class BatchProcessor:
                         type_=DEAD_LETTERED,
                         payload=letter,
                         dossier_id=letter.key or "unknown",
+                        time=self._clock.now(),
                     )
                     for letter in outcome.dead_letters
                 ),
@@ -219,13 +243,16 @@ class BatchProcessor:
                 continue
             seen.add(event.id)
             handler = self._subscription.handlers[event.type]
+            context = HandlerContext(lookups=lookups, now=self._clock.now())
             try:
                 async with session.begin_nested():
                     session.add(
                         InboxRecord(consumer=self.name, event_id=event.id, event_type=event.type)
                     )
-                    caused = await handler(session, event, lookups)
-                    stage_events(session, self._subscription.output_topic, caused)
+                    caused = await handler(session, event, context)
+                    stage_events(
+                        session, self._subscription.output_topic, self._decided(caused, context)
+                    )
                     await session.flush()
             except ValidationError as error:
                 outcome.dead_letters.append(
@@ -238,6 +265,15 @@ class BatchProcessor:
                 )
             else:
                 outcome.processed += 1
+
+    def _decided(self, caused: list[CloudEvent], context: HandlerContext) -> list[CloudEvent]:
+        """Stamp the agency's decision time: now plus its processing delay (simulated).
+
+        The outbox holds an event until the shared clock reaches its time, so a slow agency is
+        slow for everyone downstream, without blocking this consumer.
+        """
+        decided_at = context.now + self._delay.sample(self._random)
+        return [event.model_copy(update={"time": decided_at}) for event in caused]
 
     def _count(self, outcome: BatchOutcome) -> None:
         self.stats.batches += 1

@@ -1,7 +1,8 @@
 """The outbox: events are rows written in the same transaction as the state they describe.
 
-The :class:`Relay` publishes unpublished rows in id order and marks them published only after
-the broker acknowledged them. A crash between the two republishes a row: consumers' inboxes
+The :class:`Relay` publishes unpublished rows in id order, once the shared clock has reached
+their ``available_at`` (the agency's simulated decision time), and marks them published only
+after the broker acknowledged them. A crash between the two republishes a row: consumers' inboxes
 absorb that duplicate.
 """
 
@@ -18,6 +19,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from lienthong.contracts.envelope import CloudEvent
+from lienthong.runtime.clock import REAL_TIME, SimClock
 from lienthong.runtime.db import Database
 from lienthong.runtime.tables import OutboxMessage, utcnow
 
@@ -35,6 +37,7 @@ def stage_events(session: AsyncSession, topic: str, events: Iterable[CloudEvent]
                 event_id=event.id,
                 event_type=event.type,
                 value=event.to_bytes(),
+                available_at=event.time,
             )
         )
         count += 1
@@ -45,9 +48,16 @@ class Relay:
     """Moves outbox rows to Kafka; woken by :meth:`notify` after a commit, or by its timer."""
 
     def __init__(
-        self, db: Database, producer: AIOKafkaProducer, *, batch_size: int, interval_s: float
+        self,
+        db: Database,
+        producer: AIOKafkaProducer,
+        *,
+        batch_size: int,
+        interval_s: float,
+        clock: SimClock = REAL_TIME,
     ) -> None:
         self._db = db
+        self._clock = clock
         self._producer = producer
         self._batch_size = batch_size
         self._interval_s = interval_s
@@ -83,7 +93,10 @@ class Relay:
             rows = (
                 await session.exec(
                     select(OutboxMessage)
-                    .where(col(OutboxMessage.published_at).is_(None))
+                    .where(
+                        col(OutboxMessage.published_at).is_(None),
+                        col(OutboxMessage.available_at) <= self._clock.now(),
+                    )
                     .order_by(col(OutboxMessage.id))
                     .limit(self._batch_size)
                     .with_for_update(skip_locked=True)

@@ -7,9 +7,15 @@ and tests all configure a service the same way: ``PORT``, ``DATABASE_URL``,
 
 from __future__ import annotations
 
+import os
+from datetime import datetime
 from typing import ClassVar
 
+from pydantic import field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from lienthong.runtime.clock import SimClock
+from lienthong.runtime.delays import DelayDistribution, parse_delay
 
 
 class ServiceSettings(BaseSettings):
@@ -37,6 +43,17 @@ class ServiceSettings(BaseSettings):
     transient_max_attempts: int = 5
     transient_backoff_ms: int = 200
     log_level: str = "info"
+    # The shared simulated clock (see lienthong.runtime.clock) and this agency's delay.
+    clock_speed: float = 1.0
+    clock_anchor: float | None = None
+    clock_start: datetime | None = None
+    processing_delay: str = "none"
+
+    @field_validator("processing_delay")
+    @classmethod
+    def _valid_delay(cls, value: str) -> str:
+        parse_delay(value)
+        return value
 
     def model_post_init(self, __context: object) -> None:
         """Fill the per-service defaults that depend on the service's name."""
@@ -44,3 +61,19 @@ class ServiceSettings(BaseSettings):
             self.port = self.default_port
         if not self.database_url:
             self.database_url = f"sqlite+aiosqlite:///{self.data_dir}/{self.service_name}.db"
+        own_delay = os.environ.get(f"{self.service_name.upper()}_PROCESSING_DELAY")
+        if own_delay is not None:
+            parse_delay(own_delay)
+            self.processing_delay = own_delay
+
+    def clock(self) -> SimClock:
+        """The simulated clock every service of one deployment shares."""
+        if self.clock_speed == 1.0 and self.clock_start is None:
+            return SimClock()
+        return SimClock(
+            speed=self.clock_speed, anchor_real=self.clock_anchor, start=self.clock_start
+        )
+
+    def delay(self) -> DelayDistribution:
+        """This agency's processing delay, in simulated time (``<SERVICE>_PROCESSING_DELAY``)."""
+        return parse_delay(self.processing_delay)

@@ -27,7 +27,7 @@ class OutboxMessage(RuntimeTable, table=True):
     """An event committed with the state change that caused it, waiting for the relay."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_unpublished", "published_at", "id"),)
+    __table_args__ = (Index("ix_outbox_unpublished", "published_at", "available_at", "id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     topic: str
@@ -36,6 +36,9 @@ class OutboxMessage(RuntimeTable, table=True):
     event_type: str
     value: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     created_at: datetime = Field(default_factory=utcnow)
+    available_at: datetime = Field(
+        default_factory=utcnow, description="Simulated time from which it may be published."
+    )
     published_at: datetime | None = None
 
 

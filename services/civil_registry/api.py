@@ -9,14 +9,20 @@ from sqlmodel import col, select
 
 from lienthong.runtime.app import ReadSessionDep
 from lienthong.runtime.http import get_or_404
-from services.civil_registry.models import BirthRegistration, BirthRegistrationPublic
+from services.civil_registry.models import (
+    BirthRegistration,
+    BirthRegistrationPublic,
+    DeathRegistration,
+    DeathRegistrationPublic,
+)
 
-router = APIRouter(prefix="/api/v1", tags=["births"])
+router = APIRouter(prefix="/api/v1")
 
 
 @router.get(
     "/births/{registration_number}",
     summary="One birth registration",
+    tags=["births"],
     response_model=BirthRegistrationPublic,
     responses={404: {"description": "No such registration"}},
 )
@@ -27,7 +33,10 @@ async def get_birth(registration_number: str, session: ReadSessionDep) -> BirthR
 
 
 @router.get(
-    "/births", summary="Search birth registrations", response_model=list[BirthRegistrationPublic]
+    "/births",
+    summary="Search birth registrations",
+    response_model=list[BirthRegistrationPublic],
+    tags=["births"],
 )
 async def list_births(
     session: ReadSessionDep,
@@ -50,3 +59,45 @@ async def list_births(
         )
     ).all()
     return [BirthRegistrationPublic.model_validate(row) for row in rows]
+
+
+@router.get(
+    "/deaths/{registration_number}",
+    summary="One death registration",
+    response_model=DeathRegistrationPublic,
+    tags=["deaths"],
+    responses={404: {"description": "No such registration"}},
+)
+async def get_death(registration_number: str, session: ReadSessionDep) -> DeathRegistrationPublic:
+    """A death registration by its number (số đăng ký khai tử)."""
+    row = await get_or_404(session, DeathRegistration, registration_number, "registration")
+    return DeathRegistrationPublic.model_validate(row)
+
+
+@router.get(
+    "/deaths",
+    summary="Search death registrations",
+    response_model=list[DeathRegistrationPublic],
+    tags=["deaths"],
+)
+async def list_deaths(
+    session: ReadSessionDep,
+    dossier_id: Annotated[str | None, Query(description="Dossier id")] = None,
+    personal_id: Annotated[
+        str | None, Query(pattern=r"^\d{12}$", description="The deceased's ID number")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[DeathRegistrationPublic]:
+    """Death registrations, newest first."""
+    query = select(DeathRegistration)
+    if dossier_id is not None:
+        query = query.where(DeathRegistration.dossier_id == dossier_id)
+    if personal_id is not None:
+        query = query.where(DeathRegistration.deceased_personal_id == personal_id)
+    rows = (
+        await session.exec(
+            query.order_by(col(DeathRegistration.created_at).desc()).limit(limit).offset(offset)
+        )
+    ).all()
+    return [DeathRegistrationPublic.model_validate(row) for row in rows]

@@ -8,7 +8,7 @@ from lienthong.contracts.topics import CIVIL_REGISTRY_EVENTS, GATEWAY_EVENTS
 from lienthong.runtime.app import ServiceDefinition, ServiceRuntime, create_service_app
 from lienthong.runtime.consumer import Subscription
 from services.civil_registry.api import router
-from services.civil_registry.handlers import HANDLERS, make_prefetch
+from services.civil_registry.handlers import make_handlers, make_prefetch
 from services.civil_registry.models import CivilRegistryTable
 from services.civil_registry.population_client import PopulationClient
 from services.civil_registry.settings import CivilRegistrySettings
@@ -22,7 +22,7 @@ def create_app(settings: CivilRegistrySettings | None = None) -> FastAPI:
     def subscription(_runtime: ServiceRuntime) -> Subscription:
         return Subscription(
             topics=[GATEWAY_EVENTS],
-            handlers=HANDLERS,
+            handlers=make_handlers(settings),
             output_topic=CIVIL_REGISTRY_EVENTS,
             prefetch=make_prefetch(client),
         )
@@ -35,8 +35,9 @@ def create_app(settings: CivilRegistrySettings | None = None) -> FastAPI:
             name="civil_registry",
             title="lienthong — civil registry (hộ tịch)",
             description=(
-                "Birth registration and the electronic birth certificate. Consumes the "
-                "gateway's dossiers; checks parents with the population database over HTTP."
+                "Birth and death registration: the electronic birth certificate and death "
+                "extract. Consumes the gateway's dossiers; checks people with the population "
+                "database over HTTP."
             ),
             settings=settings,
             metadata=CivilRegistryTable.metadata,

@@ -1,4 +1,4 @@
-"""Tables of the civil registry: birth registrations (sổ đăng ký khai sinh) and their counters."""
+"""Tables of the civil registry: birth and death registers (sổ hộ tịch) and their counters."""
 
 from __future__ import annotations
 
@@ -44,6 +44,33 @@ class BirthRegistration(BirthRegistrationBase, table=True):
 
 class BirthRegistrationPublic(BirthRegistrationBase):
     """A birth registration as the API returns it."""
+
+
+class DeathRegistrationBase(CivilRegistryTable):
+    """What a death registration shows."""
+
+    registration_number: str = Field(primary_key=True)
+    death_extract_number: str = Field(unique=True)
+    dossier_id: str = Field(unique=True)
+    deceased_personal_id: str = Field(unique=True, description="One death per person.")
+    deceased_full_name: str
+    commune_code: str = Field(index=True)
+    registered_on: date
+    date_of_death: date
+    late_registration: bool = False
+    late_registration_reason: str | None = None
+
+
+class DeathRegistration(DeathRegistrationBase, table=True):
+    """Đăng ký khai tử: one row per registered death."""
+
+    __tablename__ = "death_registrations"
+
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class DeathRegistrationPublic(DeathRegistrationBase):
+    """A death registration as the API returns it."""
 
 
 class RegisterCounter(CivilRegistryTable, table=True):

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Protocol
 
 from lienthong.contracts import reasons
-from lienthong.contracts.dossiers import BirthDossier, ParentInfo
+from lienthong.contracts.dossiers import BirthDossier, DeathDossier, ParentInfo
 from lienthong.contracts.reasons import Reason, ReasonCode
 from lienthong.domain.personal_id import Sex
 from lienthong.domain.text import nfc, same_name
@@ -79,6 +79,53 @@ def refuse_birth(
     if refusal is None and already_registered:
         refusal = reasons.DUPLICATE_BIRTH.reason()
     return refusal
+
+
+def refuse_death(
+    form: DeathDossier,
+    known: KnownPerson | None,
+    already_registered: bool,
+    today: date,
+) -> Reason | None:
+    """Why the death cannot be registered, or None to register it.
+
+    The deceased must be a living citizen of the population database whose name, date of birth
+    and sex match the declaration; the date of death lies between birth and today.
+    """
+    deceased = form.deceased
+    if known is None:
+        return reasons.DECEASED_NOT_FOUND.reason(deceased.personal_id)
+    if not known.alive:
+        died = f"died {known.date_of_death.isoformat()}" if known.date_of_death else None
+        return reasons.ALREADY_DECEASED.reason(died)
+    if already_registered:
+        return reasons.DEATH_ALREADY_REGISTERED.reason(deceased.personal_id)
+    if not same_name(deceased.full_name, known.full_name):
+        return reasons.DECEASED_MISMATCH.reason("name differs")
+    if deceased.date_of_birth != known.date_of_birth:
+        return reasons.DECEASED_MISMATCH.reason("date of birth differs")
+    if deceased.sex != known.sex:
+        return reasons.DECEASED_MISMATCH.reason("sex differs")
+    if form.date_of_death < known.date_of_birth:
+        return reasons.DEATH_BEFORE_BIRTH.reason()
+    if form.date_of_death > today:
+        return reasons.DEATH_IN_FUTURE.reason(f"registered on {today.isoformat()}")
+    return None
+
+
+def is_late_death_registration(date_of_death: date, registered_on: date, limit_days: int) -> bool:
+    """Khai tử quá hạn: registered more than ``limit_days`` days after the death."""
+    return (registered_on - date_of_death).days > limit_days
+
+
+def death_registration_number(commune_code: str, year: int, sequence: int) -> str:
+    """Số đăng ký khai tử."""
+    return f"KT-{commune_code}-{year}-{sequence:06d}"
+
+
+def death_extract_number(commune_code: str, year: int, sequence: int) -> str:
+    """Số Trích lục khai tử điện tử."""
+    return f"TLKT-{year}-{commune_code}{sequence:06d}"
 
 
 def duplicate_key(form: BirthDossier) -> str:

@@ -13,3 +13,6 @@ class CivilRegistrySettings(ServiceSettings):
 
     population_url: str = "http://127.0.0.1:8002"
     population_timeout_s: float = 5.0
+    # Luật Hộ tịch 2014, Art. 33: a death is registered within 15 days; later ones are still
+    # registered, as late registrations (khai tử quá hạn).
+    death_registration_days: int = 15

@@ -5,23 +5,35 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Header, HTTPException, Query, Response, status
+from fastapi import (
+    APIRouter,
+    Body,
+    Depends,
+    Header,
+    HTTPException,
+    Query,
+    Request,
+    Response,
+    status,
+)
 from fastapi.exceptions import RequestValidationError
-from sqlalchemy import func
+from sqlalchemy import and_, case, func, or_
+from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from lienthong.contracts import gateway as gateway_events
-from lienthong.contracts.dossiers import BirthDossier
+from lienthong.contracts.dossiers import DossierForm
 from lienthong.contracts.envelope import new_event
 from lienthong.contracts.reasons import Reason
 from lienthong.contracts.topics import GATEWAY_EVENTS
 from lienthong.runtime.app import ReadSessionDep, RuntimeDep
 from lienthong.runtime.http import get_or_404
 from lienthong.runtime.outbox import stage_events
+from services.gateway.deadlines import DeadlinePolicy, is_overdue
 from services.gateway.examples import dossier_examples
 from services.gateway.handlers import as_utc
 from services.gateway.models import (
@@ -39,8 +51,14 @@ from services.gateway.tracker import FLOW_AGENCIES, DossierStatus, StepStatus
 
 router = APIRouter(prefix="/api/v1", tags=["dossiers"])
 
-DossierForm = BirthDossier
-"""Every kind of dossier the portal accepts (the death form joins as a tagged union)."""
+
+def get_deadlines(request: Request) -> DeadlinePolicy:
+    """FastAPI dependency: the deadline policy the app was built with."""
+    policy: DeadlinePolicy = request.app.state.deadlines
+    return policy
+
+
+DeadlinesDep = Annotated[DeadlinePolicy, Depends(get_deadlines)]
 
 
 def _request_hash(form: DossierForm) -> str:
@@ -91,6 +109,7 @@ async def _existing(runtime: RuntimeDep, key: str, request_hash: str) -> Dossier
 )
 async def submit_dossier(
     runtime: RuntimeDep,
+    deadlines: DeadlinesDep,
     response: Response,
     form: Annotated[DossierForm, Body(openapi_examples=dossier_examples())],
     idempotency_key: Annotated[
@@ -102,7 +121,10 @@ async def submit_dossier(
         ),
     ] = None,
 ) -> DossierAccepted:
-    """Nộp hồ sơ liên thông. Answers at once; agencies then process it through Kafka."""
+    """Nộp hồ sơ liên thông (Form 01 birth or Form 02 death, told apart by `kind`).
+
+    Answers at once; the agencies then process it through Kafka.
+    """
     _reject_problems(form)
     key = idempotency_key or (f"reference:{form.reference}" if form.reference else None)
     request_hash = _request_hash(form)
@@ -112,7 +134,7 @@ async def submit_dossier(
             response.headers["Location"] = f"/api/v1/dossiers/{existing.dossier_id}"
             return existing
     dossier_id = str(uuid.uuid4())
-    now = datetime.now(UTC)
+    now = runtime.clock.now()
     try:
         async with runtime.db.session() as session:
             session.add(
@@ -124,6 +146,7 @@ async def submit_dossier(
                     request_hash=request_hash,
                     form=form.model_dump(mode="json"),
                     submitted_at=now,
+                    due_at=deadlines.dossier_due(form.kind, now),
                 )
             )
             for position, agency in enumerate(FLOW_AGENCIES[form.kind]):
@@ -134,6 +157,9 @@ async def submit_dossier(
                         position=position,
                         status=StepStatus.PENDING,
                         started_at=now if position == 0 else None,
+                        due_at=deadlines.step_due(form.kind, agency, now)
+                        if position == 0
+                        else None,
                     )
                 )
             payload = gateway_events.DossierSubmitted(dossier_id=dossier_id, form=form)
@@ -156,7 +182,11 @@ async def submit_dossier(
     return DossierAccepted(dossier_id=dossier_id, status=DossierStatus.SUBMITTED)
 
 
-def _step_view(step: DossierStep) -> StepView:
+def _utc(moment: datetime | None) -> datetime | None:
+    return as_utc(moment) if moment is not None else None
+
+
+def _step_view(step: DossierStep, now: datetime) -> StepView:
     return StepView(
         agency=step.agency,
         status=step.status,
@@ -164,6 +194,8 @@ def _step_view(step: DossierStep) -> StepView:
         finished_at=as_utc(step.finished_at) if step.finished_at else None,
         result=step.result,
         reason=Reason.model_validate(step.reason) if step.reason else None,
+        due_at=_utc(step.due_at),
+        overdue=is_overdue(_utc(step.due_at), _utc(step.finished_at), now),
     )
 
 
@@ -173,7 +205,7 @@ def _step_view(step: DossierStep) -> StepView:
     summary="Follow a dossier",
     responses={404: {"description": "No such dossier"}},
 )
-async def get_dossier(dossier_id: str, session: ReadSessionDep) -> DossierView:
+async def get_dossier(dossier_id: str, session: ReadSessionDep, runtime: RuntimeDep) -> DossierView:
     """Overall status and one entry per agency step, with results or the refusal reason."""
     dossier = await get_or_404(session, Dossier, dossier_id, "dossier")
     steps = (
@@ -183,13 +215,16 @@ async def get_dossier(dossier_id: str, session: ReadSessionDep) -> DossierView:
             .order_by(col(DossierStep.position))
         )
     ).all()
+    now = runtime.clock.now()
     return DossierView(
         dossier_id=dossier.dossier_id,
         kind=dossier.kind,
         status=dossier.status,
         submitted_at=as_utc(dossier.submitted_at),
-        completed_at=as_utc(dossier.completed_at) if dossier.completed_at else None,
-        steps=[_step_view(step) for step in steps],
+        completed_at=_utc(dossier.completed_at),
+        due_at=_utc(dossier.due_at),
+        overdue=is_overdue(_utc(dossier.due_at), _utc(dossier.closed_at), now),
+        steps=[_step_view(step, now) for step in steps],
     )
 
 
@@ -224,19 +259,50 @@ async def list_dossiers(
     ]
 
 
+def _late(due: Any, finished: Any, now: datetime) -> Any:
+    """SQL: finished after the deadline, or still open past it."""
+    return or_(
+        and_(finished.is_not(None), finished > due),
+        and_(finished.is_(None), due.is_not(None), due < now),
+    )
+
+
+def _in_time(due: Any, finished: Any) -> Any:
+    return and_(finished.is_not(None), due.is_not(None), finished <= due)
+
+
+def _count_if(condition: Any) -> Any:
+    return func.sum(case((condition, 1), else_=0))
+
+
 @router.get("/stats", response_model=Stats, summary="Sync counters", tags=["stats"])
-async def get_stats(session: ReadSessionDep) -> Stats:
-    """Per flow: dossiers by status; per agency: sent, synced, rejected, failed, pending."""
+async def get_stats(session: ReadSessionDep, runtime: RuntimeDep) -> Stats:
+    """Per flow: dossiers by status and timeliness; per agency: sent, synced, rejected, failed,
+    pending, on time and overdue (pending steps past their deadline count as overdue)."""
+    now = runtime.clock.now()
+    due, closed = col(Dossier.due_at), col(Dossier.closed_at)
     dossier_rows = (
-        await session.exec(
-            select(Dossier.kind, Dossier.status, func.count()).group_by(
-                col(Dossier.kind), col(Dossier.status)
-            )
+        await session.execute(
+            sa_select(
+                col(Dossier.kind),
+                col(Dossier.status),
+                func.count(),
+                _count_if(_in_time(due, closed)),
+                _count_if(_late(due, closed, now)),
+            ).group_by(col(Dossier.kind), col(Dossier.status))
         )
     ).all()
+    step_due, finished = col(DossierStep.due_at), col(DossierStep.finished_at)
     step_rows = (
-        await session.exec(
-            select(Dossier.kind, DossierStep.agency, DossierStep.status, func.count())
+        await session.execute(
+            sa_select(
+                col(Dossier.kind),
+                col(DossierStep.agency),
+                col(DossierStep.status),
+                func.count(),
+                _count_if(_in_time(step_due, finished)),
+                _count_if(_late(step_due, finished, now)),
+            )
             .join(Dossier, col(Dossier.dossier_id) == col(DossierStep.dossier_id))
             .where(col(DossierStep.started_at).is_not(None))
             .group_by(col(Dossier.kind), col(DossierStep.agency), col(DossierStep.status))
@@ -244,18 +310,18 @@ async def get_stats(session: ReadSessionDep) -> Stats:
     ).all()
     flows: dict[str, FlowStats] = {}
     for kind, agencies in FLOW_AGENCIES.items():
-        counts: dict[str, Any] = {s.value: 0 for s in DossierStatus}
-        for row_kind, row_status, n in dossier_rows:
+        counts: dict[str, int] = {s.value: 0 for s in DossierStatus}
+        on_time = overdue = 0
+        for row_kind, row_status, n, n_on_time, n_overdue in dossier_rows:
             if row_kind == kind:
                 counts[row_status] = n
+                on_time += n_on_time or 0
+                overdue += n_overdue or 0
         counts["total"] = sum(counts.values())
         per_agency: dict[str, AgencyCounts] = {}
         for agency in agencies:
-            by_status = {
-                row_status: n
-                for row_kind, row_agency, row_status, n in step_rows
-                if row_kind == kind and row_agency == agency
-            }
+            rows = [r for r in step_rows if r[0] == kind and r[1] == agency]
+            by_status = {row[2]: row[3] for row in rows}
             sent = sum(by_status.values())
             synced = by_status.get(StepStatus.DONE, 0)
             rejected = by_status.get(StepStatus.REJECTED, 0)
@@ -266,6 +332,10 @@ async def get_stats(session: ReadSessionDep) -> Stats:
                 rejected=rejected,
                 failed=failed,
                 pending=sent - synced - rejected - failed,
+                on_time=sum(row[4] or 0 for row in rows),
+                overdue=sum(row[5] or 0 for row in rows),
             )
-        flows[kind] = FlowStats(dossiers=counts, agencies=per_agency)
-    return Stats(generated_at=datetime.now(UTC), flows=flows)
+        flows[kind] = FlowStats(
+            dossiers=counts, on_time=on_time, overdue=overdue, agencies=per_agency
+        )
+    return Stats(generated_at=now, flows=flows)

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from lienthong.contracts.dead_letters import DEAD_LETTERED, DeadLettered
 from lienthong.contracts.envelope import CloudEvent
-from lienthong.runtime.consumer import Handler
+from lienthong.runtime.consumer import Handler, HandlerContext
+from services.gateway.deadlines import DeadlinePolicy
 from services.gateway.models import Dossier, DossierStep
 from services.gateway.tracker import (
     OUTCOMES,
+    DossierStatus,
     StepOutcome,
     StepStatus,
     may_apply,
@@ -26,75 +27,105 @@ def as_utc(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-async def apply_outcome(
-    session: AsyncSession, dossier_id: str, outcome: StepOutcome, event_id: str
-) -> None:
-    """Move one step and recompute the dossier; unknown dossiers are ignored (not ours)."""
-    dossier = await session.get(Dossier, dossier_id)
-    if dossier is None:
-        return
-    steps = list(
-        (
-            await session.exec(
-                select(DossierStep)
-                .where(DossierStep.dossier_id == dossier_id)
-                .order_by(col(DossierStep.position))
+class Tracker:
+    """Applies step outcomes to dossiers, keeping statuses and deadlines consistent."""
+
+    def __init__(self, policy: DeadlinePolicy) -> None:
+        self.policy = policy
+
+    async def apply(
+        self, session: AsyncSession, dossier_id: str, outcome: StepOutcome, event_id: str
+    ) -> None:
+        """Move one step and recompute the dossier; unknown dossiers are ignored (not ours)."""
+        dossier = await session.get(Dossier, dossier_id)
+        if dossier is None:
+            return
+        steps = list(
+            (
+                await session.exec(
+                    select(DossierStep)
+                    .where(DossierStep.dossier_id == dossier_id)
+                    .order_by(col(DossierStep.position))
+                )
+            ).all()
+        )
+        by_agency = {step.agency: step for step in steps}
+        step = by_agency.get(outcome.agency)
+        if step is None or not may_apply(StepStatus(step.status), outcome.status):
+            return
+        step.status = outcome.status
+        step.finished_at = outcome.at
+        step.result = outcome.result
+        step.reason = outcome.reason
+        step.last_event_id = event_id
+        if outcome.verified:
+            self._verification_needed(dossier, step)
+        session.add(step)
+        for agency in outcome.starts:
+            following = by_agency.get(agency)
+            if following is not None and following.started_at is None:
+                following.started_at = outcome.at
+                following.due_at = self.policy.step_due(
+                    dossier.kind, agency, outcome.at, verified=dossier.verification_required
+                )
+                session.add(following)
+        self._recompute(dossier, steps)
+        session.add(dossier)
+
+    def _verification_needed(self, dossier: Dossier, step: DossierStep) -> None:
+        """The agency had to verify: the longer limits apply to it and to the whole group."""
+        dossier.verification_required = True
+        dossier.due_at = self.policy.dossier_due(
+            dossier.kind, as_utc(dossier.submitted_at), verified=True
+        )
+        if step.started_at is not None:
+            step.due_at = self.policy.step_due(
+                dossier.kind, step.agency, as_utc(step.started_at), verified=True
             )
-        ).all()
-    )
-    by_agency = {step.agency: step for step in steps}
-    step = by_agency.get(outcome.agency)
-    if step is None or not may_apply(StepStatus(step.status), outcome.status):
-        return
-    step.status = outcome.status
-    step.finished_at = outcome.at
-    step.result = outcome.result
-    step.reason = outcome.reason
-    step.last_event_id = event_id
-    session.add(step)
-    for agency in outcome.starts:
-        following = by_agency.get(agency)
-        if following is not None and following.started_at is None:
-            following.started_at = outcome.at
-            session.add(following)
-    status = overall_status([StepStatus(s.status) for s in steps])
-    dossier.status = status
-    if status == "completed":
-        dossier.completed_at = max(as_utc(s.finished_at) for s in steps if s.finished_at)
-    dossier.updated_at = datetime.now(UTC)
-    session.add(dossier)
 
+    @staticmethod
+    def _recompute(dossier: Dossier, steps: list[DossierStep]) -> None:
+        status = overall_status([StepStatus(s.status) for s in steps])
+        dossier.status = status
+        finished = [as_utc(s.finished_at) for s in steps if s.finished_at]
+        if status == DossierStatus.COMPLETED:
+            dossier.completed_at = max(finished)
+        if status in (DossierStatus.COMPLETED, DossierStatus.REJECTED):
+            dossier.closed_at = max(finished)
+        else:
+            dossier.closed_at = None
+        dossier.updated_at = datetime.now(UTC)
 
-async def on_agency_event(
-    session: AsyncSession, event: CloudEvent, _lookups: Any
-) -> list[CloudEvent]:
-    """Track an agency's decision."""
-    await apply_outcome(session, event.correlationid, OUTCOMES[event.type](event), event.id)
-    return []
-
-
-async def on_dead_letter(
-    session: AsyncSession, event: CloudEvent, _lookups: Any
-) -> list[CloudEvent]:
-    """An agency gave up on a dossier's event: its step is failed, with the error as reason."""
-    letter = DeadLettered.model_validate(event.data)
-    if letter.consumer == "gateway" or not letter.key:
+    async def on_agency_event(
+        self, session: AsyncSession, event: CloudEvent, _context: HandlerContext
+    ) -> list[CloudEvent]:
+        """Track an agency's decision."""
+        await self.apply(session, event.correlationid, OUTCOMES[event.type](event), event.id)
         return []
-    outcome = StepOutcome(
-        agency=letter.consumer,
-        status=StepStatus.FAILED,
-        at=event.time,
-        reason={
-            "code": f"dead_lettered.{letter.error_kind}",
-            "message": letter.error,
-            "message_vi": "Lỗi đồng bộ dữ liệu, hồ sơ chờ xử lý lại.",
-        },
-    )
-    await apply_outcome(session, letter.key, outcome, event.id)
-    return []
 
+    async def on_dead_letter(
+        self, session: AsyncSession, event: CloudEvent, _context: HandlerContext
+    ) -> list[CloudEvent]:
+        """An agency gave up on a dossier's event: its step is failed, with the error."""
+        letter = DeadLettered.model_validate(event.data)
+        if letter.consumer == "gateway" or not letter.key:
+            return []
+        outcome = StepOutcome(
+            agency=letter.consumer,
+            status=StepStatus.FAILED,
+            at=event.time,
+            reason={
+                "code": f"dead_lettered.{letter.error_kind}",
+                "message": letter.error,
+                "message_vi": "Lỗi đồng bộ dữ liệu, hồ sơ chờ xử lý lại.",
+            },
+        )
+        await self.apply(session, letter.key, outcome, event.id)
+        return []
 
-HANDLERS: dict[str, Handler] = {
-    **{event_type: on_agency_event for event_type in OUTCOMES},
-    DEAD_LETTERED: on_dead_letter,
-}
+    def handlers(self) -> dict[str, Handler]:
+        """Every agency event type, and the dead letters."""
+        return {
+            **{event_type: self.on_agency_event for event_type in OUTCOMES},
+            DEAD_LETTERED: self.on_dead_letter,
+        }

@@ -32,6 +32,11 @@ class Dossier(GatewayTable, table=True):
     form: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     submitted_at: datetime = Field(default_factory=utcnow)
     completed_at: datetime | None = None
+    closed_at: datetime | None = Field(
+        default=None, description="When it was completed or rejected (the clock stops)."
+    )
+    due_at: datetime | None = Field(default=None, description="Legal deadline of the group.")
+    verification_required: bool = False
     updated_at: datetime = Field(default_factory=utcnow)
 
 
@@ -46,6 +51,7 @@ class DossierStep(GatewayTable, table=True):
     status: str = Field(index=True)
     started_at: datetime | None = None
     finished_at: datetime | None = None
+    due_at: datetime | None = None
     result: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     reason: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     last_event_id: str | None = None
@@ -68,7 +74,13 @@ class StepView(BaseModel):
     result: dict[str, Any] | None = PydanticField(
         description="Agency result, e.g. personal_id, card_code and valid_until."
     )
-    reason: Reason | None = PydanticField(description="Why it was refused or failed.")
+    reason: Reason | None = PydanticField(
+        description="Why it was refused or failed, or why nothing was granted."
+    )
+    due_at: datetime | None = PydanticField(
+        description="Legal deadline of this step (working days from when it started)."
+    )
+    overdue: bool = PydanticField(description="Decided after its deadline, or still open past it.")
 
 
 class DossierView(BaseModel):
@@ -81,6 +93,8 @@ class DossierView(BaseModel):
     )
     submitted_at: datetime
     completed_at: datetime | None
+    due_at: datetime | None = PydanticField(description="Legal deadline of the whole group.")
+    overdue: bool = PydanticField(description="Closed after its deadline, or open past it.")
     steps: list[StepView]
 
 
@@ -102,12 +116,16 @@ class AgencyCounts(BaseModel):
     rejected: int
     failed: int
     pending: int = PydanticField(description="sent − synced − rejected − failed.")
+    on_time: int = PydanticField(description="Decided within the step's deadline.")
+    overdue: int = PydanticField(description="Decided late, or still open past the deadline.")
 
 
 class FlowStats(BaseModel):
     """Counts for one procedure group."""
 
     dossiers: dict[str, int] = PydanticField(description="Dossiers by overall status, and total.")
+    on_time: int = PydanticField(description="Dossiers closed within the group deadline.")
+    overdue: int = PydanticField(description="Closed late, or still open past the deadline.")
     agencies: dict[str, AgencyCounts]
 
 

@@ -19,7 +19,9 @@ from lienthong.contracts.envelope import CloudEvent
 
 FLOW_AGENCIES: Final[dict[str, tuple[str, ...]]] = {
     "birth": ("civil_registry", "population", "insurance"),
+    "death": ("civil_registry", "population", "insurance"),
 }
+"""The agency steps of each procedure group, in the order a dossier reaches them."""
 
 
 class StepStatus(StrEnum):
@@ -54,6 +56,8 @@ class StepOutcome:
     result: dict[str, Any] | None = None
     reason: dict[str, Any] | None = None
     starts: tuple[str, ...] = field(default=())
+    verified: bool = False
+    """The agency needed verification: the longer legal limits apply."""
 
 
 def _done(
@@ -61,7 +65,15 @@ def _done(
 ) -> Callable[[CloudEvent], StepOutcome]:
     def outcome(event: CloudEvent) -> StepOutcome:
         result = {key: event.data.get(key) for key in keys}
-        return StepOutcome(agency, StepStatus.DONE, event.time, result=result, starts=starts)
+        return StepOutcome(
+            agency,
+            StepStatus.DONE,
+            event.time,
+            result=result,
+            reason=event.data.get("reason"),  # a decision can be "nothing granted, because…"
+            starts=starts,
+            verified=bool(event.data.get("verification_required")),
+        )
 
     return outcome
 
@@ -81,13 +93,36 @@ OUTCOMES: Final[Mapping[str, Callable[[CloudEvent], StepOutcome]]] = {
     ),
     civil_registry.BIRTH_REJECTED: _rejected("civil_registry"),
     population.CITIZEN_REGISTERED: _done(
-        "population", ("insurance",), ("personal_id", "household_id", "commune_code")
+        "population",
+        ("insurance",),
+        ("personal_id", "household_id", "commune_code", "verification_required"),
     ),
     population.CITIZEN_REJECTED: _rejected("population"),
     insurance.CARD_ISSUED: _done(
         "insurance", (), ("card_code", "valid_from", "valid_until", "initial_clinic_code")
     ),
     insurance.CARD_REJECTED: _rejected("insurance"),
+    civil_registry.DEATH_REGISTERED: _done(
+        "civil_registry",
+        ("population", "insurance"),  # the two run in parallel
+        ("registration_number", "death_extract_number", "registered_on", "late_registration"),
+    ),
+    civil_registry.DEATH_REJECTED: _rejected("civil_registry"),
+    population.DEATH_RECORDED: _done(
+        "population",
+        (),
+        (
+            "personal_id",
+            "residence_removed_on",
+            "previous_commune_code",
+            "new_household_head_personal_id",
+        ),
+    ),
+    population.DEATH_RECORD_REJECTED: _rejected("population"),
+    insurance.FUNERAL_BENEFIT_DECIDED: _done(
+        "insurance", (), ("benefit", "amount_vnd", "basis", "cards_ended")
+    ),
+    insurance.FUNERAL_BENEFIT_REJECTED: _rejected("insurance"),
 }
 
 

@@ -9,7 +9,13 @@ from sqlmodel import col, select
 
 from lienthong.runtime.app import ReadSessionDep
 from lienthong.runtime.http import get_or_404
-from services.insurance.models import HealthCard, HealthCardPublic
+from services.insurance.models import (
+    FuneralBenefit,
+    FuneralBenefitPublic,
+    HealthCard,
+    HealthCardPublic,
+    InsuredPerson,
+)
 
 router = APIRouter(prefix="/api/v1", tags=["health cards"])
 
@@ -40,3 +46,28 @@ async def list_cards(
         )
     ).all()
     return [HealthCardPublic.model_validate(row) for row in rows]
+
+
+@router.get(
+    "/funeral-benefits/{personal_id}",
+    summary="The funeral benefit decided for a deceased person",
+    response_model=FuneralBenefitPublic,
+    tags=["funeral benefits"],
+    responses={404: {"description": "No decision for this person"}},
+)
+async def get_funeral_benefit(personal_id: str, session: ReadSessionDep) -> FuneralBenefitPublic:
+    """Chế độ mai táng decided for one person."""
+    row = await get_or_404(session, FuneralBenefit, personal_id, "funeral benefit for")
+    return FuneralBenefitPublic.model_validate(row)
+
+
+@router.get(
+    "/insured-persons/{personal_id}",
+    summary="What insurance knows about a person",
+    response_model=InsuredPerson,
+    tags=["insured persons"],
+    responses={404: {"description": "Uninsured: nothing known"}},
+)
+async def get_insured_person(personal_id: str, session: ReadSessionDep) -> InsuredPerson:
+    """Pension, contribution months and social assistance of one person."""
+    return await get_or_404(session, InsuredPerson, personal_id, "insurance record for")

@@ -1,4 +1,4 @@
-"""Tables of social insurance: health insurance cards (thẻ BHYT)."""
+"""Tables of social insurance: cards (thẻ BHYT), insured people, funeral benefit decisions."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ class HealthCardBase(InsuranceTable):
     valid_from: date
     valid_until: date
     status: str = Field(default="active", description="active | ended")
+    ended_on: date | None = Field(default=None, description="When the card ended (death).")
 
 
 class HealthCard(HealthCardBase, table=True):
@@ -40,3 +41,47 @@ class HealthCard(HealthCardBase, table=True):
 
 class HealthCardPublic(HealthCardBase):
     """A card as the API returns it."""
+
+
+class InsuredPerson(InsuranceTable, table=True):
+    """What BHXH knows about one person: pension, contributions, social assistance.
+
+    People with no row are uninsured.
+    """
+
+    __tablename__ = "insured_persons"
+
+    personal_id: str = Field(primary_key=True, max_length=12)
+    bhxh_number: str = Field(unique=True, max_length=10)
+    pensioner: bool = False
+    compulsory_months: int = 0
+    voluntary_months: int = 0
+    contributing: bool = False
+    social_assistance: bool = Field(
+        default=False, description="Monthly social-assistance beneficiary (bảo trợ xã hội)."
+    )
+
+
+class FuneralBenefitBase(InsuranceTable):
+    """A funeral benefit decision."""
+
+    personal_id: str = Field(primary_key=True, max_length=12, description="One per death.")
+    dossier_id: str = Field(unique=True)
+    benefit: str = Field(description="funeral_allowance | funeral_support | none")
+    amount_vnd: int
+    basis: str
+    reason_code: str | None = None
+    date_of_death: date
+    decided_on: date
+
+
+class FuneralBenefit(FuneralBenefitBase, table=True):
+    """Quyết định hưởng chế độ mai táng."""
+
+    __tablename__ = "funeral_benefits"
+
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class FuneralBenefitPublic(FuneralBenefitBase):
+    """A decision as the API returns it."""

@@ -58,6 +58,11 @@ class Citizen(CitizenBase, table=True):
     __tablename__ = "citizens"
 
     birth_registration_number: str | None = Field(default=None, unique=True)
+    death_registration_number: str | None = Field(default=None, unique=True)
+    residence_removed_on: date | None = Field(
+        default=None, description="When permanent residence was removed (xóa thường trú)."
+    )
+    previous_commune_code: str | None = None
     source: str = Field(default="seed", description="seed | birth_registration")
     created_at: datetime = Field(default_factory=utcnow)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from lienthong.contracts import reasons
-from lienthong.contracts.civil_registry import BirthRegistered
+from lienthong.contracts.civil_registry import BirthRegistered, DeathRegistered
 from lienthong.contracts.reasons import Reason
 from services.population.models import Citizen
 
@@ -30,3 +30,25 @@ def refuse_newborn(
             f"declared {registration.residence.commune_code}"
         )
     return None
+
+
+def refuse_death(death: DeathRegistered, citizen: Citizen | None) -> Reason | None:
+    """Why the death cannot be recorded, or None to record it and remove the residence."""
+    if citizen is None:
+        return reasons.CITIZEN_NOT_FOUND.reason(death.deceased.personal_id)
+    if not citizen.alive:
+        return reasons.CITIZEN_ALREADY_DECEASED.reason(
+            f"died {citizen.date_of_death.isoformat()}" if citizen.date_of_death else None
+        )
+    return None
+
+
+def choose_new_head(members: list[Citizen]) -> Citizen | None:
+    """The oldest living adult member heads the household after the head's death.
+
+    (In practice the members agree on a new head; the oldest adult is the usual choice.)
+    """
+    adults = [m for m in members if m.alive]
+    if not adults:
+        return None
+    return min(adults, key=lambda member: (member.date_of_birth, member.personal_id))

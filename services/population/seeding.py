@@ -1,4 +1,4 @@
-"""Loads the synthetic population (see :mod:`services.population.seed`) into the database."""
+"""Loads the synthetic population (see :mod:`lienthong.synthetic.population`) into the database."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from sqlalchemy import delete, func, insert
 from sqlmodel import select
 
 from lienthong.runtime.db import Database
+from lienthong.synthetic.population import generate_population
 from services.population.models import Citizen, Household
-from services.population.seed import generate_population
 
 log = logging.getLogger(__name__)
 

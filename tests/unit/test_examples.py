@@ -7,7 +7,7 @@ from pathlib import Path
 
 from lienthong.contracts.dossiers import BirthDossier
 from lienthong.domain.personal_id import Sex
-from services.population.seed import generate_population
+from lienthong.synthetic.population import generate_population
 from services.population.settings import PopulationSettings
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,7 +10,7 @@ import pytest
 
 from lienthong.domain.admin_units import load_admin_units
 from lienthong.domain.personal_id import Sex, parse_personal_id, validate_personal_id
-from services.population.seed import (
+from lienthong.synthetic.population import (
     SEED_REFERENCE_DATE,
     CitizenSeed,
     SeedPopulation,

@@ -1,0 +1,84 @@
+"""Legal deadlines of dossiers and steps, in working days (thời hạn giải quyết).
+
+Counting follows :class:`lienthong.domain.calendar.WorkingCalendar`: a dossier received after
+15:00, or on a day off, counts from the next working day, and day 1 is the counting start. A
+step's clock starts when the dossier reaches that agency (its predecessor's decision time).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, time
+
+from lienthong.domain.calendar import WorkingCalendar, load_vietnam_calendar
+from services.gateway.settings import GatewaySettings, parse_step_days
+
+
+@dataclass(frozen=True)
+class FlowDeadlines:
+    """Working days allowed for one procedure group, normally and with verification."""
+
+    group: int
+    group_verified: int
+    steps: dict[str, int]
+    steps_verified: dict[str, int]
+
+
+@dataclass(frozen=True)
+class DeadlinePolicy:
+    """Computes due times; every returned datetime is UTC (what the database stores)."""
+
+    calendar: WorkingCalendar
+    cutoff: time
+    flows: dict[str, FlowDeadlines]
+
+    @classmethod
+    def from_settings(cls, settings: GatewaySettings) -> DeadlinePolicy:
+        """The configured policy, on the Vietnamese public-holiday calendar (unknown years:
+        weekends only, rather than refusing dossiers)."""
+        birth_steps = parse_step_days(settings.birth_step_days)
+        death_steps = parse_step_days(settings.death_step_days)
+        return cls(
+            calendar=load_vietnam_calendar(strict=False),
+            cutoff=settings.deadline_cutoff,
+            flows={
+                "birth": FlowDeadlines(
+                    group=settings.birth_deadline_days,
+                    group_verified=settings.birth_deadline_days_verified,
+                    steps=birth_steps,
+                    steps_verified={
+                        **birth_steps,
+                        **parse_step_days(settings.birth_step_days_verified),
+                    },
+                ),
+                "death": FlowDeadlines(
+                    group=settings.death_deadline_days,
+                    group_verified=settings.death_deadline_days,
+                    steps=death_steps,
+                    steps_verified=death_steps,
+                ),
+            },
+        )
+
+    def _due(self, received_at: datetime, days: int) -> datetime:
+        return self.calendar.deadline(received_at, days, cutoff=self.cutoff).astimezone(UTC)
+
+    def dossier_due(self, kind: str, submitted_at: datetime, *, verified: bool = False) -> datetime:
+        """When the whole group must be finished."""
+        flow = self.flows[kind]
+        return self._due(submitted_at, flow.group_verified if verified else flow.group)
+
+    def step_due(
+        self, kind: str, agency: str, started_at: datetime, *, verified: bool = False
+    ) -> datetime:
+        """When one agency must have decided, counted from when the dossier reached it."""
+        flow = self.flows[kind]
+        days = (flow.steps_verified if verified else flow.steps)[agency]
+        return self._due(started_at, days)
+
+
+def is_overdue(due_at: datetime | None, finished_at: datetime | None, now: datetime) -> bool:
+    """Finished after its due time, or still open past it."""
+    if due_at is None:
+        return False
+    return (finished_at or now) > due_at
