@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
 
 from lienthong.contracts.topics import (
     CIVIL_REGISTRY_EVENTS,
@@ -13,7 +14,7 @@ from lienthong.contracts.topics import (
 )
 from lienthong.runtime.app import ServiceDefinition, ServiceRuntime, create_service_app
 from lienthong.runtime.consumer import Subscription
-from services.gateway.api import router
+from services.gateway.api import form_validation_error, router
 from services.gateway.deadlines import DeadlinePolicy
 from services.gateway.handlers import Tracker
 from services.gateway.models import GatewayTable
@@ -48,4 +49,5 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         )
     )
     app.state.deadlines = policy
+    app.add_exception_handler(RequestValidationError, form_validation_error)
     return app

@@ -46,14 +46,19 @@ def _event(type_: str, data: dict[str, object]) -> CloudEvent:
 
 def test_agency_events_map_to_their_step_with_the_events_time() -> None:
     done = OUTCOMES[population.CITIZEN_REGISTERED](
-        _event(population.CITIZEN_REGISTERED, {"personal_id": "001226000001", "extra": 1})
+        _event(
+            population.CITIZEN_REGISTERED,
+            {"personal_id": "001226000001", "extra": 1, "verification_required": True},
+        )
     )
     assert (done.agency, done.status, done.starts) == ("population", D, ("insurance",))
     assert done.result == {
         "personal_id": "001226000001",
         "household_id": None,
         "commune_code": None,
+        "verification_required": True,
     }
+    assert done.verified
     assert done.at == datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
     refused = OUTCOMES[civil_registry.BIRTH_REJECTED](
         _event(civil_registry.BIRTH_REJECTED, {"reason": {"code": "mother_not_found"}})
