@@ -10,6 +10,7 @@ import asyncio
 import json
 import sqlite3
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,10 +41,9 @@ class RunningSystem:
         return int(row[0])
 
 
-@pytest.fixture(scope="session")
-def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSystem]:
-    """Start broker + services once; stop them at the end of the session."""
-    data_dir = tmp_path_factory.mktemp("lienthong")
+@contextmanager
+def running_system(data_dir: Path, **env: str) -> Iterator[RunningSystem]:
+    """Broker + four services on free ports in ``data_dir``, stopped on exit."""
     log_path = data_dir / "system.log"
     with log_path.open("w", encoding="utf-8") as log:
         supervisor = Supervisor(
@@ -52,7 +52,7 @@ def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSystem]:
             output=log,
             color=False,
             health_timeout_s=90,
-            extra_env={"TRANSIENT_MAX_ATTEMPTS": "3", "TRANSIENT_BACKOFF_MS": "100"},
+            extra_env={"TRANSIENT_MAX_ATTEMPTS": "3", "TRANSIENT_BACKOFF_MS": "100", **env},
         )
         try:
             supervisor.start()
@@ -64,6 +64,13 @@ def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSystem]:
             yield RunningSystem(supervisor.urls(), data_dir, supervisor.bootstrap_servers)
         finally:
             supervisor.stop()
+
+
+@pytest.fixture(scope="session")
+def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSystem]:
+    """Start broker + services once (real time, no delays); stop them at the end."""
+    with running_system(tmp_path_factory.mktemp("lienthong")) as running:
+        yield running
 
 
 @pytest_asyncio.fixture(scope="session")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,8 @@ from lienthong.contracts.envelope import CloudEvent, follow_up, new_event
 from lienthong.contracts.topics import DEAD_LETTERS
 from lienthong.runtime.consumer import BatchProcessor, Subscription, TransientError
 from lienthong.runtime.db import Database
+from lienthong.runtime.delays import parse_delay
+from lienthong.runtime.outbox import Relay
 from lienthong.runtime.tables import RUNTIME_METADATA, OutboxMessage
 
 
@@ -182,3 +185,19 @@ async def test_transient_failure_gives_up_into_dead_letters(db: Database) -> Non
 
     assert [letter.error_kind for letter in outcome.dead_letters] == ["transient", "transient"]
     assert await count(db, Thing) == 0
+
+
+async def test_processing_delay_holds_the_decision_in_the_outbox(db: Database) -> None:
+    processor = BatchProcessor("test", db, SUBSCRIPTION, delay=parse_delay("fixed:1h"))
+    before = datetime.now(UTC)
+
+    await processor.process([record(event("slow").to_bytes())])
+
+    async with db.read_session() as session:
+        row = (await session.exec(select(OutboxMessage).where(OutboxMessage.topic == OUT))).one()
+    available = row.available_at.replace(tzinfo=UTC)
+    assert before + timedelta(minutes=59) < available < before + timedelta(minutes=61)
+    assert CloudEvent.from_bytes(row.value).time == available
+    # Not due yet: the relay publishes nothing (and never touches the producer).
+    relay = Relay(db, producer=None, batch_size=10, interval_s=0.1)
+    assert await relay.publish_pending() == 0
