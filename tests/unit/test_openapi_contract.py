@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from services.gateway.app import create_app
 
 
@@ -29,16 +31,18 @@ def _undocumented(schemas: dict[str, Any], name: str, seen: set[str]) -> list[st
     return missing
 
 
-def test_every_field_of_the_birth_form_has_a_description_and_examples() -> None:
+@pytest.mark.parametrize("form", ["BirthDossier", "DeathDossier"])
+def test_every_field_of_each_form_has_a_description_and_examples(form: str) -> None:
     spec = create_app().openapi()
     schemas = spec["components"]["schemas"]
 
-    assert _undocumented(schemas, "BirthDossier", set()) == []
+    assert _undocumented(schemas, form, set()) == []
 
 
 def test_the_submit_route_shows_the_shipped_example() -> None:
     spec = create_app().openapi()
     body = spec["paths"]["/api/v1/dossiers"]["post"]["requestBody"]["content"]["application/json"]
 
-    assert "birth" in body["examples"]
     assert body["examples"]["birth"]["value"]["kind"] == "birth"
+    for kind in ("pensioner", "insured", "assistance", "uninsured"):
+        assert body["examples"][f"death-{kind}"]["value"]["kind"] == "death"
