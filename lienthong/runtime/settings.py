@@ -77,3 +77,13 @@ class ServiceSettings(BaseSettings):
     def delay(self) -> DelayDistribution:
         """This agency's processing delay, in simulated time (``<SERVICE>_PROCESSING_DELAY``)."""
         return parse_delay(self.processing_delay)
+
+
+class SeededSettings(ServiceSettings):
+    """A service that loads its part of the synthetic world on first start.
+
+    Population and insurance read the same two variables, so they generate the same people.
+    """
+
+    seed_citizens: int = 10_000
+    seed_random_seed: int = 2024

@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from pydantic import field_validator
 
-from lienthong.runtime.settings import ServiceSettings
+from lienthong.runtime.settings import SeededSettings
 
 
 def parse_schedule(text: str) -> tuple[tuple[date, int], ...]:
@@ -24,15 +24,11 @@ def parse_schedule(text: str) -> tuple[tuple[date, int], ...]:
     return tuple(sorted(entries))
 
 
-class InsuranceSettings(ServiceSettings):
+class InsuranceSettings(SeededSettings):
     """Insurance configuration; defaults are the source-backed values of domain.md."""
 
     service_name: ClassVar[str] = "insurance"
     default_port: ClassVar[int] = 8003
-
-    # The synthetic world (same env names as the population service, so both agree).
-    seed_citizens: int = 10_000
-    seed_random_seed: int = 2024
 
     # Child card (thẻ BHYT trẻ em dưới 6 tuổi), uncertain after 2025.
     child_card_age_months: int = 72

@@ -2,14 +2,11 @@
 
 from typing import ClassVar
 
-from lienthong.runtime.settings import ServiceSettings
+from lienthong.runtime.settings import SeededSettings
 
 
-class PopulationSettings(ServiceSettings):
+class PopulationSettings(SeededSettings):
     """Population service configuration (env: PORT, DATABASE_URL, SEED_CITIZENS, ...)."""
 
     service_name: ClassVar[str] = "population"
     default_port: ClassVar[int] = 8002
-
-    seed_citizens: int = 10_000
-    seed_random_seed: int = 2024
