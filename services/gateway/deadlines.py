@@ -14,6 +14,12 @@ from lienthong.domain.calendar import WorkingCalendar, load_vietnam_calendar
 from services.gateway.settings import GatewaySettings, parse_step_days
 
 
+def _with_defaults(settings: GatewaySettings, name: str) -> dict[str, int]:
+    """A step-days setting over its default, so ``population=3`` alone keeps the others."""
+    default = GatewaySettings.model_fields[name].default
+    return {**parse_step_days(default), **parse_step_days(getattr(settings, name))}
+
+
 @dataclass(frozen=True)
 class FlowDeadlines:
     """Working days allowed for one procedure group, normally and with verification."""
@@ -36,8 +42,8 @@ class DeadlinePolicy:
     def from_settings(cls, settings: GatewaySettings) -> DeadlinePolicy:
         """The configured policy, on the Vietnamese public-holiday calendar (unknown years:
         weekends only, rather than refusing dossiers)."""
-        birth_steps = parse_step_days(settings.birth_step_days)
-        death_steps = parse_step_days(settings.death_step_days)
+        birth_steps = _with_defaults(settings, "birth_step_days")
+        death_steps = _with_defaults(settings, "death_step_days")
         return cls(
             calendar=load_vietnam_calendar(strict=False),
             cutoff=settings.deadline_cutoff,
@@ -48,7 +54,7 @@ class DeadlinePolicy:
                     steps=birth_steps,
                     steps_verified={
                         **birth_steps,
-                        **parse_step_days(settings.birth_step_days_verified),
+                        **_with_defaults(settings, "birth_step_days_verified"),
                     },
                 ),
                 "death": FlowDeadlines(

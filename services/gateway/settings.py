@@ -9,12 +9,16 @@ from pydantic import field_validator
 
 from lienthong.runtime.settings import ServiceSettings
 
+AGENCIES = ("civil_registry", "population", "insurance")
+
 
 def parse_step_days(text: str) -> dict[str, int]:
     """``"civil_registry=1,population=2"`` → working days per agency."""
     days: dict[str, int] = {}
     for item in filter(None, (part.strip() for part in text.split(","))):
         agency, _, value = item.partition("=")
+        if agency.strip() not in AGENCIES:
+            raise ValueError(f"bad entry {item!r}: agency is one of {', '.join(AGENCIES)}")
         try:
             days[agency.strip()] = int(value)
         except ValueError as error:

@@ -44,11 +44,12 @@ def refuse_death(death: DeathRegistered, citizen: Citizen | None) -> Reason | No
 
 
 def choose_new_head(members: list[Citizen]) -> Citizen | None:
-    """The oldest living adult member heads the household after the head's death.
+    """The oldest living member heads the household after the head's death.
 
-    (In practice the members agree on a new head; the oldest adult is the usual choice.)
+    In practice the members agree on a new head and the oldest adult is the usual choice; when
+    only minors are left, the oldest of them is recorded (Luật Cư trú lets a minor be head).
     """
-    adults = [m for m in members if m.alive]
-    if not adults:
+    living = [m for m in members if m.alive]
+    if not living:
         return None
-    return min(adults, key=lambda member: (member.date_of_birth, member.personal_id))
+    return min(living, key=lambda member: (member.date_of_birth, member.personal_id))

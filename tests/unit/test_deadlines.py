@@ -162,3 +162,23 @@ def test_gateway_settings_reject_bad_step_days(text: str) -> None:
         GatewaySettings(birth_step_days=text)
     with pytest.raises(ValidationError):
         GatewaySettings(death_step_days=text)
+
+
+def test_a_partial_step_setting_keeps_the_other_agencies_defaults() -> None:
+    policy = DeadlinePolicy.from_settings(GatewaySettings(death_step_days="population=3"))
+    monday = datetime(2026, 11, 23, 9, 0, tzinfo=VN)
+
+    assert policy.flows["death"].steps == {
+        "civil_registry": 1,
+        "population": 3,
+        "insurance": 3,
+    }
+    # Civil registry keeps its same-day limit: due Monday 23:59:59 Vietnam time.
+    assert policy.step_due("death", "civil_registry", monday) == datetime(
+        2026, 11, 23, 16, 59, 59, tzinfo=UTC
+    )
+
+
+def test_an_unknown_agency_in_step_days_is_refused() -> None:
+    with pytest.raises(ValidationError):
+        GatewaySettings(birth_step_days="tax_office=2")
