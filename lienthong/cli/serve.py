@@ -25,6 +25,8 @@ def run_serve(name: str) -> int:
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s"
     )
+    # One line per inter-agency HTTP call drowns the interesting lines at any load.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     app = module.create_app(settings)
     uvicorn.run(
         app,
