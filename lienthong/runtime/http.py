@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
-from fastapi import HTTPException
+from fastapi import HTTPException, Query
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 Row = TypeVar("Row")
@@ -24,3 +24,12 @@ def field_error(location: str, field: str, message: str, status_code: int = 422)
         status_code=status_code,
         detail=[{"loc": [location, field], "msg": message, "type": "value_error"}],
     )
+
+
+Limit = Annotated[int, Query(ge=1, le=1000, description="Page size (1–1000).")]
+"""Page size of every list endpoint."""
+
+Offset = Annotated[
+    int, Query(ge=0, le=100_000_000, description="How many to skip (bounded: SQL integers are).")
+]
+"""Page offset of every list endpoint; bounded so no database integer overflows."""

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 from sqlmodel import col, select
 
 from lienthong.runtime.app import ReadSessionDep
-from lienthong.runtime.http import get_or_404
+from lienthong.runtime.http import Limit, Offset, get_or_404
 from services.civil_registry.models import (
     BirthRegistration,
     BirthRegistrationPublic,
@@ -44,8 +44,8 @@ async def list_births(
     mother_personal_id: Annotated[
         str | None, Query(pattern=r"^\d{12}$", description="Mother's ID number")
     ] = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Limit = 50,
+    offset: Offset = 0,
 ) -> list[BirthRegistrationPublic]:
     """Birth registrations, newest first."""
     query = select(BirthRegistration)
@@ -86,8 +86,8 @@ async def list_deaths(
     personal_id: Annotated[
         str | None, Query(pattern=r"^\d{12}$", description="The deceased's ID number")
     ] = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Limit = 50,
+    offset: Offset = 0,
 ) -> list[DeathRegistrationPublic]:
     """Death registrations, newest first."""
     query = select(DeathRegistration)

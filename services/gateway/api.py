@@ -33,7 +33,7 @@ from lienthong.contracts.envelope import new_event
 from lienthong.contracts.reasons import Reason
 from lienthong.contracts.topics import GATEWAY_EVENTS
 from lienthong.runtime.app import ReadSessionDep, RuntimeDep
-from lienthong.runtime.http import get_or_404
+from lienthong.runtime.http import Limit, Offset, get_or_404
 from lienthong.runtime.outbox import stage_events
 from services.gateway.deadlines import DeadlinePolicy, is_overdue
 from services.gateway.examples import dossier_examples
@@ -254,8 +254,8 @@ async def list_dossiers(
     session: ReadSessionDep,
     status_: Annotated[DossierStatus | None, Query(alias="status")] = None,
     kind: Annotated[str | None, Query(pattern="^(birth|death)$")] = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Limit = 50,
+    offset: Offset = 0,
 ) -> list[DossierSummary]:
     """Dossiers, newest first."""
     query = select(Dossier)

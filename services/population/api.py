@@ -12,7 +12,7 @@ from sqlmodel import col, select
 from lienthong.domain.bhyt import add_months
 from lienthong.domain.personal_id import PersonalIdError, Sex, validate_personal_id
 from lienthong.runtime.app import ReadSessionDep
-from lienthong.runtime.http import field_error, get_or_404
+from lienthong.runtime.http import Limit, Offset, field_error, get_or_404
 from services.population.models import (
     Citizen,
     CitizenLookup,
@@ -53,8 +53,8 @@ async def search_citizens(
     alive: Annotated[bool | None, Query(description="Only living (true) or deceased")] = None,
     household_head: Annotated[bool | None, Query(description="Only household heads")] = None,
     name: Annotated[str | None, Query(max_length=100, description="Part of the full name")] = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Limit = 50,
+    offset: Offset = 0,
 ) -> CitizenPage:
     """Find citizens to use as parents, household heads or the deceased in test dossiers."""
     if min_age is not None and max_age is not None and min_age > max_age:

@@ -125,3 +125,22 @@ async def test_every_service_serves_openapi_docs(system: RunningSystem) -> None:
         async with httpx.AsyncClient(base_url=url) as client:
             assert (await client.get("/docs")).status_code == 200
             assert (await client.get("/openapi.json")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("service", "path"),
+    [
+        ("gateway", "/api/v1/dossiers"),
+        ("civil_registry", "/api/v1/births"),
+        ("civil_registry", "/api/v1/deaths"),
+        ("population", "/api/v1/citizens"),
+    ],
+)
+async def test_huge_page_offsets_are_refused_not_overflowed(
+    system: RunningSystem, service: str, path: str
+) -> None:
+    async with httpx.AsyncClient(base_url=system.urls[service]) as client:
+        response = await client.get(path, params={"offset": 11096107539382208512})
+
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["query", "offset"]
