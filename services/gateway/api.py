@@ -22,7 +22,7 @@ from fastapi import (
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy import and_, case, func, or_
+from sqlalchemy import and_, case, func, not_, or_
 from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
@@ -30,7 +30,7 @@ from sqlmodel import col, select
 from lienthong.contracts import gateway as gateway_events
 from lienthong.contracts.dossiers import DossierForm
 from lienthong.contracts.envelope import new_event
-from lienthong.contracts.reasons import Reason
+from lienthong.contracts.reasons import CATALOGUE, Reason, by_agency
 from lienthong.contracts.topics import GATEWAY_EVENTS
 from lienthong.runtime.app import ReadSessionDep, RuntimeDep
 from lienthong.runtime.http import Limit, Offset, get_or_404
@@ -46,6 +46,7 @@ from services.gateway.models import (
     DossierSummary,
     DossierView,
     FlowStats,
+    ReasonEntry,
     Stats,
     StepView,
 )
@@ -252,17 +253,25 @@ async def get_dossier(dossier_id: str, session: ReadSessionDep, runtime: Runtime
 @router.get("/dossiers", response_model=list[DossierSummary], summary="List dossiers")
 async def list_dossiers(
     session: ReadSessionDep,
+    runtime: RuntimeDep,
     status_: Annotated[DossierStatus | None, Query(alias="status")] = None,
     kind: Annotated[str | None, Query(pattern="^(birth|death)$")] = None,
+    overdue: Annotated[
+        bool | None, Query(description="Only dossiers past (true) or within (false) deadline")
+    ] = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> list[DossierSummary]:
-    """Dossiers, newest first."""
+    """Dossiers, newest first — e.g. `?overdue=true&status=in_progress` finds stuck ones."""
+    now = runtime.clock.now()
     query = select(Dossier)
     if status_ is not None:
         query = query.where(Dossier.status == status_)
     if kind is not None:
         query = query.where(Dossier.kind == kind)
+    if overdue is not None:
+        late = _late(col(Dossier.due_at), col(Dossier.closed_at), now)
+        query = query.where(late if overdue else not_(late))
     rows = (
         await session.exec(
             query.order_by(col(Dossier.submitted_at).desc()).limit(limit).offset(offset)
@@ -274,9 +283,25 @@ async def list_dossiers(
             kind=row.kind,
             status=row.status,
             submitted_at=as_utc(row.submitted_at),
-            completed_at=as_utc(row.completed_at) if row.completed_at else None,
+            completed_at=_utc(row.completed_at),
+            due_at=_utc(row.due_at),
+            overdue=is_overdue(_utc(row.due_at), _utc(row.closed_at), now),
         )
         for row in rows
+    ]
+
+
+@router.get(
+    "/reasons", response_model=list[ReasonEntry], summary="Refusal reason codes", tags=["reasons"]
+)
+async def list_reasons(
+    agency: Annotated[str | None, Query(pattern="^(civil_registry|population|insurance)$")] = None,
+) -> list[ReasonEntry]:
+    """Every stable reason code an agency can refuse or deny with, in English and Vietnamese."""
+    entries = by_agency(agency) if agency else list(CATALOGUE.values())
+    return [
+        ReasonEntry(agency=e.agency, code=e.code, message=e.message, message_vi=e.message_vi)
+        for e in entries
     ]
 
 

@@ -106,6 +106,17 @@ class DossierSummary(BaseModel):
     status: str
     submitted_at: datetime
     completed_at: datetime | None
+    due_at: datetime | None
+    overdue: bool
+
+
+class ReasonEntry(BaseModel):
+    """One entry of the refusal-reason catalogue."""
+
+    agency: str = PydanticField(examples=["civil_registry"])
+    code: str = PydanticField(examples=["mother_not_found"])
+    message: str
+    message_vi: str
 
 
 class AgencyCounts(BaseModel):

@@ -65,3 +65,9 @@ async def test_slow_residence_registration_makes_the_dossier_overdue(
     assert after["agencies"]["population"]["overdue"] == (
         before["agencies"]["population"]["overdue"] + 1
     )
+
+    late = (await slow_gateway.get("/api/v1/dossiers", params={"overdue": "true"})).json()
+    in_time = (await slow_gateway.get("/api/v1/dossiers", params={"overdue": "false"})).json()
+    assert dossier["dossier_id"] in {d["dossier_id"] for d in late}
+    assert dossier["dossier_id"] not in {d["dossier_id"] for d in in_time}
+    assert all(d["overdue"] for d in late) and not any(d["overdue"] for d in in_time)

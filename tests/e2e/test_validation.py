@@ -144,3 +144,15 @@ async def test_huge_page_offsets_are_refused_not_overflowed(
 
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["query", "offset"]
+
+
+async def test_the_reason_catalogue_is_published(gateway: httpx.AsyncClient) -> None:
+    everything = (await gateway.get("/api/v1/reasons")).json()
+    insurance = (await gateway.get("/api/v1/reasons", params={"agency": "insurance"})).json()
+
+    by_code = {entry["code"]: entry for entry in everything}
+    assert by_code["mother_not_found"]["agency"] == "civil_registry"
+    assert by_code["mother_not_found"]["message_vi"]
+    assert {entry["agency"] for entry in insurance} == {"insurance"}
+    assert {"not_insured", "insufficient_contributions"} <= {e["code"] for e in insurance}
+    assert (await gateway.get("/api/v1/reasons", params={"agency": "tax"})).status_code == 422
