@@ -12,7 +12,8 @@ import os
 import time
 from pathlib import Path
 
-from lienthong.cli.supervisor import AlreadyRunning, RunLock
+from lienthong.cli.errors import AlreadyRunning
+from lienthong.cli.run_lock import RunLock
 from lienthong.runtime.db import Database
 from lienthong.runtime.tables import RUNTIME_METADATA
 from services.insurance import seeding as insurance_seeding

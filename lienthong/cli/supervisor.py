@@ -13,8 +13,6 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
-import fcntl
-import json
 import os
 import signal
 import subprocess
@@ -28,6 +26,15 @@ from types import FrameType, TracebackType
 from typing import IO, Final, Self, TextIO
 
 from lienthong.cli.broker import BrokerError, EmbeddedBroker, port_is_free, run_sync
+from lienthong.cli.errors import (
+    AlreadyRunning,
+    PortInUse,
+    ServiceExited,
+    StartupInterrupted,
+    StartupTimeout,
+    SupervisorError,
+)
+from lienthong.cli.run_lock import RunLock
 
 __all__ = [
     "DEFAULT_PORTS",
@@ -82,60 +89,6 @@ _COLORS: Final[dict[str, str]] = {
 _PREFIX_WIDTH = max(len(name) for name in (*SERVICE_NAMES, "broker", "lienthong"))
 
 
-class SupervisorError(RuntimeError):
-    """The sandbox could not be started; the message says what to do about it."""
-
-
-class AlreadyRunning(SupervisorError):
-    """Another ``lienthong up`` holds this data directory; carries its pid and URLs to show."""
-
-    def __init__(self, pid: int | None, urls: Mapping[str, str], lock_path: Path) -> None:
-        """Keep the facts separately so a caller can print them its own way."""
-        self.pid = pid
-        self.urls = dict(urls)
-        self.lock_path = lock_path
-        who = f"pid {pid}" if pid is not None else f"lock {lock_path}"
-        where = ", ".join(f"{name} {url}" for name, url in self.urls.items())
-        super().__init__(f"lienthong is already running ({who})" + (f": {where}" if where else ""))
-
-
-class PortInUse(SupervisorError):
-    """A port we were asked to listen on is taken; names the service so the fix is obvious."""
-
-    def __init__(self, service: str, host: str, port: int) -> None:
-        """Word the message around the service and the option/env var that moves it."""
-        self.service = service
-        self.host = host
-        self.port = port
-        option = service.replace("_", "-")
-        super().__init__(
-            f"port {port} on {host} is already in use, so {service} cannot listen there; "
-            f"stop whatever uses it or pick another port "
-            f"(--{option}-port / LIENTHONG_{service.upper()}_PORT)"
-        )
-
-
-class ServiceExited(SupervisorError):
-    """A child process exited while we were waiting for it to become healthy."""
-
-    def __init__(self, name: str, returncode: int, last_lines: Sequence[str]) -> None:
-        """Include the child's last output: under pytest nobody may be watching the stream."""
-        self.name = name
-        self.returncode = returncode
-        self.last_lines = list(last_lines)
-        self.headline = f"{name} exited with code {returncode} during startup"
-        tail = "".join(f"\n  {line}" for line in self.last_lines)
-        super().__init__(self.headline + (f"; last output:{tail}" if tail else ""))
-
-
-class StartupTimeout(SupervisorError):
-    """Some service never answered ``GET /health`` with 200 in time."""
-
-
-class StartupInterrupted(SupervisorError):
-    """A stop was requested (Ctrl-C) before every service became healthy."""
-
-
 @dataclass(frozen=True)
 class ServiceSpec:
     """One service to run: its name (also its module and database name) and its HTTP port."""
@@ -177,75 +130,6 @@ def wipe_databases(data_dir: Path) -> list[Path]:
             path.unlink()
             removed.append(path)
     return removed
-
-
-class RunLock:
-    """An exclusive ``flock`` on ``data_dir/up.lock`` that also records who holds it.
-
-    ``flock`` is released by the kernel when the holder dies, so a crashed ``up`` never leaves a
-    stale lock behind; the JSON inside is only informative (pid and URLs for the error message).
-    """
-
-    def __init__(self, path: Path) -> None:
-        """Remember the path only; the lock is taken by :meth:`acquire`."""
-        self.path = path
-        self._fd: int | None = None
-
-    @property
-    def held(self) -> bool:
-        """True while this object holds the lock."""
-        return self._fd is not None
-
-    def acquire(self) -> None:
-        """Take the lock without waiting, or raise :class:`AlreadyRunning` describing the holder."""
-        if self._fd is not None:
-            return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(fd)
-            pid, urls = self._read_holder()
-            raise AlreadyRunning(pid, urls, self.path) from None
-        except BaseException:
-            os.close(fd)
-            raise
-        self._fd = fd
-
-    def write(self, info: Mapping[str, object]) -> None:
-        """Replace the recorded holder information (pid, URLs, child pids)."""
-        if self._fd is None:
-            raise SupervisorError("cannot write a lock that is not held")
-        data = json.dumps(info, indent=2).encode()
-        os.ftruncate(self._fd, 0)
-        os.pwrite(self._fd, data, 0)
-
-    def release(self) -> None:
-        """Clear the record and unlock; the file itself stays so no one races on re-creating it."""
-        fd, self._fd = self._fd, None
-        if fd is None:
-            return
-        try:
-            os.ftruncate(fd, 0)
-            fcntl.flock(fd, fcntl.LOCK_UN)
-        finally:
-            os.close(fd)
-
-    def _read_holder(self) -> tuple[int | None, dict[str, str]]:
-        """Best-effort read of the holder's record; it may be mid-write or empty."""
-        try:
-            info = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None, {}
-        if not isinstance(info, dict):
-            return None, {}
-        pid = info.get("pid")
-        urls = info.get("urls")
-        return (
-            pid if isinstance(pid, int) else None,
-            {str(k): str(v) for k, v in urls.items()} if isinstance(urls, dict) else {},
-        )
 
 
 @dataclass
