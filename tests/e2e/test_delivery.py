@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
 from lienthong.contracts import civil_registry, population
 from lienthong.contracts.topics import CIVIL_REGISTRY_EVENTS, DEAD_LETTERS, POPULATION_EVENTS
@@ -19,23 +19,22 @@ pytestmark = pytest.mark.e2e
 
 
 async def read_topic(bootstrap: str, topic: str) -> list[Any]:
-    """Every message currently on a topic, read with a throwaway consumer group."""
-    consumer = AIOKafkaConsumer(
-        topic,
-        bootstrap_servers=bootstrap,
-        group_id=f"test-{uuid.uuid4()}",
-        auto_offset_reset="earliest",
-        enable_auto_commit=False,
-    )
+    """Every message currently on a topic, read from assigned partitions (no group to join)."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
     await consumer.start()
     try:
+        await consumer.topics()  # loads the cluster metadata
+        partitions = [
+            TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or set()
+        ]
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        ends = await consumer.end_offsets(partitions)
         records: list[Any] = []
-        while True:
-            batch = await consumer.getmany(timeout_ms=1500)
-            if not batch:
-                return records
-            for partition in batch.values():
-                records.extend(partition)
+        while [tp for tp, end in ends.items() if await consumer.position(tp) < end]:
+            for batch in (await consumer.getmany(timeout_ms=1000)).values():
+                records.extend(batch)
+        return records
     finally:
         await consumer.stop()
 
