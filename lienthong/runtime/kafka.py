@@ -56,8 +56,8 @@ def make_consumer(
     group_id: str,
     topics: list[str],
     *,
-    session_timeout_ms: int = 10_000,
-    heartbeat_interval_ms: int = 3_000,
+    session_timeout_ms: int = 6_000,
+    heartbeat_interval_ms: int = 2_000,
 ) -> AIOKafkaConsumer:
     """A consumer that commits by hand, after the database has committed."""
     return AIOKafkaConsumer(

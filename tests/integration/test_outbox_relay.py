@@ -58,7 +58,13 @@ async def test_relay_publishes_in_order_and_marks_rows(broker: str, tmp_path: Pa
             )
         ).one()
     assert unpublished == 0
-    consumer = make_consumer(broker, f"reader-{uuid.uuid4()}", [topic])
+    consumer = make_consumer(
+        broker,
+        f"reader-{uuid.uuid4()}",
+        [topic],
+        session_timeout_ms=6000,
+        heartbeat_interval_ms=2000,
+    )
     await consumer.start()
     received: list[CloudEvent] = []
     try:
