@@ -454,6 +454,9 @@ class Supervisor:
             PYTHONUNBUFFERED="1",
         )
         env.update({URL_ENV[name]: url for name, url in self.urls().items()})
+        if self.embedded_broker:
+            # A memory-only broker starts empty: services replay their recent outbox into it.
+            env["BROKER_IS_FRESH"] = "1"
         own_url = env.get(f"{spec.name.upper()}_DATABASE_URL")
         env["DATABASE_URL"] = own_url or f"sqlite+aiosqlite:///{self.data_dir / spec.name}.db"
         return env

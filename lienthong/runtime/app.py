@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
@@ -41,7 +43,8 @@ class ServiceRuntime:
     relay: Relay | None = None
     processor: BatchProcessor | None = None
     ready: bool = False
-    extras: dict[str, Any] = field(default_factory=dict)
+    loop_restarts: dict[str, int] = field(default_factory=dict)
+    last_loop_error: str | None = None
 
     def notify_relay(self) -> None:
         """Wake the relay after a commit that staged events."""
@@ -82,15 +85,25 @@ async def get_read_session(runtime: RuntimeDep) -> AsyncIterator[AsyncSession]:
 ReadSessionDep = Annotated[AsyncSession, Depends(get_read_session)]
 
 
-async def _supervised(name: str, coroutine: Awaitable[None]) -> None:
-    """Run a background loop; log (never swallow silently) a crash."""
-    try:
-        await coroutine
-    except asyncio.CancelledError:
-        raise
-    except Exception:
-        log.exception("%s stopped unexpectedly", name)
-        raise
+async def _supervised(
+    name: str, loop: Callable[[], Awaitable[None]], runtime: ServiceRuntime
+) -> None:
+    """Run a background loop forever: a crash is logged, counted on /health and restarted.
+
+    A consumer or relay that died silently would leave dossiers stuck while the service still
+    looked healthy; restarting (with a pause) keeps it going and makes the trouble visible.
+    """
+    while True:
+        try:
+            await loop()
+            return
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:
+            log.exception("%s stopped unexpectedly; restarting in 1s", name)
+            runtime.loop_restarts[name] = runtime.loop_restarts.get(name, 0) + 1
+            runtime.last_loop_error = f"{name}: {error!r}"
+            await asyncio.sleep(1.0)
 
 
 def create_service_app(definition: ServiceDefinition) -> FastAPI:
@@ -120,7 +133,15 @@ def create_service_app(definition: ServiceDefinition) -> FastAPI:
             )
             if definition.on_startup is not None:
                 await definition.on_startup(runtime)
-            tasks.append(asyncio.create_task(_supervised("relay", runtime.relay.run())))
+            if settings.broker_is_fresh and settings.outbox_replay_hours > 0:
+                since = datetime.now(UTC) - timedelta(hours=settings.outbox_replay_hours)
+                replayed = await runtime.relay.replay_since(since)
+                log.info(
+                    "fresh broker: replaying %d outbox events of the last %sh",
+                    replayed,
+                    settings.outbox_replay_hours,
+                )
+            tasks.append(asyncio.create_task(_supervised("relay", runtime.relay.run, runtime)))
             if definition.subscription is not None:
                 subscription = definition.subscription(runtime)
                 runtime.processor = BatchProcessor(
@@ -141,19 +162,14 @@ def create_service_app(definition: ServiceDefinition) -> FastAPI:
                     heartbeat_interval_ms=settings.kafka_heartbeat_interval_ms,
                 )
                 await consumer.start()
-                tasks.append(
-                    asyncio.create_task(
-                        _supervised(
-                            "consumer",
-                            consume_forever(
-                                consumer,
-                                runtime.processor,
-                                batch_size=settings.consumer_batch_size,
-                                poll_timeout_ms=settings.consumer_poll_timeout_ms,
-                            ),
-                        )
-                    )
+                consume = functools.partial(
+                    consume_forever,
+                    consumer,
+                    runtime.processor,
+                    batch_size=settings.consumer_batch_size,
+                    poll_timeout_ms=settings.consumer_poll_timeout_ms,
                 )
+                tasks.append(asyncio.create_task(_supervised("consumer", consume, runtime)))
             runtime.ready = True
             log.info("%s ready on port %s", definition.name, settings.port)
             yield
@@ -187,6 +203,9 @@ def create_service_app(definition: ServiceDefinition) -> FastAPI:
             body["consumer"] = runtime.processor.stats.as_dict()
         if runtime is not None and runtime.relay is not None:
             body["relay"] = {"published": runtime.relay.published}
+        if runtime is not None and runtime.loop_restarts:
+            body["loop_restarts"] = runtime.loop_restarts
+            body["last_loop_error"] = runtime.last_loop_error
         if runtime is not None:
             body["clock"] = {
                 "now": runtime.clock.now().isoformat(),

@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Iterable
+from datetime import datetime
 
 from aiokafka import AIOKafkaProducer
 from sqlalchemy import update
@@ -82,6 +83,20 @@ class Relay:
             self._wakeup.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wakeup.wait(), timeout=self._interval_s)
+
+    async def replay_since(self, since: datetime) -> int:
+        """Mark rows published since ``since`` as unpublished again; returns how many.
+
+        For a broker that lost its messages: the relay then sends them again, in id order.
+        """
+        async with self._db.session() as session:
+            result = await session.exec(
+                update(OutboxMessage)
+                .where(col(OutboxMessage.published_at) >= since)
+                .values(published_at=None)
+            )
+        self.notify()
+        return int(result.rowcount)
 
     async def publish_pending(self) -> int:
         """Publish one batch of unpublished rows; returns how many were published.

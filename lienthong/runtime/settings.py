@@ -40,6 +40,11 @@ class ServiceSettings(BaseSettings):
     consumer_poll_timeout_ms: int = 100
     relay_batch_size: int = 500
     relay_interval_ms: int = 200
+    # The embedded broker keeps messages in memory only. When `up` starts a fresh one, every
+    # service republishes what its outbox sent in this window; inboxes absorb the duplicates,
+    # and events that were in flight when the previous broker stopped are delivered.
+    broker_is_fresh: bool = False
+    outbox_replay_hours: float = 24.0
     transient_max_attempts: int = 5
     transient_backoff_ms: int = 200
     log_level: str = "info"
