@@ -13,6 +13,7 @@ import contextlib
 import logging
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from aiokafka import AIOKafkaProducer
 from sqlalchemy import update
@@ -98,37 +99,54 @@ class Relay:
         self.notify()
         return int(result.rowcount)
 
+    def _pending(self) -> Any:
+        return (
+            select(OutboxMessage)
+            .where(
+                col(OutboxMessage.published_at).is_(None),
+                col(OutboxMessage.available_at) <= self._clock.now(),
+            )
+            .order_by(col(OutboxMessage.id))
+            .limit(self._batch_size)
+        )
+
     async def publish_pending(self) -> int:
         """Publish one batch of unpublished rows; returns how many were published.
 
-        Rows are locked (``FOR UPDATE SKIP LOCKED`` on PostgreSQL) for the duration so several
-        instances of a service never publish the same row twice on purpose.
+        On SQLite the rows are read, sent, then marked in a second short transaction: holding
+        the single writer while the broker acknowledges would stall every other write of the
+        service (the relay is the only publisher, so nothing can publish a row in between). On
+        PostgreSQL the rows stay locked (``FOR UPDATE SKIP LOCKED``) from read to mark, so
+        several instances of a service never publish the same row on purpose, and row locks
+        block no one else.
         """
-        async with self._db.session() as session:
-            rows = (
-                await session.exec(
-                    select(OutboxMessage)
-                    .where(
-                        col(OutboxMessage.published_at).is_(None),
-                        col(OutboxMessage.available_at) <= self._clock.now(),
-                    )
-                    .order_by(col(OutboxMessage.id))
-                    .limit(self._batch_size)
-                    .with_for_update(skip_locked=True)
-                )
-            ).all()
-            if not rows:
-                return 0
-            deliveries = [
-                await self._producer.send(row.topic, value=row.value, key=row.key.encode())
-                for row in rows
-            ]
-            await asyncio.gather(*deliveries)
-            ids = [row.id for row in rows]
-            await session.exec(
-                update(OutboxMessage)
-                .where(col(OutboxMessage.id).in_(ids))
-                .values(published_at=utcnow())
-            )
+        if self._db.is_sqlite:
+            async with self._db.read_session() as session:
+                rows = list((await session.exec(self._pending())).all())
+            await self._send(rows)
+            async with self._db.session() as session:
+                await self._mark_published(session, rows)
+        else:
+            async with self._db.session() as session:
+                query = self._pending().with_for_update(skip_locked=True)
+                rows = list((await session.exec(query)).all())
+                await self._send(rows)
+                await self._mark_published(session, rows)
         self.published += len(rows)
         return len(rows)
+
+    async def _send(self, rows: list[OutboxMessage]) -> None:
+        deliveries = [
+            await self._producer.send(row.topic, value=row.value, key=row.key.encode())
+            for row in rows
+        ]
+        await asyncio.gather(*deliveries)
+
+    @staticmethod
+    async def _mark_published(session: AsyncSession, rows: list[OutboxMessage]) -> None:
+        if rows:
+            await session.exec(
+                update(OutboxMessage)
+                .where(col(OutboxMessage.id).in_([row.id for row in rows]))
+                .values(published_at=utcnow())
+            )
