@@ -79,7 +79,9 @@ async def test_each_funeral_outcome(
     assert dossier["status"] == "completed", dossier
     steps = steps_by_agency(dossier)
     assert steps["civil_registry"]["result"]["death_extract_number"].startswith("TLKT-")
-    assert steps["civil_registry"]["result"]["late_registration"] is False
+    # The examples' deaths are dated 2026-11-15: late once more than 15 days have passed.
+    late = (date.today() - date.fromisoformat(form["date_of_death"])).days > 15
+    assert steps["civil_registry"]["result"]["late_registration"] is late
     assert steps["population"]["result"]["residence_removed_on"]
     insurance = steps["insurance"]
     assert insurance["status"] == "done"
