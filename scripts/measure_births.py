@@ -41,10 +41,14 @@ async def main(url: str, count: int, concurrency: int) -> None:
         queue = list(range(count))
         ids: list[str] = []
 
+        post_latencies: list[float] = []
+
         async def worker() -> None:
             while queue:
                 n = queue.pop()
+                sent = time.perf_counter()
                 response = await client.post("/api/v1/dossiers", json=_form(n, run))
+                post_latencies.append(time.perf_counter() - sent)
                 response.raise_for_status()
                 ids.append(response.json()["dossier_id"])
 
@@ -69,6 +73,11 @@ async def main(url: str, count: int, concurrency: int) -> None:
     statuses = {d["status"] for d in sample}
     print(f"dossiers: {count}, concurrency {concurrency}, sample statuses {sorted(statuses)}")
     print(f"submitted in {submitted:.2f}s = {count / submitted:.0f}/s accepted by the gateway")
+    post_latencies.sort()
+    print(
+        f"POST latency: p50 {statistics.median(post_latencies) * 1000:.0f} ms, "
+        f"p95 {post_latencies[int(len(post_latencies) * 0.95) - 1] * 1000:.0f} ms"
+    )
     print(f"all finished in {finished:.2f}s = {count / finished:.0f} dossiers/s end to end")
     if latencies:
         latencies.sort()

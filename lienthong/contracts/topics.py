@@ -5,17 +5,14 @@ Kafka key = dossier id on every topic, so one dossier's events stay in order wit
 
 from typing import Final
 
-GATEWAY_EVENTS: Final = "lienthong.gateway.events"
-CIVIL_REGISTRY_EVENTS: Final = "lienthong.civil_registry.events"
-POPULATION_EVENTS: Final = "lienthong.population.events"
-INSURANCE_EVENTS: Final = "lienthong.insurance.events"
+from lienthong.contracts.services import SERVICES, service_info
+
+GATEWAY_EVENTS: Final = service_info("gateway").topic
+CIVIL_REGISTRY_EVENTS: Final = service_info("civil_registry").topic
+POPULATION_EVENTS: Final = service_info("population").topic
+INSURANCE_EVENTS: Final = service_info("insurance").topic
 DEAD_LETTERS: Final = "lienthong.dead_letters"
 
-TOPIC_OF_SERVICE: Final[dict[str, str]] = {
-    "gateway": GATEWAY_EVENTS,
-    "civil_registry": CIVIL_REGISTRY_EVENTS,
-    "population": POPULATION_EVENTS,
-    "insurance": INSURANCE_EVENTS,
-}
+TOPIC_OF_SERVICE: Final[dict[str, str]] = {service.name: service.topic for service in SERVICES}
 
 ALL_TOPICS: Final[list[str]] = [*TOPIC_OF_SERVICE.values(), DEAD_LETTERS]
