@@ -7,7 +7,7 @@ from typing import Final
 
 from pydantic import BaseModel, Field
 
-from lienthong.contracts.dossiers import (
+from lienthong.contracts.declarations import (
     BenefitClaim,
     ChildInfo,
     DeceasedInfo,

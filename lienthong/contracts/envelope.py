@@ -8,14 +8,27 @@ event that caused this one), so a tester can rebuild the whole path of a dossier
 
 from __future__ import annotations
 
+import hashlib
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 SPEC_VERSION: Literal["1.0"] = "1.0"
 EVENT_TYPE_PREFIX = "vn.lienthong"
+_ID_NAMESPACE = uuid.UUID("6f2b0c1e-5d8a-4c7e-9a53-0b1d2e3f4a5b")
+
+
+def derived_id(*parts: object) -> str:
+    """A UUID computed from ``parts`` (name-based, RFC 4122 version 5).
+
+    Event ids are derived, never drawn: the event an agency emits in reaction to event X has the
+    same id however often X is processed, and two runs given the same inputs produce the same
+    ids — so a tester can write expectations on them and inboxes recognise every repeat.
+    """
+    name = "\x1f".join(str(part) for part in parts)
+    return str(uuid.uuid5(_ID_NAMESPACE, hashlib.sha256(name.encode()).hexdigest()))
 
 
 def event_type(source: str, name: str, version: int = 1) -> str:
@@ -33,8 +46,8 @@ class CloudEvent(BaseModel):
 
     specversion: Literal["1.0"] = Field(default=SPEC_VERSION, description="CloudEvents version.")
     id: str = Field(
-        default_factory=lambda: str(uuid.uuid4()),
-        description="Unique id of this event (UUID); consumers deduplicate on it.",
+        description="Unique id of this event (UUID, derived from its cause); consumers "
+        "deduplicate on it.",
         examples=["5f0c1b8e-2f6a-4a53-9b1f-3f4f7f2d9a10"],
     )
     source: str = Field(description="The producing service.", examples=["civil_registry"])
@@ -43,10 +56,7 @@ class CloudEvent(BaseModel):
         examples=["vn.lienthong.civil_registry.birth_registered.v1"],
     )
     subject: str = Field(description="The dossier id this event is about.")
-    time: datetime = Field(
-        default_factory=lambda: datetime.now(UTC),
-        description="When the producing agency decided (UTC).",
-    )
+    time: datetime = Field(description="When the producing agency decided (simulated time, UTC).")
     datacontenttype: Literal["application/json"] = "application/json"
     correlationid: str = Field(description="The dossier id shared by every event of the chain.")
     causationid: str | None = Field(
@@ -70,23 +80,23 @@ def new_event(
     type_: str,
     payload: BaseModel,
     dossier_id: str,
+    time: datetime,
     cause: CloudEvent | None = None,
-    time: datetime | None = None,
+    index: int = 0,
 ) -> CloudEvent:
-    """Create an event caused by ``cause`` (or the first of a chain when it is None)."""
+    """Create an event caused by ``cause`` (or the first of a chain when it is None).
+
+    Its id is derived from the cause (or the dossier) and the type: processing the same cause
+    twice yields the same event, never a second one.
+    """
+    origin = cause.id if cause is not None else dossier_id
     return CloudEvent(
+        id=derived_id(origin, type_, index),
         source=source,
         type=type_,
         subject=dossier_id,
-        time=time or datetime.now(UTC),
+        time=time,
         correlationid=dossier_id,
         causationid=cause.id if cause else None,
         data=payload.model_dump(mode="json"),
-    )
-
-
-def follow_up(cause: CloudEvent, *, source: str, type_: str, payload: BaseModel) -> CloudEvent:
-    """The event an agency emits in reaction to ``cause``: same dossier, linked causation."""
-    return new_event(
-        source=source, type_=type_, payload=payload, dossier_id=cause.correlationid, cause=cause
     )

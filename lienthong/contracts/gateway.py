@@ -1,20 +1,104 @@
-"""Events the gateway (Cổng Dịch vụ công) publishes: a dossier has been received."""
+"""Events the gateway (Cổng Dịch vụ công) publishes: a dossier has been received.
+
+The event is not the form. It carries what the agencies need of the declaration, validated
+structurally only, and the date the portal received it — the date every agency rule that counts
+days (registration windows, "not in the future") counts to. Requester, delivery and the client's
+reference stay at the gateway.
+"""
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Final
 
 from pydantic import BaseModel, Field
 
-from lienthong.contracts.dossiers import DossierForm
+from lienthong.contracts.declarations import (
+    BenefitClaim,
+    ChildInfo,
+    DeathNotice,
+    DeceasedInfo,
+    HealthInsuranceRequest,
+    ParentInfo,
+    PlaceOfDeath,
+    ResidenceRequest,
+)
 from lienthong.contracts.envelope import event_type
+from lienthong.contracts.forms import BirthDossier, DeathDossier
 
 SOURCE: Final = "gateway"
-DOSSIER_SUBMITTED: Final = event_type(SOURCE, "dossier_submitted")
+BIRTH_DOSSIER_SUBMITTED: Final = event_type(SOURCE, "birth_dossier_submitted")
+DEATH_DOSSIER_SUBMITTED: Final = event_type(SOURCE, "death_dossier_submitted")
 
 
-class DossierSubmitted(BaseModel):
-    """A citizen's dossier (hồ sơ) was accepted by the portal and starts its way."""
+class _Submitted(BaseModel):
+    dossier_id: str = Field(
+        description="Dossier id (mã hồ sơ).", examples=["0b5e0f7a-3c1d-5e2f-8a9b-1c2d3e4f5a6b"]
+    )
+    received_at: datetime = Field(
+        description="When the portal received the dossier (simulated time, UTC): the day "
+        "agencies count their windows to.",
+        examples=["2026-11-16T02:30:00Z"],
+    )
 
-    dossier_id: str = Field(description="Dossier id.", examples=["d-3f2a9c"])
-    form: DossierForm = Field(description="The validated form as submitted.")
+
+class BirthDossierSubmitted(_Submitted):
+    """Form 01 was accepted by the portal: the civil registry is to register the birth."""
+
+    child: ChildInfo = Field(description="Người được khai sinh.")
+    mother: ParentInfo = Field(description="Mẹ.")
+    father: ParentInfo | None = Field(default=None, description="Cha, when declared.")
+    medical_birth_certificate_number: str = Field(
+        description="Giấy chứng sinh from the hospital.", examples=["GCS-01-2026-004512"]
+    )
+    marriage_certificate_number: str | None = Field(
+        default=None, description="Giấy chứng nhận kết hôn.", examples=["123/2020/KH"]
+    )
+    residence: ResidenceRequest = Field(description="Đăng ký thường trú requested.")
+    health_insurance: HealthInsuranceRequest = Field(description="Cấp thẻ BHYT requested.")
+
+    @classmethod
+    def from_form(
+        cls, dossier_id: str, received_at: datetime, form: BirthDossier
+    ) -> BirthDossierSubmitted:
+        """The declaration of a received Form 01, as the agencies get it."""
+        return cls(
+            dossier_id=dossier_id,
+            received_at=received_at,
+            child=form.child,
+            mother=form.mother,
+            father=form.father,
+            medical_birth_certificate_number=form.medical_birth_certificate_number,
+            marriage_certificate_number=form.marriage_certificate_number,
+            residence=form.residence,
+            health_insurance=form.health_insurance,
+        )
+
+
+class DeathDossierSubmitted(_Submitted):
+    """Form 02 was accepted by the portal: the civil registry is to register the death."""
+
+    deceased: DeceasedInfo = Field(description="Người chết.")
+    date_of_death: date = Field(description="Ngày chết.", examples=["2026-11-15"])
+    place_of_death: PlaceOfDeath = Field(description="Nơi chết.")
+    death_notice: DeathNotice = Field(description="Giấy báo tử.")
+    late_registration_reason: str | None = Field(
+        default=None, description="Why registered after the legal limit, when it is."
+    )
+    benefit_claim: BenefitClaim = Field(description="The funeral benefit claim.")
+
+    @classmethod
+    def from_form(
+        cls, dossier_id: str, received_at: datetime, form: DeathDossier
+    ) -> DeathDossierSubmitted:
+        """The declaration of a received Form 02, as the agencies get it."""
+        return cls(
+            dossier_id=dossier_id,
+            received_at=received_at,
+            deceased=form.deceased,
+            date_of_death=form.date_of_death,
+            place_of_death=form.place_of_death,
+            death_notice=form.death_notice,
+            late_registration_reason=form.late_registration_reason,
+            benefit_claim=form.benefit_claim,
+        )

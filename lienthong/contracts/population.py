@@ -7,7 +7,7 @@ from typing import Final
 
 from pydantic import BaseModel, Field
 
-from lienthong.contracts.dossiers import HealthInsuranceRequest
+from lienthong.contracts.declarations import HealthInsuranceRequest
 from lienthong.contracts.envelope import event_type
 from lienthong.contracts.reasons import Reason
 from lienthong.domain.personal_id import Sex

@@ -38,9 +38,7 @@ SERVICES: Final[tuple[ServiceInfo, ...]] = (
         "lienthong.gateway.events",
         "Cổng Dịch vụ công + phần mềm dịch vụ công liên thông",
     ),
-    ServiceInfo(
-        CIVIL_REGISTRY, 8001, "lienthong.civil_registry.events", "UBND cấp xã, hộ tịch"
-    ),
+    ServiceInfo(CIVIL_REGISTRY, 8001, "lienthong.civil_registry.events", "UBND cấp xã, hộ tịch"),
     ServiceInfo(POPULATION, 8002, "lienthong.population.events", "CSDL quốc gia về dân cư (C06)"),
     ServiceInfo(INSURANCE, 8003, "lienthong.insurance.events", "BHXH Việt Nam"),
 )

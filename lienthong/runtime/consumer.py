@@ -1,79 +1,53 @@
-"""The batch consumer loop: getmany → one database transaction → commit offsets.
+"""The batch consumer: getmany → parse once → one database transaction → commit offsets.
 
 Per batch:
-1. parse each message into a :class:`CloudEvent`; unparseable ones become dead letters;
+1. parse each message into a :class:`CloudEvent` and its payload into the model the catalogue
+   names for its type; a malformed message, an unknown type or an invalid payload becomes a dead
+   letter at once (a type of the catalogue this service does not handle is ignored);
 2. ``prefetch`` does the batch's I/O outside the transaction (e.g. one HTTP lookup for all
    parents), retried with backoff when it raises :class:`TransientError`;
-3. one write transaction applies every event inside its own savepoint, records it in the inbox
-   (so a redelivery is skipped), stages the events it caused in the outbox, and turns an event
-   whose handler fails into a dead letter without rolling back its neighbours;
-4. only then are the Kafka offsets committed.
+3. one write transaction: ``preload`` reads the batch's state, each event is applied inside its
+   own savepoint (a handler that fails dead-letters its event without rolling back its
+   neighbours), the inbox rows (so a redelivery is skipped) and the outbox rows of the decided
+   events are written in bulk;
+4. only then are the Kafka offsets committed (``consume_forever``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import random
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord
 from aiokafka.errors import KafkaError
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from lienthong.contracts.dead_letters import DEAD_LETTERED, DeadLettered
+from lienthong.contracts.catalogue import spec_for_payload, spec_for_type
+from lienthong.contracts.dead_letters import DeadLettered
 from lienthong.contracts.envelope import CloudEvent, new_event
+from lienthong.contracts.services import service_info
 from lienthong.contracts.topics import DEAD_LETTERS
-from lienthong.runtime.clock import REAL_TIME, VIETNAM_TZ, SimClock
+from lienthong.runtime.clock import SimClock
 from lienthong.runtime.db import Database
+from lienthong.runtime.dead_letters import dead_letter, dead_letter_event
 from lienthong.runtime.delays import DelayDistribution, parse_delay
-from lienthong.runtime.outbox import stage_events
-from lienthong.runtime.tables import InboxRecord
+from lienthong.runtime.handlers import HandlerContext, Message, Route, ServiceHandlers
+from lienthong.runtime.outbox import outbox_rows
+from lienthong.runtime.randomness import RandomSource
+from lienthong.runtime.tables import InboxRecord, OutboxMessage
 
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class HandlerContext:
-    """What a handler may know besides the event: the batch's lookups and the simulated now."""
-
-    lookups: Any
-    now: datetime
-
-    @property
-    def today(self) -> date:
-        """The simulated date in Vietnam: the date an official writes on a decision."""
-        return self.now.astimezone(VIETNAM_TZ).date()
-
-
-Handler = Callable[[AsyncSession, CloudEvent, HandlerContext], Awaitable[list[CloudEvent]]]
-"""Apply one event inside the batch transaction; return the events it causes."""
-
-Prefetch = Callable[[list[CloudEvent]], Awaitable[Any]]
-"""Batch-wide I/O done before the transaction; its result is passed to every handler."""
-
-
 class TransientError(Exception):
     """A dependency is unavailable (timeout, connection refused, 5xx): worth retrying."""
-
-
-async def _no_prefetch(_events: list[CloudEvent]) -> None:
-    return None
-
-
-@dataclass(frozen=True)
-class Subscription:
-    """What a service consumes: topics, one handler per event type, and the batch I/O."""
-
-    topics: list[str]
-    handlers: Mapping[str, Handler]
-    output_topic: str
-    prefetch: Prefetch = _no_prefetch
 
 
 @dataclass
@@ -94,13 +68,6 @@ class ConsumerStats:
 
 
 @dataclass
-class _Parsed:
-    record: ConsumerRecord
-    event: CloudEvent | None = None
-    error: str | None = None
-
-
-@dataclass
 class BatchOutcome:
     """What one batch did (used by tests and the stats)."""
 
@@ -108,31 +75,15 @@ class BatchOutcome:
     duplicates: int = 0
     ignored: int = 0
     dead_letters: list[DeadLettered] = field(default_factory=list)
+    published: list[CloudEvent] = field(default_factory=list)
+    """The events the batch decided, staged in the outbox."""
 
 
-def _dead_letter(consumer: str, parsed: _Parsed, kind: str, error: str) -> DeadLettered:
-    record = parsed.record
-    return DeadLettered(
-        consumer=consumer,
-        topic=record.topic,
-        partition=record.partition,
-        offset=record.offset,
-        key=record.key.decode(errors="replace") if record.key else None,
-        event_id=parsed.event.id if parsed.event else None,
-        event_type=parsed.event.type if parsed.event else None,
-        error_kind=kind,
-        error=error[:2000],
-        value=(record.value or b"").decode(errors="replace")[:100_000],
-    )
-
-
-def _parse(record: ConsumerRecord) -> _Parsed:
-    try:
-        return _Parsed(record, event=CloudEvent.from_bytes(record.value or b""))
-    except ValidationError as error:
-        return _Parsed(record, error=f"not a CloudEvent: {error.errors()[:3]}")
-    except ValueError as error:
-        return _Parsed(record, error=f"not JSON: {error}")
+@dataclass(frozen=True)
+class _Routed:
+    record: ConsumerRecord
+    message: Message[Any]
+    route: Route
 
 
 class BatchProcessor:
@@ -142,73 +93,89 @@ class BatchProcessor:
         self,
         name: str,
         db: Database,
-        subscription: Subscription,
+        handlers: ServiceHandlers,
         *,
+        clock: SimClock,
+        randomness: RandomSource,
+        delay: DelayDistribution | None = None,
         max_attempts: int = 5,
         backoff_s: float = 0.2,
         on_commit: Callable[[], None] = lambda: None,
-        clock: SimClock = REAL_TIME,
-        delay: DelayDistribution | None = None,
     ) -> None:
         self.name = name
         self._db = db
-        self._subscription = subscription
+        self._handlers = handlers
+        self._routes = handlers.routes()
+        self._output_topic = service_info(name).topic
+        self._clock = clock
+        self._randomness = randomness
+        self._delay = delay or parse_delay("none")
         self._max_attempts = max_attempts
         self._backoff_s = backoff_s
         self._on_commit = on_commit
-        self._clock = clock
-        self._delay = delay or parse_delay("none")
-        self._random = random.Random()
         self.stats = ConsumerStats()
 
     async def process(self, records: list[ConsumerRecord]) -> BatchOutcome:
         """Apply one batch; never raises for bad messages, only for database failures."""
         outcome = BatchOutcome()
-        parsed = [_parse(record) for record in records]
-        handled: list[_Parsed] = []
-        for item in parsed:
-            if item.event is None:
-                outcome.dead_letters.append(
-                    _dead_letter(self.name, item, "malformed", item.error or "")
-                )
-            elif item.event.type in self._subscription.handlers:
-                handled.append(item)
-            else:
-                outcome.ignored += 1
-        events = [item.event for item in handled if item.event is not None]
-        lookups, transient_error = await self._prefetch(events)
+        routed = [item for record in records if (item := self._route(record, outcome))]
+        lookups, transient_error = await self._prefetch([item.message for item in routed])
         async with self._db.session() as session:
             if transient_error is not None:
                 outcome.dead_letters.extend(
-                    _dead_letter(self.name, item, "transient", transient_error) for item in handled
+                    dead_letter(self.name, r.record, r.message.event, "transient", transient_error)
+                    for r in routed
                 )
-            else:
-                await self._apply(session, handled, lookups, outcome)
-            stage_events(
-                session,
-                DEAD_LETTERS,
-                (
-                    new_event(
-                        source=self.name,
-                        type_=DEAD_LETTERED,
-                        payload=letter,
-                        dossier_id=letter.key or "unknown",
-                        time=self._clock.now(),
-                    )
-                    for letter in outcome.dead_letters
-                ),
-            )
+            elif routed:
+                await self._apply(session, routed, lookups, outcome)
+            now = self._clock.now()
+            letters = [dead_letter_event(letter, now) for letter in outcome.dead_letters]
+            rows = [*outbox_rows(self._output_topic, outcome.published)]
+            rows += outbox_rows(DEAD_LETTERS, letters)
+            if rows:
+                await session.execute(insert(OutboxMessage), rows)
         self._on_commit()
         self._count(outcome)
         return outcome
 
-    async def _prefetch(self, events: list[CloudEvent]) -> tuple[Any, str | None]:
-        if not events:
+    def _route(self, record: ConsumerRecord, outcome: BatchOutcome) -> _Routed | None:
+        """Parse and validate once; what cannot be handled is a dead letter or ignored."""
+        try:
+            event = CloudEvent.from_bytes(record.value or b"")
+        except ValidationError as error:
+            reason = f"not a CloudEvent: {error.errors()[:3]}"
+            outcome.dead_letters.append(dead_letter(self.name, record, None, "malformed", reason))
+            return None
+        except ValueError as error:
+            reason = f"not JSON: {error}"
+            outcome.dead_letters.append(dead_letter(self.name, record, None, "malformed", reason))
+            return None
+        route = self._routes.get(event.type)
+        if route is None:
+            if spec_for_type(event.type) is None:
+                reason = f"{event.type!r} is not in the event catalogue"
+                outcome.dead_letters.append(
+                    dead_letter(self.name, record, event, "unknown_type", reason)
+                )
+            else:
+                outcome.ignored += 1  # another consumer's event on a shared topic
+            return None
+        try:
+            payload = route.spec.payload.model_validate(event.data)
+        except ValidationError as error:
+            outcome.dead_letters.append(
+                dead_letter(self.name, record, event, "invalid_payload", str(error))
+            )
+            return None
+        return _Routed(record, Message(event, payload), route)
+
+    async def _prefetch(self, messages: list[Message[Any]]) -> tuple[Any, str | None]:
+        if not messages:
             return None, None
         delay = self._backoff_s
         for attempt in range(1, self._max_attempts + 1):
             try:
-                return await self._subscription.prefetch(events), None
+                return await self._handlers.prefetch(messages), None
             except TransientError as error:
                 self.stats.transient_retries += 1
                 self.stats.last_error = str(error)
@@ -217,64 +184,94 @@ class BatchProcessor:
                 log.warning("%s: transient failure (%s), retry in %.1fs", self.name, error, delay)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 10.0)
-        raise AssertionError("unreachable")
+        return None, "no attempt made (TRANSIENT_MAX_ATTEMPTS < 1)"
 
     async def _apply(
-        self, session: AsyncSession, handled: list[_Parsed], lookups: Any, outcome: BatchOutcome
+        self, session: AsyncSession, routed: list[_Routed], lookups: Any, outcome: BatchOutcome
     ) -> None:
-        ids = [item.event.id for item in handled if item.event is not None]
-        seen = (
-            set(
-                (
-                    await session.exec(
-                        select(InboxRecord.event_id).where(
-                            InboxRecord.consumer == self.name, col(InboxRecord.event_id).in_(ids)
-                        )
+        ids = [item.message.event.id for item in routed]
+        seen = set(
+            (
+                await session.exec(
+                    select(InboxRecord.event_id).where(
+                        InboxRecord.consumer == self.name, col(InboxRecord.event_id).in_(ids)
                     )
-                ).all()
-            )
-            if ids
-            else set()
+                )
+            ).all()
         )
-        for item in handled:
-            event = item.event
-            assert event is not None
-            if event.id in seen:
+        fresh: list[_Routed] = []
+        for item in routed:
+            if item.message.event.id in seen:
                 outcome.duplicates += 1
-                continue
-            seen.add(event.id)
-            handler = self._subscription.handlers[event.type]
-            context = HandlerContext(lookups=lookups, now=self._clock.now())
+            else:
+                seen.add(item.message.event.id)
+                fresh.append(item)
+        batch = await self._handlers.preload(session, [item.message for item in fresh])
+        inbox: list[dict[str, Any]] = []
+        for position, item in enumerate(fresh):
+            context = HandlerContext(now=self._clock.now(), lookups=lookups, batch=batch)
             try:
                 async with session.begin_nested():
-                    session.add(
-                        InboxRecord(consumer=self.name, event_id=event.id, event_type=event.type)
-                    )
-                    caused = await handler(session, event, context)
-                    stage_events(
-                        session, self._subscription.output_topic, self._decided(caused, context)
-                    )
+                    decisions = await item.route.handler(session, item.message, context)
+                    events = self._decided(item.message.event, decisions, context.now)
                     await session.flush()
-            except ValidationError as error:
-                outcome.dead_letters.append(
-                    _dead_letter(self.name, item, "invalid_payload", str(error))
-                )
             except Exception as error:
-                log.exception("%s: handler for %s failed", self.name, event.type)
+                log.exception("%s: handler for %s failed", self.name, item.message.event.type)
                 outcome.dead_letters.append(
-                    _dead_letter(self.name, item, "handler_error", repr(error))
+                    dead_letter(
+                        self.name, item.record, item.message.event, "handler_error", repr(error)
+                    )
                 )
-            else:
-                outcome.processed += 1
+                # The rolled-back savepoint expired what it touched: read the rest afresh.
+                session.expunge_all()
+                rest = [later.message for later in fresh[position + 1 :]]
+                batch = await self._handlers.preload(session, rest) if rest else None
+                continue
+            outcome.published.extend(events)
+            inbox.append(
+                {
+                    "consumer": self.name,
+                    "event_id": item.message.event.id,
+                    "event_type": item.message.event.type,
+                    "processed_at": context.now,
+                }
+            )
+            outcome.processed += 1
+        if inbox:
+            await session.execute(insert(InboxRecord), inbox)
 
-    def _decided(self, caused: list[CloudEvent], context: HandlerContext) -> list[CloudEvent]:
-        """Stamp the agency's decision time: now plus its processing delay (simulated).
+    def _decided(
+        self, cause: CloudEvent, decisions: list[BaseModel], now: datetime
+    ) -> list[CloudEvent]:
+        """Wrap decisions in events stamped with the agency's decision time (simulated).
 
-        The outbox holds an event until the shared clock reaches its time, so a slow agency is
-        slow for everyone downstream, without blocking this consumer.
+        The decision time is now plus the agency's processing delay, drawn from a generator
+        derived from the causing event, so a replay draws the same delay. The outbox holds an
+        event until the shared clock reaches its time: a slow agency is slow for everyone
+        downstream, without blocking this consumer.
         """
-        decided_at = context.now + self._delay.sample(self._random)
-        return [event.model_copy(update={"time": decided_at}) for event in caused]
+        if not decisions:
+            return []
+        decided_at = now + self._delay.sample(self._randomness.derive("delay", self.name, cause.id))
+        events = []
+        for index, payload in enumerate(decisions):
+            spec = spec_for_payload(type(payload))
+            if spec.producer != self.name:
+                raise ValueError(
+                    f"{self.name} may not emit {spec.type} (catalogue: {spec.producer})"
+                )
+            events.append(
+                new_event(
+                    source=self.name,
+                    type_=spec.type,
+                    payload=payload,
+                    dossier_id=cause.correlationid,
+                    cause=cause,
+                    time=decided_at,
+                    index=index,
+                )
+            )
+        return events
 
     def _count(self, outcome: BatchOutcome) -> None:
         self.stats.batches += 1

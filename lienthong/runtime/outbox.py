@@ -15,35 +15,41 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from aiokafka import AIOKafkaProducer
-from sqlalchemy import update
+from sqlalchemy import insert, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from lienthong.contracts.envelope import CloudEvent
-from lienthong.runtime.clock import REAL_TIME, SimClock
+from lienthong.runtime.broker import Producer
+from lienthong.runtime.clock import SimClock
 from lienthong.runtime.db import Database
 from lienthong.runtime.tables import OutboxMessage, utcnow
 
 log = logging.getLogger(__name__)
 
 
-def stage_events(session: AsyncSession, topic: str, events: Iterable[CloudEvent]) -> int:
+def outbox_rows(topic: str, events: Iterable[CloudEvent]) -> list[dict[str, Any]]:
+    """The outbox rows of ``events``, for one bulk insert in the caller's transaction."""
+    return [
+        {
+            "topic": topic,
+            "key": event.subject,
+            "event_id": event.id,
+            "event_type": event.type,
+            "value": event.to_bytes(),
+            "available_at": event.time,
+            "created_at": utcnow(),
+        }
+        for event in events
+    ]
+
+
+async def stage_events(session: AsyncSession, topic: str, events: Iterable[CloudEvent]) -> int:
     """Add events to the outbox inside the caller's transaction; returns how many."""
-    count = 0
-    for event in events:
-        session.add(
-            OutboxMessage(
-                topic=topic,
-                key=event.subject,
-                event_id=event.id,
-                event_type=event.type,
-                value=event.to_bytes(),
-                available_at=event.time,
-            )
-        )
-        count += 1
-    return count
+    rows = outbox_rows(topic, events)
+    if rows:
+        await session.execute(insert(OutboxMessage), rows)
+    return len(rows)
 
 
 class Relay:
@@ -52,11 +58,11 @@ class Relay:
     def __init__(
         self,
         db: Database,
-        producer: AIOKafkaProducer,
+        producer: Producer,
         *,
         batch_size: int,
         interval_s: float,
-        clock: SimClock = REAL_TIME,
+        clock: SimClock,
     ) -> None:
         self._db = db
         self._clock = clock

@@ -16,6 +16,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from lienthong.runtime.clock import SimClock
 from lienthong.runtime.delays import DelayDistribution, parse_delay
+from lienthong.runtime.randomness import DEFAULT_SEED, RandomSource
 
 
 class ServiceSettings(BaseSettings):
@@ -53,6 +54,8 @@ class ServiceSettings(BaseSettings):
     clock_anchor: float | None = None
     clock_start: datetime | None = None
     processing_delay: str = "none"
+    # The seed of every business identifier and random decision (`lienthong up --seed`).
+    run_seed: int = DEFAULT_SEED
 
     @field_validator("processing_delay")
     @classmethod
@@ -78,6 +81,10 @@ class ServiceSettings(BaseSettings):
         return SimClock(
             speed=self.clock_speed, anchor_real=self.clock_anchor, start=self.clock_start
         )
+
+    def randomness(self) -> RandomSource:
+        """The run's random source, from ``RUN_SEED``."""
+        return RandomSource(self.run_seed)
 
     def delay(self) -> DelayDistribution:
         """This agency's processing delay, in simulated time (``<SERVICE>_PROCESSING_DELAY``)."""

@@ -15,8 +15,13 @@ from sqlmodel import Field, SQLModel
 
 
 def utcnow() -> datetime:
-    """Timezone-aware now; every stored time is UTC."""
-    return datetime.now(UTC)
+    """The real instant, UTC: for operational bookkeeping only (when a row was written or sent).
+
+    The outbox replay window ("what the last 24 h published") is about the real broker that lost
+    messages in real time, so it is the one place the wall clock belongs; business times come
+    from the simulated clock.
+    """
+    return datetime.now(UTC)  # real-time ok
 
 
 class RuntimeTable(SQLModel, registry=registry()):
@@ -36,9 +41,7 @@ class OutboxMessage(RuntimeTable, table=True):
     event_type: str
     value: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     created_at: datetime = Field(default_factory=utcnow)
-    available_at: datetime = Field(
-        default_factory=utcnow, description="Simulated time from which it may be published."
-    )
+    available_at: datetime = Field(description="Simulated time from which it may be published.")
     published_at: datetime | None = None
 
 
@@ -50,7 +53,7 @@ class InboxRecord(RuntimeTable, table=True):
     consumer: str = Field(primary_key=True)
     event_id: str = Field(primary_key=True)
     event_type: str
-    processed_at: datetime = Field(default_factory=utcnow)
+    processed_at: datetime = Field(description="Simulated time the event was applied.")
 
 
 RUNTIME_METADATA = RuntimeTable.metadata

@@ -1,184 +1,225 @@
-"""Event handlers of the civil registry: submitted dossiers → registrations or refusals."""
+"""Event handlers of the civil registry: received dossiers → registrations or refusals.
+
+Batch-aware: the parents and the deceased of a whole batch are looked up in the population
+database with one HTTP call before the transaction (``prefetch``), and the registers' state the
+batch needs — births already registered, deaths already registered, the register counters — is
+read inside it with one query each (``preload``).
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
-from pydantic import BaseModel
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from lienthong.contracts import civil_registry, gateway
-from lienthong.contracts.dossiers import BirthDossier, DeathDossier
-from lienthong.contracts.envelope import CloudEvent, follow_up
+from lienthong.contracts import civil_registry
+from lienthong.contracts.gateway import BirthDossierSubmitted, DeathDossierSubmitted
+from lienthong.contracts.services import CIVIL_REGISTRY
 from lienthong.domain.admin_units import load_admin_units
-from lienthong.runtime.consumer import Handler, HandlerContext
+from lienthong.runtime.handlers import (
+    Decisions,
+    HandlerContext,
+    Message,
+    ServiceHandlers,
+    handles,
+)
 from services.civil_registry import rules
 from services.civil_registry.models import BirthRegistration, DeathRegistration, RegisterCounter
-from services.civil_registry.population_client import PersonRecord, PopulationClient
-from services.civil_registry.settings import CivilRegistrySettings
-
-_PEOPLE_IN_FORM = {"birth": ("mother", "father"), "death": ("deceased",)}
+from services.civil_registry.population_client import PersonRecord, PopulationLookup
 
 
-def people_to_check(events: list[CloudEvent]) -> list[str]:
-    """Every parent or deceased ID number declared in a batch of submitted dossiers."""
-    ids: list[str] = []
-    for event in events:
-        form = event.data.get("form") if event.type == gateway.DOSSIER_SUBMITTED else None
-        if not isinstance(form, dict):
-            continue
-        for role in _PEOPLE_IN_FORM.get(str(form.get("kind")), ()):
-            person = form.get(role)
-            if isinstance(person, dict) and isinstance(person.get("personal_id"), str):
-                ids.append(person["personal_id"])
-    return ids
+@dataclass
+class RegistersState:
+    """What a batch needs of the registers, read once and kept current as the batch registers."""
+
+    birth_keys: set[str] = field(default_factory=set)
+    """Duplicate keys of births already registered (among the batch's)."""
+    deceased: set[str] = field(default_factory=set)
+    """ID numbers whose death is already registered (among the batch's)."""
+    counters: dict[tuple[str, int, str], RegisterCounter] = field(default_factory=dict)
 
 
-def make_prefetch(client: PopulationClient) -> Any:
-    """The batch lookup of every person the batch's dossiers name, done before the transaction."""
-
-    async def prefetch(events: list[CloudEvent]) -> dict[str, PersonRecord]:
-        ids = people_to_check(events)
-        return await client.lookup(ids) if ids else {}
-
-    return prefetch
+def _commune_of_birth(payload: BirthDossierSubmitted) -> str:
+    return payload.residence.commune_code
 
 
-async def _next_number(session: AsyncSession, commune_code: str, year: int, kind: str) -> int:
-    counter = await session.get(RegisterCounter, (commune_code, year, kind))
-    if counter is None:
-        counter = RegisterCounter(commune_code=commune_code, year=year, kind=kind)
-    counter.last_number += 1
-    session.add(counter)
-    return counter.last_number
+def _commune_of_death(payload: DeathDossierSubmitted, known: PersonRecord | None) -> str:
+    """Khai tử is registered at the commune of last residence, else where the person died."""
+    return (known.commune_code if known else None) or payload.place_of_death.commune_code
 
 
-def _event(type_: str, payload: BaseModel, cause: CloudEvent) -> CloudEvent:
-    return follow_up(cause, source=civil_registry.SOURCE, type_=type_, payload=payload)
+class CivilRegistryHandlers(ServiceHandlers):
+    """Registers births and deaths (đăng ký khai sinh, đăng ký khai tử)."""
 
+    service = CIVIL_REGISTRY
 
-async def _register_birth(
-    session: AsyncSession,
-    dossier_id: str,
-    form: BirthDossier,
-    context: HandlerContext,
-    cause: CloudEvent,
-) -> list[CloudEvent]:
-    """Đăng ký khai sinh: check the parents, refuse duplicates, register and number it."""
-    key = rules.duplicate_key(form)
-    already = (
-        await session.exec(
-            select(BirthRegistration.registration_number).where(
-                BirthRegistration.duplicate_key == key
+    def __init__(self, population: PopulationLookup, death_registration_days: int) -> None:
+        self._population = population
+        self._death_registration_days = death_registration_days
+
+    async def prefetch(self, messages: list[Message[Any]]) -> dict[str, PersonRecord]:
+        """Every parent and deceased the batch names, in one call to the population database."""
+        ids: list[str] = []
+        for message in messages:
+            payload = message.payload
+            if isinstance(payload, BirthDossierSubmitted):
+                parents = [payload.mother, payload.father]
+                ids += [parent.personal_id for parent in parents if parent is not None]
+            elif isinstance(payload, DeathDossierSubmitted):
+                ids.append(payload.deceased.personal_id)
+        return await self._population.lookup(ids) if ids else {}
+
+    async def preload(self, session: AsyncSession, messages: list[Message[Any]]) -> RegistersState:
+        """The registers' rows the batch can touch: one query per register."""
+        state = RegistersState()
+        births = [m.payload for m in messages if isinstance(m.payload, BirthDossierSubmitted)]
+        deaths = [m.payload for m in messages if isinstance(m.payload, DeathDossierSubmitted)]
+        if births:
+            keys = [rules.duplicate_key(payload) for payload in births]
+            state.birth_keys = set(
+                (
+                    await session.exec(
+                        select(BirthRegistration.duplicate_key).where(
+                            col(BirthRegistration.duplicate_key).in_(keys)
+                        )
+                    )
+                ).all()
             )
-        )
-    ).first() is not None
-    refusal = rules.refuse_birth(form, dict(context.lookups), already)
-    if refusal is not None:
-        rejected = civil_registry.BirthRejected(dossier_id=dossier_id, reason=refusal)
-        return [_event(civil_registry.BIRTH_REJECTED, rejected, cause)]
-    commune = form.residence.commune_code
-    commune_unit = load_admin_units().commune(commune)
-    province = commune_unit.province_code if commune_unit else commune[:2]
-    today = context.today
-    sequence = await _next_number(session, commune, today.year, "birth")
-    registration = BirthRegistration(
-        registration_number=rules.registration_number(commune, today.year, sequence),
-        birth_certificate_number=rules.birth_certificate_number(commune, today.year, sequence),
-        dossier_id=dossier_id,
-        commune_code=commune,
-        province_code=province,
-        registered_on=today,
-        child_full_name=form.child.full_name,
-        child_date_of_birth=form.child.date_of_birth,
-        child_sex=form.child.sex,
-        mother_personal_id=form.mother.personal_id,
-        father_personal_id=form.father.personal_id if form.father else None,
-        duplicate_key=key,
-    )
-    session.add(registration)
-    registered = civil_registry.BirthRegistered(
-        dossier_id=dossier_id,
-        registration_number=registration.registration_number,
-        birth_certificate_number=registration.birth_certificate_number,
-        registered_on=today,
-        registration_province_code=province,
-        child=form.child,
-        mother=form.mother,
-        father=form.father,
-        residence=form.residence,
-        health_insurance=form.health_insurance,
-    )
-    return [_event(civil_registry.BIRTH_REGISTERED, registered, cause)]
-
-
-async def _register_death(
-    session: AsyncSession,
-    dossier_id: str,
-    form: DeathDossier,
-    context: HandlerContext,
-    cause: CloudEvent,
-    limit_days: int,
-) -> list[CloudEvent]:
-    """Đăng ký khai tử at the commune of last residence; late ones are registered as such."""
-    personal_id = form.deceased.personal_id
-    known: PersonRecord | None = context.lookups.get(personal_id)
-    already = (
-        await session.exec(
-            select(DeathRegistration.registration_number).where(
-                DeathRegistration.deceased_personal_id == personal_id
+        if deaths:
+            ids = [payload.deceased.personal_id for payload in deaths]
+            state.deceased = set(
+                (
+                    await session.exec(
+                        select(DeathRegistration.deceased_personal_id).where(
+                            col(DeathRegistration.deceased_personal_id).in_(ids)
+                        )
+                    )
+                ).all()
             )
+        communes = {_commune_of_birth(p) for p in births} | {
+            p.place_of_death.commune_code for p in deaths
+        }
+        if communes:
+            rows = await session.exec(
+                select(RegisterCounter).where(col(RegisterCounter.commune_code).in_(communes))
+            )
+            state.counters = {(r.commune_code, r.year, r.kind): r for r in rows.all()}
+        return state
+
+    async def _next_number(
+        self, session: AsyncSession, state: RegistersState, commune: str, year: int, kind: str
+    ) -> int:
+        """The next number of one commune's register for one year (số thứ tự trong sổ)."""
+        key = (commune, year, kind)
+        counter = state.counters.get(key)
+        if counter is None:
+            counter = await session.get(RegisterCounter, key)  # a commune the batch did not name
+        if counter is None:
+            counter = RegisterCounter(commune_code=commune, year=year, kind=kind)
+        counter.last_number += 1
+        session.add(counter)
+        state.counters[key] = counter
+        return counter.last_number
+
+    @handles(BirthDossierSubmitted)
+    async def register_birth(
+        self,
+        session: AsyncSession,
+        message: Message[BirthDossierSubmitted],
+        context: HandlerContext,
+    ) -> Decisions:
+        """Đăng ký khai sinh: check the parents, refuse duplicates, register and number it."""
+        form, state = message.payload, context.batch
+        key = rules.duplicate_key(form)
+        refusal = rules.refuse_birth(form, dict(context.lookups), key in state.birth_keys)
+        if refusal is not None:
+            return [civil_registry.BirthRejected(dossier_id=message.dossier_id, reason=refusal)]
+        commune = _commune_of_birth(form)
+        commune_unit = load_admin_units().commune(commune)
+        province = commune_unit.province_code if commune_unit else commune[:2]
+        today = context.today
+        sequence = await self._next_number(session, state, commune, today.year, "birth")
+        registration = BirthRegistration(
+            registration_number=rules.registration_number(commune, today.year, sequence),
+            birth_certificate_number=rules.birth_certificate_number(commune, today.year, sequence),
+            dossier_id=message.dossier_id,
+            commune_code=commune,
+            province_code=province,
+            registered_on=today,
+            child_full_name=form.child.full_name,
+            child_date_of_birth=form.child.date_of_birth,
+            child_sex=form.child.sex,
+            mother_personal_id=form.mother.personal_id,
+            father_personal_id=form.father.personal_id if form.father else None,
+            duplicate_key=key,
         )
-    ).first() is not None
-    today = context.today
-    refusal = rules.refuse_death(form, known, already, today)
-    if refusal is not None:
-        rejected = civil_registry.DeathRejected(dossier_id=dossier_id, reason=refusal)
-        return [_event(civil_registry.DEATH_REJECTED, rejected, cause)]
-    commune = (known.commune_code if known else None) or form.place_of_death.commune_code
-    sequence = await _next_number(session, commune, today.year, "death")
-    late = rules.is_late_death_registration(form.date_of_death, today, limit_days)
-    registration = DeathRegistration(
-        registration_number=rules.death_registration_number(commune, today.year, sequence),
-        death_extract_number=rules.death_extract_number(commune, today.year, sequence),
-        dossier_id=dossier_id,
-        deceased_personal_id=personal_id,
-        deceased_full_name=form.deceased.full_name,
-        commune_code=commune,
-        registered_on=today,
-        date_of_death=form.date_of_death,
-        late_registration=late,
-        late_registration_reason=form.late_registration_reason,
-    )
-    session.add(registration)
-    registered = civil_registry.DeathRegistered(
-        dossier_id=dossier_id,
-        registration_number=registration.registration_number,
-        death_extract_number=registration.death_extract_number,
-        registered_on=today,
-        deceased=form.deceased,
-        date_of_death=form.date_of_death,
-        place_of_death=form.place_of_death,
-        late_registration=late,
-        days_after_death=(today - form.date_of_death).days,
-        benefit_claim=form.benefit_claim,
-    )
-    return [_event(civil_registry.DEATH_REGISTERED, registered, cause)]
+        session.add(registration)
+        state.birth_keys.add(key)
+        return [
+            civil_registry.BirthRegistered(
+                dossier_id=message.dossier_id,
+                registration_number=registration.registration_number,
+                birth_certificate_number=registration.birth_certificate_number,
+                registered_on=today,
+                registration_province_code=province,
+                child=form.child,
+                mother=form.mother,
+                father=form.father,
+                residence=form.residence,
+                health_insurance=form.health_insurance,
+            )
+        ]
 
-
-def make_handlers(settings: CivilRegistrySettings) -> dict[str, Handler]:
-    """Handlers bound to the configured registration limits."""
-
-    async def on_dossier_submitted(
-        session: AsyncSession, event: CloudEvent, context: HandlerContext
-    ) -> list[CloudEvent]:
-        submitted = gateway.DossierSubmitted.model_validate(event.data)
-        form = submitted.form
-        if isinstance(form, BirthDossier):
-            return await _register_birth(session, submitted.dossier_id, form, context, event)
-        return await _register_death(
-            session, submitted.dossier_id, form, context, event, settings.death_registration_days
+    @handles(DeathDossierSubmitted)
+    async def register_death(
+        self,
+        session: AsyncSession,
+        message: Message[DeathDossierSubmitted],
+        context: HandlerContext,
+    ) -> Decisions:
+        """Đăng ký khai tử at the commune of last residence; late ones are registered as such."""
+        form, state = message.payload, context.batch
+        personal_id = form.deceased.personal_id
+        known: PersonRecord | None = context.lookups.get(personal_id)
+        received_on: date = message.day
+        already = personal_id in state.deceased
+        refusal = rules.refuse_death(form, known, already, received_on)
+        if refusal is not None:
+            return [civil_registry.DeathRejected(dossier_id=message.dossier_id, reason=refusal)]
+        commune = _commune_of_death(form, known)
+        today = context.today
+        sequence = await self._next_number(session, state, commune, today.year, "death")
+        late = rules.is_late_death_registration(
+            form.date_of_death, received_on, self._death_registration_days
         )
-
-    return {gateway.DOSSIER_SUBMITTED: on_dossier_submitted}
+        registration = DeathRegistration(
+            registration_number=rules.death_registration_number(commune, today.year, sequence),
+            death_extract_number=rules.death_extract_number(commune, today.year, sequence),
+            dossier_id=message.dossier_id,
+            deceased_personal_id=personal_id,
+            deceased_full_name=form.deceased.full_name,
+            commune_code=commune,
+            registered_on=today,
+            date_of_death=form.date_of_death,
+            late_registration=late,
+            late_registration_reason=form.late_registration_reason,
+        )
+        session.add(registration)
+        state.deceased.add(personal_id)
+        return [
+            civil_registry.DeathRegistered(
+                dossier_id=message.dossier_id,
+                registration_number=registration.registration_number,
+                death_extract_number=registration.death_extract_number,
+                registered_on=today,
+                deceased=form.deceased,
+                date_of_death=form.date_of_death,
+                place_of_death=form.place_of_death,
+                late_registration=late,
+                days_after_death=(received_on - form.date_of_death).days,
+                benefit_claim=form.benefit_claim,
+            )
+        ]

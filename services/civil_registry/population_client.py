@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Protocol
 
 import httpx
 from pydantic import BaseModel
@@ -21,6 +22,16 @@ class PersonRecord(BaseModel):
     alive: bool
     date_of_death: date | None = None
     commune_code: str | None = None
+
+
+class PopulationLookup(Protocol):
+    """What the civil registry asks the population database: who these people are."""
+
+    async def lookup(self, personal_ids: list[str]) -> dict[str, PersonRecord]:
+        """Every known person among ``personal_ids``, by ID number."""
+
+    async def close(self) -> None:
+        """Release connections."""
 
 
 class PopulationClient:

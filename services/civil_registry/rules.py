@@ -6,7 +6,8 @@ from datetime import date
 from typing import Protocol
 
 from lienthong.contracts import reasons
-from lienthong.contracts.dossiers import BirthDossier, DeathDossier, ParentInfo
+from lienthong.contracts.declarations import ParentInfo
+from lienthong.contracts.gateway import BirthDossierSubmitted, DeathDossierSubmitted
 from lienthong.contracts.reasons import Reason, ReasonCode
 from lienthong.domain.personal_id import Sex
 from lienthong.domain.text import nfc, same_name
@@ -49,7 +50,7 @@ def _check_parent(
 
 
 def refuse_birth(
-    form: BirthDossier,
+    form: BirthDossierSubmitted,
     people: dict[str, KnownPerson],
     already_registered: bool,
 ) -> Reason | None:
@@ -82,15 +83,16 @@ def refuse_birth(
 
 
 def refuse_death(
-    form: DeathDossier,
+    form: DeathDossierSubmitted,
     known: KnownPerson | None,
     already_registered: bool,
-    today: date,
+    received_on: date,
 ) -> Reason | None:
     """Why the death cannot be registered, or None to register it.
 
     The deceased must be a living citizen of the population database whose name, date of birth
-    and sex match the declaration; the date of death lies between birth and today.
+    and sex match the declaration; the date of death lies between birth and the day the dossier
+    was received (the day of the event, never the day it happens to be processed).
     """
     deceased = form.deceased
     if known is None:
@@ -108,14 +110,17 @@ def refuse_death(
         return reasons.DECEASED_MISMATCH.reason("sex differs")
     if form.date_of_death < known.date_of_birth:
         return reasons.DEATH_BEFORE_BIRTH.reason()
-    if form.date_of_death > today:
-        return reasons.DEATH_IN_FUTURE.reason(f"registered on {today.isoformat()}")
+    if form.date_of_death > received_on:
+        return reasons.DEATH_IN_FUTURE.reason(f"received on {received_on.isoformat()}")
     return None
 
 
-def is_late_death_registration(date_of_death: date, registered_on: date, limit_days: int) -> bool:
-    """Khai tử quá hạn: registered more than ``limit_days`` days after the death."""
-    return (registered_on - date_of_death).days > limit_days
+def is_late_death_registration(date_of_death: date, received_on: date, limit_days: int) -> bool:
+    """Khai tử quá hạn: submitted more than ``limit_days`` days after the death.
+
+    Luật Hộ tịch 2014, art. 33: the 15 days count to the day the dossier is submitted.
+    """
+    return (received_on - date_of_death).days > limit_days
 
 
 def death_registration_number(commune_code: str, year: int, sequence: int) -> str:
@@ -128,7 +133,7 @@ def death_extract_number(commune_code: str, year: int, sequence: int) -> str:
     return f"TLKT-{year}-{commune_code}{sequence:06d}"
 
 
-def duplicate_key(form: BirthDossier) -> str:
+def duplicate_key(form: BirthDossierSubmitted) -> str:
     """One birth = one mother, one name, one date of birth (names compared in NFC)."""
     name = nfc(form.child.full_name).casefold()
     return f"{form.mother.personal_id}|{name}|{form.child.date_of_birth.isoformat()}"

@@ -81,10 +81,3 @@ class DeadlinePolicy:
         flow = self.flows[kind]
         days = (flow.steps_verified if verified else flow.steps)[agency]
         return self._due(started_at, days)
-
-
-def is_overdue(due_at: datetime | None, finished_at: datetime | None, now: datetime) -> bool:
-    """Finished after its due time, or still open past it."""
-    if due_at is None:
-        return False
-    return (finished_at or now) > due_at

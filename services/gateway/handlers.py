@@ -1,23 +1,56 @@
-"""Event handlers of the gateway: every agency event and dead letter updates a dossier."""
+"""Event handlers of the gateway: every agency decision and dead letter updates a dossier.
+
+Batch-aware: the dossiers and steps a whole batch is about are read with two queries
+(``preload``); each event then moves rows already in memory, and the unit of work writes only
+what changed.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
+from pydantic import BaseModel
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from lienthong.contracts.dead_letters import DEAD_LETTERED, DeadLettered
-from lienthong.contracts.envelope import CloudEvent
-from lienthong.runtime.consumer import Handler, HandlerContext
+from lienthong.contracts.civil_registry import (
+    BirthRegistered,
+    BirthRejected,
+    DeathRegistered,
+    DeathRejected,
+)
+from lienthong.contracts.dead_letters import DeadLettered
+from lienthong.contracts.insurance import (
+    FuneralBenefitDecided,
+    FuneralBenefitRejected,
+    HealthCardIssued,
+    HealthCardRejected,
+)
+from lienthong.contracts.population import (
+    CitizenRegistered,
+    CitizenRejected,
+    DeathRecorded,
+    DeathRecordRejected,
+)
+from lienthong.contracts.services import AGENCIES, GATEWAY
+from lienthong.runtime.handlers import (
+    Decisions,
+    HandlerContext,
+    Message,
+    ServiceHandlers,
+    handles,
+)
 from services.gateway.deadlines import DeadlinePolicy
 from services.gateway.models import Dossier, DossierStep
 from services.gateway.tracker import (
-    OUTCOMES,
     DossierStatus,
     StepOutcome,
     StepStatus,
     may_apply,
+    outcome_of,
     overall_status,
 )
 
@@ -27,40 +60,66 @@ def as_utc(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-class Tracker:
+@dataclass
+class TrackedDossiers:
+    """The dossiers of one batch with their steps, by dossier id."""
+
+    dossiers: dict[str, Dossier] = field(default_factory=dict)
+    steps: dict[str, dict[str, DossierStep]] = field(default_factory=dict)
+
+
+def _dossier_of(message: Message[Any]) -> str | None:
+    payload = message.payload
+    if isinstance(payload, DeadLettered):
+        return payload.key
+    return message.dossier_id
+
+
+async def load_dossiers(session: AsyncSession, dossier_ids: Iterable[str]) -> TrackedDossiers:
+    """Dossiers and their steps, two queries whatever their number."""
+    ids = sorted(set(dossier_ids))
+    tracked = TrackedDossiers()
+    if not ids:
+        return tracked
+    dossiers = await session.exec(select(Dossier).where(col(Dossier.dossier_id).in_(ids)))
+    tracked.dossiers = {dossier.dossier_id: dossier for dossier in dossiers.all()}
+    steps = await session.exec(
+        select(DossierStep).where(col(DossierStep.dossier_id).in_(list(tracked.dossiers)))
+    )
+    for step in steps.all():
+        tracked.steps.setdefault(step.dossier_id, {})[step.agency] = step
+    return tracked
+
+
+class Tracker(ServiceHandlers):
     """Applies step outcomes to dossiers, keeping statuses and deadlines consistent."""
+
+    service = GATEWAY
 
     def __init__(self, policy: DeadlinePolicy) -> None:
         self.policy = policy
 
-    async def apply(
-        self, session: AsyncSession, dossier_id: str, outcome: StepOutcome, event_id: str
-    ) -> None:
+    async def preload(self, session: AsyncSession, messages: list[Message[Any]]) -> TrackedDossiers:
+        """Every dossier the batch is about, with its steps."""
+        return await load_dossiers(session, filter(None, map(_dossier_of, messages)))
+
+    def apply(self, tracked: TrackedDossiers, dossier_id: str, outcome: StepOutcome) -> None:
         """Move one step and recompute the dossier; unknown dossiers are ignored (not ours)."""
-        dossier = await session.get(Dossier, dossier_id)
-        if dossier is None:
-            return
-        steps = list(
-            (
-                await session.exec(
-                    select(DossierStep)
-                    .where(DossierStep.dossier_id == dossier_id)
-                    .order_by(col(DossierStep.position))
-                )
-            ).all()
-        )
-        by_agency = {step.agency: step for step in steps}
+        dossier = tracked.dossiers.get(dossier_id)
+        by_agency = tracked.steps.get(dossier_id, {})
         step = by_agency.get(outcome.agency)
-        if step is None or not may_apply(StepStatus(step.status), outcome.status):
+        if (
+            dossier is None
+            or step is None
+            or not may_apply(StepStatus(step.status), outcome.status)
+        ):
             return
         step.status = outcome.status
         step.finished_at = outcome.at
         step.result = outcome.result
         step.reason = outcome.reason
-        step.last_event_id = event_id
         if outcome.verified:
             self._verification_needed(dossier, step)
-        session.add(step)
         for agency in outcome.starts:
             following = by_agency.get(agency)
             if following is not None and following.started_at is None:
@@ -68,9 +127,7 @@ class Tracker:
                 following.due_at = self.policy.step_due(
                     dossier.kind, agency, outcome.at, verified=dossier.verification_required
                 )
-                session.add(following)
-        self._recompute(dossier, steps)
-        session.add(dossier)
+        self._recompute(dossier, list(by_agency.values()), outcome.at)
 
     def _verification_needed(self, dossier: Dossier, step: DossierStep) -> None:
         """The agency had to verify: the longer limits apply to it and to the whole group."""
@@ -84,7 +141,7 @@ class Tracker:
             )
 
     @staticmethod
-    def _recompute(dossier: Dossier, steps: list[DossierStep]) -> None:
+    def _recompute(dossier: Dossier, steps: list[DossierStep], at: datetime) -> None:
         status = overall_status([StepStatus(s.status) for s in steps])
         dossier.status = status
         finished = [as_utc(s.finished_at) for s in steps if s.finished_at]
@@ -94,38 +151,48 @@ class Tracker:
             dossier.closed_at = max(finished)
         else:
             dossier.closed_at = None
-        dossier.updated_at = datetime.now(UTC)
+        dossier.updated_at = at
 
-    async def on_agency_event(
-        self, session: AsyncSession, event: CloudEvent, _context: HandlerContext
-    ) -> list[CloudEvent]:
-        """Track an agency's decision."""
-        await self.apply(session, event.correlationid, OUTCOMES[event.type](event), event.id)
+    @handles(
+        BirthRegistered,
+        BirthRejected,
+        CitizenRegistered,
+        CitizenRejected,
+        HealthCardIssued,
+        HealthCardRejected,
+        DeathRegistered,
+        DeathRejected,
+        DeathRecorded,
+        DeathRecordRejected,
+        FuneralBenefitDecided,
+        FuneralBenefitRejected,
+    )
+    async def on_agency_decision(
+        self, session: AsyncSession, message: Message[BaseModel], context: HandlerContext
+    ) -> Decisions:
+        """Track an agency's decision, at the time the agency decided."""
+        self.apply(
+            context.batch, message.dossier_id, outcome_of(message.payload, message.event.time)
+        )
         return []
 
+    @handles(DeadLettered)
     async def on_dead_letter(
-        self, session: AsyncSession, event: CloudEvent, _context: HandlerContext
-    ) -> list[CloudEvent]:
+        self, session: AsyncSession, message: Message[DeadLettered], context: HandlerContext
+    ) -> Decisions:
         """An agency gave up on a dossier's event: its step is failed, with the error."""
-        letter = DeadLettered.model_validate(event.data)
-        if letter.consumer == "gateway" or not letter.key:
+        letter = message.payload
+        if letter.consumer not in AGENCIES or not letter.key:
             return []
         outcome = StepOutcome(
             agency=letter.consumer,
             status=StepStatus.FAILED,
-            at=event.time,
+            at=message.event.time,
             reason={
                 "code": f"dead_lettered.{letter.error_kind}",
                 "message": letter.error,
                 "message_vi": "Lỗi đồng bộ dữ liệu, hồ sơ chờ xử lý lại.",
             },
         )
-        await self.apply(session, letter.key, outcome, event.id)
+        self.apply(context.batch, letter.key, outcome)
         return []
-
-    def handlers(self) -> dict[str, Handler]:
-        """Every agency event type, and the dead letters."""
-        return {
-            **{event_type: self.on_agency_event for event_type in OUTCOMES},
-            DEAD_LETTERED: self.on_dead_letter,
-        }

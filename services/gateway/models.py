@@ -12,7 +12,6 @@ from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
 from lienthong.contracts.reasons import Reason
-from lienthong.runtime.tables import utcnow
 
 
 class GatewayTable(SQLModel, registry=registry()):
@@ -28,16 +27,16 @@ class Dossier(GatewayTable, table=True):
     kind: str = Field(index=True)
     status: str = Field(index=True)
     idempotency_key: str | None = Field(default=None, unique=True)
-    request_hash: str
+    request_hash: str = Field(index=True)
     form: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
-    submitted_at: datetime = Field(default_factory=utcnow)
+    submitted_at: datetime = Field(description="Simulated time the portal received it.")
     completed_at: datetime | None = None
     closed_at: datetime | None = Field(
         default=None, description="When it was completed or rejected (the clock stops)."
     )
     due_at: datetime | None = Field(default=None, description="Legal deadline of the group.")
     verification_required: bool = False
-    updated_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(description="Simulated time of the last change.")
 
 
 class DossierStep(GatewayTable, table=True):
@@ -54,7 +53,6 @@ class DossierStep(GatewayTable, table=True):
     due_at: datetime | None = None
     result: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     reason: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
-    last_event_id: str | None = None
 
 
 class DossierAccepted(BaseModel):

@@ -1,26 +1,26 @@
 """The dossier state machine: which agency steps a flow has and how events move them.
 
 The gateway tracks, it does not command: agencies react to each other's events, and this module
-turns each agency event into a step outcome. Outcomes are applied in whatever order they arrive
-(topics are not ordered with each other), so every rule here is order-independent: a step's
-``started_at`` is the time its predecessor finished, taken from the predecessor's event.
+turns each agency decision (a typed payload of the event catalogue) into a step outcome.
+Outcomes are applied in whatever order they arrive (topics are not ordered with each other), so
+every rule here is order-independent: a step's ``started_at`` is the time its predecessor
+finished, taken from the predecessor's event.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, Final
 
-from lienthong.contracts import civil_registry, insurance, population
-from lienthong.contracts.envelope import CloudEvent
+from pydantic import BaseModel
 
-FLOW_AGENCIES: Final[dict[str, tuple[str, ...]]] = {
-    "birth": ("civil_registry", "population", "insurance"),
-    "death": ("civil_registry", "population", "insurance"),
-}
+from lienthong.contracts import civil_registry, insurance, population
+from lienthong.contracts.reasons import Reason
+from lienthong.contracts.services import AGENCIES, CIVIL_REGISTRY, INSURANCE, POPULATION
+
+FLOW_AGENCIES: Final[dict[str, tuple[str, ...]]] = {"birth": AGENCIES, "death": AGENCIES}
 """The agency steps of each procedure group, in the order a dossier reaches them."""
 
 
@@ -60,56 +60,36 @@ class StepOutcome:
     """The agency needed verification: the longer legal limits apply."""
 
 
-def _done(
-    agency: str, starts: tuple[str, ...], keys: tuple[str, ...]
-) -> Callable[[CloudEvent], StepOutcome]:
-    def outcome(event: CloudEvent) -> StepOutcome:
-        result = {key: event.data.get(key) for key in keys}
-        return StepOutcome(
-            agency,
-            StepStatus.DONE,
-            event.time,
-            result=result,
-            reason=event.data.get("reason"),  # a decision can be "nothing granted, because…"
-            starts=starts,
-            verified=bool(event.data.get("verification_required")),
-        )
+@dataclass(frozen=True)
+class Done:
+    """A decision that completes an agency's step, and which of its fields the step shows."""
 
-    return outcome
+    agency: str
+    starts: tuple[str, ...]
+    shows: tuple[str, ...]
 
 
-def _rejected(agency: str) -> Callable[[CloudEvent], StepOutcome]:
-    def outcome(event: CloudEvent) -> StepOutcome:
-        return StepOutcome(agency, StepStatus.REJECTED, event.time, reason=event.data.get("reason"))
-
-    return outcome
-
-
-OUTCOMES: Final[Mapping[str, Callable[[CloudEvent], StepOutcome]]] = {
-    civil_registry.BIRTH_REGISTERED: _done(
-        "civil_registry",
-        ("population",),
+DONE: Final[dict[type[BaseModel], Done]] = {
+    civil_registry.BirthRegistered: Done(
+        CIVIL_REGISTRY,
+        (POPULATION,),
         ("registration_number", "birth_certificate_number", "registered_on"),
     ),
-    civil_registry.BIRTH_REJECTED: _rejected("civil_registry"),
-    population.CITIZEN_REGISTERED: _done(
-        "population",
-        ("insurance",),
+    population.CitizenRegistered: Done(
+        POPULATION,
+        (INSURANCE,),
         ("personal_id", "household_id", "commune_code", "verification_required"),
     ),
-    population.CITIZEN_REJECTED: _rejected("population"),
-    insurance.CARD_ISSUED: _done(
-        "insurance", (), ("card_code", "valid_from", "valid_until", "initial_clinic_code")
+    insurance.HealthCardIssued: Done(
+        INSURANCE, (), ("card_code", "valid_from", "valid_until", "initial_clinic_code")
     ),
-    insurance.CARD_REJECTED: _rejected("insurance"),
-    civil_registry.DEATH_REGISTERED: _done(
-        "civil_registry",
-        ("population", "insurance"),  # the two run in parallel
+    civil_registry.DeathRegistered: Done(
+        CIVIL_REGISTRY,
+        (POPULATION, INSURANCE),  # the two run in parallel
         ("registration_number", "death_extract_number", "registered_on", "late_registration"),
     ),
-    civil_registry.DEATH_REJECTED: _rejected("civil_registry"),
-    population.DEATH_RECORDED: _done(
-        "population",
+    population.DeathRecorded: Done(
+        POPULATION,
         (),
         (
             "personal_id",
@@ -118,12 +98,45 @@ OUTCOMES: Final[Mapping[str, Callable[[CloudEvent], StepOutcome]]] = {
             "new_household_head_personal_id",
         ),
     ),
-    population.DEATH_RECORD_REJECTED: _rejected("population"),
-    insurance.FUNERAL_BENEFIT_DECIDED: _done(
-        "insurance", (), ("benefit", "amount_vnd", "basis", "cards_ended")
+    insurance.FuneralBenefitDecided: Done(
+        INSURANCE, (), ("benefit", "amount_vnd", "basis", "cards_ended")
     ),
-    insurance.FUNERAL_BENEFIT_REJECTED: _rejected("insurance"),
 }
+"""Every agency decision that completes a step."""
+
+REJECTED: Final[dict[type[BaseModel], str]] = {
+    civil_registry.BirthRejected: CIVIL_REGISTRY,
+    civil_registry.DeathRejected: CIVIL_REGISTRY,
+    population.CitizenRejected: POPULATION,
+    population.DeathRecordRejected: POPULATION,
+    insurance.HealthCardRejected: INSURANCE,
+    insurance.FuneralBenefitRejected: INSURANCE,
+}
+"""Every agency refusal, by the agency whose step it ends."""
+
+
+def _reason(payload: BaseModel) -> dict[str, Any] | None:
+    reason = getattr(payload, "reason", None)
+    return reason.model_dump(mode="json") if isinstance(reason, Reason) else None
+
+
+def outcome_of(payload: BaseModel, at: datetime) -> StepOutcome:
+    """The step outcome of an agency decision made at ``at``; KeyError for other payloads."""
+    agency = REJECTED.get(type(payload))
+    if agency is not None:
+        return StepOutcome(agency, StepStatus.REJECTED, at, reason=_reason(payload))
+    done = DONE[type(payload)]
+    data = payload.model_dump(mode="json")
+    return StepOutcome(
+        done.agency,
+        StepStatus.DONE,
+        at,
+        result={key: data[key] for key in done.shows},
+        reason=_reason(payload),  # a decision can be "nothing granted, because…"
+        starts=done.starts,
+        verified=isinstance(payload, population.CitizenRegistered)
+        and payload.verification_required,
+    )
 
 
 def may_apply(current: StepStatus, new: StepStatus) -> bool:

@@ -1,19 +1,34 @@
-"""Event handlers of social insurance: newborn → child's card; death → funeral benefit."""
+"""Event handlers of social insurance: newborn → child's card; death → funeral benefit.
+
+Batch-aware: the active cards, funeral decisions and insured persons a batch names, and whether
+each new card's first-choice BHXH number is free, are read with one query each (``preload``).
+"""
 
 from __future__ import annotations
 
 import random
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
 
-from pydantic import BaseModel
 from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from lienthong.contracts import civil_registry, insurance, population
-from lienthong.contracts.envelope import CloudEvent, follow_up
+from lienthong.contracts import insurance
+from lienthong.contracts.civil_registry import DeathRegistered
+from lienthong.contracts.population import CitizenRegistered
 from lienthong.contracts.reasons import BENEFIT_ALREADY_DECIDED
+from lienthong.contracts.services import INSURANCE
 from lienthong.domain.bhyt import child_card_code, child_card_valid_until, generate_bhxh_number
-from lienthong.runtime.consumer import Handler, HandlerContext
+from lienthong.runtime.handlers import (
+    Decisions,
+    HandlerContext,
+    Message,
+    ServiceHandlers,
+    handles,
+)
+from lienthong.runtime.randomness import RandomSource
 from services.insurance.models import FuneralBenefit, HealthCard, InsuredPerson
 from services.insurance.rules import (
     FuneralFacts,
@@ -23,49 +38,102 @@ from services.insurance.rules import (
 )
 from services.insurance.settings import InsuranceSettings
 
-_random = random.SystemRandom()
+_MAX_DRAWS = 100
 
 
-async def _unused_bhxh_number(session: AsyncSession, province_code: str) -> str:
-    for _ in range(100):
-        candidate = generate_bhxh_number(province_code, _random)
-        taken = (
-            await session.exec(
-                select(HealthCard.card_code).where(HealthCard.bhxh_number == candidate)
+@dataclass
+class InsuranceState:
+    """What a batch needs of the insurance records, read once and kept current."""
+
+    active_cards: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    """Active card codes by personal ID number."""
+    decided: set[str] = field(default_factory=set)
+    """Deceased whose funeral benefit is already decided."""
+    insured: dict[str, InsuredPerson] = field(default_factory=dict)
+    taken_numbers: set[str] = field(default_factory=set)
+
+
+class InsuranceHandlers(ServiceHandlers):
+    """Issues children's BHYT cards; decides funeral benefits and ends the deceased's cards."""
+
+    service = INSURANCE
+
+    def __init__(self, settings: InsuranceSettings, randomness: RandomSource) -> None:
+        self._settings = settings
+        self._funeral_rules = FuneralRules.from_settings(settings)
+        self._randomness = randomness
+
+    def _number_draws(self, citizen: CitizenRegistered) -> random.Random:
+        """The generator of a card's BHXH number, derived from the insured child's ID number."""
+        return self._randomness.derive("bhxh_number", citizen.personal_id)
+
+    async def preload(self, session: AsyncSession, messages: list[Message[Any]]) -> InsuranceState:
+        """Active cards, decisions, insured persons and first-choice numbers, one query each."""
+        state = InsuranceState()
+        births = [m.payload for m in messages if isinstance(m.payload, CitizenRegistered)]
+        deaths = [m.payload for m in messages if isinstance(m.payload, DeathRegistered)]
+        people = {b.personal_id for b in births} | {d.deceased.personal_id for d in deaths}
+        if not people:
+            return state
+        cards = await session.exec(
+            select(HealthCard.personal_id, HealthCard.card_code).where(
+                col(HealthCard.personal_id).in_(people), HealthCard.status == "active"
             )
-        ).first()
-        if taken is None:
-            return candidate
-    raise RuntimeError("no free BHXH number after 100 draws")
-
-
-def _event(type_: str, payload: BaseModel, cause: CloudEvent) -> CloudEvent:
-    return follow_up(cause, source=insurance.SOURCE, type_=type_, payload=payload)
-
-
-def make_handlers(settings: InsuranceSettings) -> dict[str, Handler]:
-    """Handlers bound to the configured card and funeral rules."""
-    funeral_rules = FuneralRules.from_settings(settings)
-
-    async def on_citizen_registered(
-        session: AsyncSession, event: CloudEvent, context: HandlerContext
-    ) -> list[CloudEvent]:
-        """Cấp thẻ BHYT cho trẻ em dưới 6 tuổi."""
-        citizen = population.CitizenRegistered.model_validate(event.data)
-        active = (
-            await session.exec(
-                select(HealthCard.card_code).where(
-                    HealthCard.personal_id == citizen.personal_id, HealthCard.status == "active"
+        )
+        for personal_id, card_code in cards.all():
+            state.active_cards[personal_id].append(card_code)
+        firsts = [generate_bhxh_number(b.province_code, self._number_draws(b)) for b in births]
+        if firsts:
+            taken = await session.exec(
+                select(HealthCard.bhxh_number).where(col(HealthCard.bhxh_number).in_(firsts))
+            )
+            state.taken_numbers = set(taken.all())
+        if deaths:
+            deceased = [d.deceased.personal_id for d in deaths]
+            decided = await session.exec(
+                select(FuneralBenefit.personal_id).where(
+                    col(FuneralBenefit.personal_id).in_(deceased)
                 )
             )
-        ).first() is not None
+            state.decided = set(decided.all())
+            insured = await session.exec(
+                select(InsuredPerson).where(col(InsuredPerson.personal_id).in_(deceased))
+            )
+            state.insured = {person.personal_id: person for person in insured.all()}
+        return state
+
+    async def _unused_bhxh_number(
+        self, session: AsyncSession, citizen: CitizenRegistered, state: InsuranceState
+    ) -> str:
+        """The first free number of the child's own sequence of draws."""
+        rng = self._number_draws(citizen)
+        first = generate_bhxh_number(citizen.province_code, rng)
+        if first not in state.taken_numbers:
+            return first
+        for _ in range(_MAX_DRAWS):
+            candidate = generate_bhxh_number(citizen.province_code, rng)
+            taken = await session.exec(
+                select(HealthCard.card_code).where(HealthCard.bhxh_number == candidate)
+            )
+            if candidate not in state.taken_numbers and taken.first() is None:
+                return candidate
+        raise RuntimeError(f"no free BHXH number after {_MAX_DRAWS} draws")
+
+    @handles(CitizenRegistered)
+    async def issue_child_card(
+        self, session: AsyncSession, message: Message[CitizenRegistered], context: HandlerContext
+    ) -> Decisions:
+        """Cấp thẻ BHYT cho trẻ em dưới 6 tuổi, counted on the day the child was registered."""
+        citizen, state, settings = message.payload, context.batch, self._settings
         refusal = refuse_child_card(
-            citizen.date_of_birth, context.today, active, age_months=settings.child_card_age_months
+            citizen.date_of_birth,
+            message.day,
+            bool(state.active_cards.get(citizen.personal_id)),
+            age_months=settings.child_card_age_months,
         )
         if refusal is not None:
-            rejected = insurance.HealthCardRejected(dossier_id=citizen.dossier_id, reason=refusal)
-            return [_event(insurance.CARD_REJECTED, rejected, event)]
-        bhxh_number = await _unused_bhxh_number(session, citizen.province_code)
+            return [insurance.HealthCardRejected(dossier_id=message.dossier_id, reason=refusal)]
+        bhxh_number = await self._unused_bhxh_number(session, citizen, state)
         card = HealthCard(
             card_code=child_card_code(citizen.province_code, bhxh_number),
             personal_id=citizen.personal_id,
@@ -81,31 +149,33 @@ def make_handlers(settings: InsuranceSettings) -> dict[str, Handler]:
                     settings.child_card_school_cutoff_day,
                 ),
             ),
-            dossier_id=citizen.dossier_id,
+            dossier_id=message.dossier_id,
         )
         session.add(card)
-        issued = insurance.HealthCardIssued(
-            dossier_id=citizen.dossier_id,
-            personal_id=citizen.personal_id,
-            card_code=card.card_code,
-            valid_from=card.valid_from,
-            valid_until=card.valid_until,
-            initial_clinic_code=card.initial_clinic_code,
-        )
-        return [_event(insurance.CARD_ISSUED, issued, event)]
-
-    async def on_death_registered(
-        session: AsyncSession, event: CloudEvent, context: HandlerContext
-    ) -> list[CloudEvent]:
-        """Chế độ mai táng, and the deceased's BHYT cards end on the date of death."""
-        death = civil_registry.DeathRegistered.model_validate(event.data)
-        personal_id = death.deceased.personal_id
-        if await session.get(FuneralBenefit, personal_id) is not None:
-            rejected = insurance.FuneralBenefitRejected(
-                dossier_id=death.dossier_id, reason=BENEFIT_ALREADY_DECIDED.reason(personal_id)
+        state.taken_numbers.add(bhxh_number)
+        state.active_cards[citizen.personal_id].append(card.card_code)
+        return [
+            insurance.HealthCardIssued(
+                dossier_id=message.dossier_id,
+                personal_id=citizen.personal_id,
+                card_code=card.card_code,
+                valid_from=card.valid_from,
+                valid_until=card.valid_until,
+                initial_clinic_code=card.initial_clinic_code,
             )
-            return [_event(insurance.FUNERAL_BENEFIT_REJECTED, rejected, event)]
-        insured = await session.get(InsuredPerson, personal_id)
+        ]
+
+    @handles(DeathRegistered)
+    async def decide_funeral_benefit(
+        self, session: AsyncSession, message: Message[DeathRegistered], context: HandlerContext
+    ) -> Decisions:
+        """Chế độ mai táng, and the deceased's BHYT cards end on the date of death."""
+        death, state = message.payload, context.batch
+        personal_id = death.deceased.personal_id
+        if personal_id in state.decided:
+            reason = BENEFIT_ALREADY_DECIDED.reason(personal_id)
+            return [insurance.FuneralBenefitRejected(dossier_id=message.dossier_id, reason=reason)]
+        insured = state.insured.get(personal_id)
         facts = (
             FuneralFacts(
                 pensioner=insured.pensioner,
@@ -121,17 +191,9 @@ def make_handlers(settings: InsuranceSettings) -> dict[str, Handler]:
             death.date_of_death,
             claimed=death.benefit_claim.requested,
             disaster=death.benefit_claim.disaster_death,
-            rules=funeral_rules,
+            rules=self._funeral_rules,
         )
-        cards = list(
-            (
-                await session.exec(
-                    select(HealthCard.card_code).where(
-                        HealthCard.personal_id == personal_id, HealthCard.status == "active"
-                    )
-                )
-            ).all()
-        )
+        cards = state.active_cards.pop(personal_id, [])
         if cards:
             await session.exec(
                 update(HealthCard)
@@ -141,7 +203,7 @@ def make_handlers(settings: InsuranceSettings) -> dict[str, Handler]:
         session.add(
             FuneralBenefit(
                 personal_id=personal_id,
-                dossier_id=death.dossier_id,
+                dossier_id=message.dossier_id,
                 benefit=decision.benefit,
                 amount_vnd=decision.amount_vnd,
                 basis=decision.basis,
@@ -150,18 +212,15 @@ def make_handlers(settings: InsuranceSettings) -> dict[str, Handler]:
                 decided_on=context.today,
             )
         )
-        decided = insurance.FuneralBenefitDecided(
-            dossier_id=death.dossier_id,
-            personal_id=personal_id,
-            benefit=decision.benefit,
-            amount_vnd=decision.amount_vnd,
-            basis=decision.basis,
-            reason=decision.reason,
-            cards_ended=cards,
-        )
-        return [_event(insurance.FUNERAL_BENEFIT_DECIDED, decided, event)]
-
-    return {
-        population.CITIZEN_REGISTERED: on_citizen_registered,
-        civil_registry.DEATH_REGISTERED: on_death_registered,
-    }
+        state.decided.add(personal_id)
+        return [
+            insurance.FuneralBenefitDecided(
+                dossier_id=message.dossier_id,
+                personal_id=personal_id,
+                benefit=decision.benefit,
+                amount_vnd=decision.amount_vnd,
+                basis=decision.basis,
+                reason=decision.reason,
+                cards_ended=cards,
+            )
+        ]

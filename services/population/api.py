@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
@@ -11,7 +10,7 @@ from sqlmodel import col, select
 
 from lienthong.domain.bhyt import add_months
 from lienthong.domain.personal_id import PersonalIdError, Sex, validate_personal_id
-from lienthong.runtime.app import ReadSessionDep
+from lienthong.runtime.app import ReadSessionDep, RuntimeDep
 from lienthong.runtime.http import Limit, Offset, field_error, get_or_404
 from services.population.models import (
     Citizen,
@@ -41,6 +40,7 @@ def _checked_id(personal_id: str) -> str:
 @router.get("/citizens", summary="Search citizens", response_model=CitizenPage)
 async def search_citizens(
     session: ReadSessionDep,
+    runtime: RuntimeDep,
     sex: Annotated[Sex | None, Query(description="male or female")] = None,
     min_age: Annotated[int | None, Query(ge=0, le=150, description="Age ≥, in years")] = None,
     max_age: Annotated[int | None, Query(ge=0, le=150, description="Age ≤, in years")] = None,
@@ -59,7 +59,7 @@ async def search_citizens(
     """Find citizens to use as parents, household heads or the deceased in test dossiers."""
     if min_age is not None and max_age is not None and min_age > max_age:
         raise field_error("query", "min_age", "min_age must not exceed max_age")
-    today = date.today()
+    today = runtime.clock.today()  # ages on the simulated clock, in Vietnam
     query = select(Citizen)
     if sex is not None:
         query = query.where(Citizen.sex == sex)

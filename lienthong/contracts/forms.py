@@ -1,0 +1,173 @@
+"""The public forms: Form 01 (birth) and Form 02 (death), as the portal receives them.
+
+This is the gateway's input contract. The models check structure; the checks that need today's
+date or the reference data run at the gateway's door (``form_checks.py``). The event the gateway
+publishes is not the form: it carries only the declaration the agencies need (``gateway.py``).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from lienthong.contracts.declarations import (
+    BenefitClaim,
+    ChildInfo,
+    DeathNotice,
+    DeceasedInfo,
+    HealthInsuranceRequest,
+    Name,
+    ParentInfo,
+    PersonalId,
+    PlaceOfDeath,
+    ResidenceRequest,
+    Strict,
+)
+
+__all__ = [
+    "BirthDossier",
+    "DeathDossier",
+    "Delivery",
+    "DeliveryMethod",
+    "DossierForm",
+    "Relationship",
+    "RequesterInfo",
+]
+
+
+class Relationship(StrEnum):
+    """How the requester (người yêu cầu) is related to the child or the deceased."""
+
+    MOTHER = "mother"
+    FATHER = "father"
+    GRANDPARENT = "grandparent"
+    SPOUSE = "spouse"
+    CHILD = "child"
+    SIBLING = "sibling"
+    RELATIVE = "relative"
+    OTHER = "other"
+
+
+class DeliveryMethod(StrEnum):
+    """How results are delivered (hình thức nhận kết quả)."""
+
+    VNEID = "vneid"
+    EMAIL = "email"
+    POST = "post"
+    IN_PERSON = "in_person"
+
+
+class RequesterInfo(Strict):
+    """Người yêu cầu: who submits the dossier."""
+
+    full_name: Name = Field(examples=["Nguyễn Thị Lan"])
+    personal_id: PersonalId
+    relationship: Relationship = Field(
+        description="Relationship to the child.", examples=["mother"]
+    )
+    phone: str | None = Field(
+        default=None,
+        pattern=r"^\+?\d{9,12}$",
+        description="Phone number.",
+        examples=["0912345678"],
+    )
+    email: str | None = Field(
+        default=None,
+        pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+        description="E-mail address.",
+        examples=["lan.nguyen@example.vn"],
+    )
+
+
+class Delivery(Strict):
+    """Hình thức nhận kết quả."""
+
+    method: DeliveryMethod = Field(
+        default=DeliveryMethod.VNEID, description="Delivery channel.", examples=["vneid"]
+    )
+    address: str | None = Field(
+        default=None,
+        max_length=300,
+        description="Postal address when method is post.",
+        examples=["Số 12, phố Hàng Bạc, Phường Hoàn Kiếm, Thành phố Hà Nội"],
+    )
+
+
+class BirthDossier(Strict):
+    """Form 01 — one declaration for three procedures (khai sinh, thường trú, BHYT)."""
+
+    kind: Literal["birth"] = Field(description="Procedure group.", examples=["birth"])
+    reference: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=100,
+        description="Client reference; resubmitting the same reference returns the same dossier.",
+        examples=["HS-2026-000123"],
+    )
+    requester: RequesterInfo = Field(description="Người yêu cầu: who submits the dossier.")
+    child: ChildInfo = Field(description="Người được khai sinh: the child.")
+    mother: ParentInfo = Field(description="Mẹ (required).")
+    father: ParentInfo | None = Field(default=None, description="Cha (optional).")
+    marriage_certificate_number: str | None = Field(
+        default=None,
+        max_length=50,
+        description="Giấy chứng nhận kết hôn.",
+        examples=["123/2020/KH"],
+    )
+    medical_birth_certificate_number: str = Field(
+        min_length=1,
+        max_length=50,
+        description="Electronic birth certificate from the hospital (giấy chứng sinh).",
+        examples=["GCS-01-2026-004512"],
+    )
+    residence: ResidenceRequest = Field(
+        description="Đăng ký thường trú: where and in whose household the child is registered."
+    )
+    health_insurance: HealthInsuranceRequest = Field(
+        description="Cấp thẻ BHYT: the child's card request."
+    )
+    delivery: Delivery = Field(
+        default_factory=Delivery, description="Hình thức nhận kết quả: how results are delivered."
+    )
+
+
+class DeathDossier(Strict):
+    """Form 02 — khai tử, xóa đăng ký thường trú and the funeral benefit in one declaration."""
+
+    kind: Literal["death"] = Field(description="Procedure group.", examples=["death"])
+    reference: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=100,
+        description="Client reference; resubmitting the same reference returns the same dossier.",
+        examples=["HS-2026-000456"],
+    )
+    requester: RequesterInfo = Field(description="Người yêu cầu: a relative of the deceased.")
+    deceased: DeceasedInfo = Field(description="Người chết.")
+    date_of_death: date = Field(
+        description="Ngày chết; not in the future.", examples=["2026-11-15"]
+    )
+    place_of_death: PlaceOfDeath = Field(description="Nơi chết.")
+    cause: str | None = Field(
+        default=None, max_length=200, description="Nguyên nhân chết.", examples=["Bệnh già"]
+    )
+    death_notice: DeathNotice = Field(description="Giấy báo tử.")
+    late_registration_reason: str | None = Field(
+        default=None,
+        max_length=500,
+        description="Why the death is registered after the 15-day limit (khai tử quá hạn).",
+        examples=["Gia đình ở xa, không kịp đăng ký"],
+    )
+    benefit_claim: BenefitClaim = Field(
+        default_factory=BenefitClaim, description="The funeral benefit claim."
+    )
+    delivery: Delivery = Field(
+        default_factory=Delivery, description="Hình thức nhận kết quả: how results are delivered."
+    )
+
+
+DossierForm = Annotated[BirthDossier | DeathDossier, Field(discriminator="kind")]
+"""Every kind of dossier the portal accepts, told apart by ``kind``."""

@@ -1,0 +1,199 @@
+"""The composition root of a service: everything it is made of, built in one place.
+
+``services/<agency>/bootstrap.py`` builds a :class:`Service` from its settings: the database,
+the broker, the clock and the random source (:class:`Infrastructure`), the agency's handlers and
+routes. Every part can be replaced — a test builds a service in-process on a temporary SQLite
+file with a broker that only records what is sent — and :meth:`Service.start` /
+:meth:`Service.stop` run it with or without a FastAPI app around it (``app.py``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from aiokafka import AIOKafkaConsumer
+from fastapi import APIRouter
+from sqlalchemy import MetaData
+
+from lienthong.contracts.catalogue import topics_consumed_by
+from lienthong.contracts.topics import ALL_TOPICS
+from lienthong.runtime.broker import Broker, KafkaBroker, Producer
+from lienthong.runtime.clock import SimClock
+from lienthong.runtime.consumer import BatchProcessor, consume_forever
+from lienthong.runtime.db import Database
+from lienthong.runtime.handlers import ServiceHandlers
+from lienthong.runtime.outbox import Relay
+from lienthong.runtime.randomness import RandomSource
+from lienthong.runtime.settings import ServiceSettings
+from lienthong.runtime.tables import RUNTIME_METADATA, utcnow
+
+log = logging.getLogger(__name__)
+
+Hook = Callable[["Service"], Awaitable[None]]
+
+
+@dataclass
+class Infrastructure:
+    """The replaceable parts every service stands on."""
+
+    settings: ServiceSettings
+    db: Database
+    broker: Broker
+    clock: SimClock
+    randomness: RandomSource
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: ServiceSettings,
+        *,
+        db: Database | None = None,
+        broker: Broker | None = None,
+        clock: SimClock | None = None,
+        randomness: RandomSource | None = None,
+    ) -> Infrastructure:
+        """The configured parts, each replaced when given (nothing connects yet)."""
+        return cls(
+            settings=settings,
+            db=db or Database(settings.database_url),
+            broker=broker or KafkaBroker(settings),
+            clock=clock or settings.clock(),
+            randomness=randomness or settings.randomness(),
+        )
+
+
+@dataclass
+class Service:
+    """One agency service: its parts, its handlers and routes, and its running loops."""
+
+    name: str
+    title: str
+    description: str
+    infra: Infrastructure
+    metadata: MetaData
+    handlers: ServiceHandlers | None = None
+    routers: Sequence[APIRouter] = ()
+    on_startup: Hook | None = None
+    on_shutdown: Hook | None = None
+    relay: Relay | None = None
+    processor: BatchProcessor | None = None
+    ready: bool = False
+    loop_restarts: dict[str, int] = field(default_factory=dict)
+    last_loop_error: str | None = None
+    _producer: Producer | None = None
+    _consumer: AIOKafkaConsumer | None = None
+    _tasks: list[asyncio.Task[None]] = field(default_factory=list)
+
+    @property
+    def settings(self) -> ServiceSettings:
+        """The service's settings."""
+        return self.infra.settings
+
+    @property
+    def db(self) -> Database:
+        """The service's own database."""
+        return self.infra.db
+
+    @property
+    def clock(self) -> SimClock:
+        """The shared simulated clock."""
+        return self.infra.clock
+
+    def notify_relay(self) -> None:
+        """Wake the relay after a commit that staged events."""
+        if self.relay is not None:
+            self.relay.notify()
+
+    async def start(self) -> None:
+        """Create tables and topics; start the relay and (if the broker gives one) the consumer."""
+        settings, infra = self.settings, self.infra
+        await self.db.create_all(RUNTIME_METADATA, self.metadata)
+        await infra.broker.ensure_topics(ALL_TOPICS, settings.kafka_topic_partitions)
+        self._producer = infra.broker.producer(self.name)
+        await self._producer.start()
+        self.relay = Relay(
+            self.db,
+            self._producer,
+            batch_size=settings.relay_batch_size,
+            interval_s=settings.relay_interval_ms / 1000,
+            clock=self.clock,
+        )
+        if self.on_startup is not None:
+            await self.on_startup(self)
+        if settings.broker_is_fresh and settings.outbox_replay_hours > 0:
+            since = utcnow() - timedelta(hours=settings.outbox_replay_hours)
+            replayed = await self.relay.replay_since(since)
+            log.info(
+                "fresh broker: replaying %d outbox events of the last %sh",
+                replayed,
+                settings.outbox_replay_hours,
+            )
+        self._tasks.append(asyncio.create_task(self._supervised("relay", self.relay.run)))
+        if self.handlers is not None:
+            self.processor = BatchProcessor(
+                self.name,
+                self.db,
+                self.handlers,
+                clock=self.clock,
+                randomness=infra.randomness,
+                delay=settings.delay(),
+                max_attempts=settings.transient_max_attempts,
+                backoff_s=settings.transient_backoff_ms / 1000,
+                on_commit=self.notify_relay,
+            )
+            self._consumer = infra.broker.consumer(self.name, topics_consumed_by(self.name))
+            if self._consumer is not None:
+                await self._consumer.start()
+                consume = functools.partial(
+                    consume_forever,
+                    self._consumer,
+                    self.processor,
+                    batch_size=settings.consumer_batch_size,
+                    poll_timeout_ms=settings.consumer_poll_timeout_ms,
+                )
+                self._tasks.append(asyncio.create_task(self._supervised("consumer", consume)))
+        self.ready = True
+        log.info("%s ready on port %s", self.name, settings.port)
+
+    async def stop(self) -> None:
+        """Stop the loops, the consumer, the producer; close the database. Safe to repeat."""
+        self.ready = False
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(BaseException):
+                await task
+        self._tasks.clear()
+        if self._consumer is not None:
+            await self._consumer.stop()
+            self._consumer = None
+        if self._producer is not None:
+            await self._producer.stop()
+            self._producer = None
+        if self.on_shutdown is not None:
+            await self.on_shutdown(self)
+        await self.db.dispose()
+
+    async def _supervised(self, name: str, loop: Callable[[], Awaitable[None]]) -> None:
+        """Run a background loop forever: a crash is logged, counted on /health and restarted.
+
+        A consumer or relay that died silently would leave dossiers stuck while the service
+        still looked healthy; restarting (with a pause) keeps it going and makes it visible.
+        """
+        while True:
+            try:
+                await loop()
+                return
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:
+                log.exception("%s stopped unexpectedly; restarting in 1s", name)
+                self.loop_restarts[name] = self.loop_restarts.get(name, 0) + 1
+                self.last_loop_error = f"{name}: {error!r}"
+                await asyncio.sleep(1.0)

@@ -1,0 +1,43 @@
+"""Composition root of the gateway (Cổng Dịch vụ công + dịch vụ công liên thông)."""
+
+from __future__ import annotations
+
+from lienthong.contracts.services import GATEWAY
+from lienthong.runtime.broker import Broker
+from lienthong.runtime.clock import SimClock
+from lienthong.runtime.db import Database
+from lienthong.runtime.randomness import RandomSource
+from lienthong.runtime.service import Infrastructure, Service
+from services.gateway.deadlines import DeadlinePolicy
+from services.gateway.handlers import Tracker
+from services.gateway.models import GatewayTable
+from services.gateway.routes import dossiers, reasons, stats
+from services.gateway.settings import GatewaySettings
+
+
+def bootstrap(
+    settings: GatewaySettings | None = None,
+    *,
+    db: Database | None = None,
+    broker: Broker | None = None,
+    clock: SimClock | None = None,
+    randomness: RandomSource | None = None,
+) -> Service:
+    """The gateway, with any part replaced; its tracker holds the deadline policy."""
+    settings = settings or GatewaySettings()
+    infra = Infrastructure.from_settings(
+        settings, db=db, broker=broker, clock=clock, randomness=randomness
+    )
+    return Service(
+        name=GATEWAY,
+        title="lienthong — gateway (Cổng Dịch vụ công, liên thông)",
+        description=(
+            "Takes dossiers (Form 01 birth, Form 02 death), tracks every agency hop from their "
+            "events with its legal deadline, and counts what synced and what is late. Agencies "
+            "react to each other's events; the gateway only tracks."
+        ),
+        infra=infra,
+        metadata=GatewayTable.metadata,
+        handlers=Tracker(DeadlinePolicy.from_settings(settings)),
+        routers=[dossiers.router, reasons.router, stats.router],
+    )

@@ -1,0 +1,165 @@
+"""``/api/v1/dossiers``: submit a dossier, follow it, list them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Header, HTTPException, Query, Response, status
+from fastapi.exceptions import RequestValidationError
+from sqlalchemy import not_
+from sqlmodel import col, select
+
+from lienthong.contracts.forms import DossierForm
+from lienthong.contracts.reasons import Reason
+from lienthong.runtime.app import ReadSessionDep, RuntimeDep
+from lienthong.runtime.http import Limit, Offset, get_or_404
+from services.gateway.examples import dossier_examples
+from services.gateway.handlers import as_utc
+from services.gateway.intake import FormRejected, KeyReused, submit
+from services.gateway.models import (
+    Dossier,
+    DossierAccepted,
+    DossierStep,
+    DossierSummary,
+    DossierView,
+    StepView,
+)
+from services.gateway.overdue import is_overdue, overdue_sql
+from services.gateway.routes.deps import DeadlinesDep
+from services.gateway.tracker import DossierStatus
+
+router = APIRouter(prefix="/api/v1", tags=["dossiers"])
+
+
+@router.post(
+    "/dossiers",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=DossierAccepted,
+    summary="Submit a dossier",
+    responses={
+        409: {"description": "Idempotency key reused for a different dossier"},
+        422: {"description": "Invalid form; `detail` lists every field and why"},
+    },
+)
+async def submit_dossier(
+    runtime: RuntimeDep,
+    deadlines: DeadlinesDep,
+    response: Response,
+    form: Annotated[DossierForm, Body(openapi_examples=dossier_examples())],
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            max_length=200,
+            description="Resubmitting with the same key returns the same dossier.",
+        ),
+    ] = None,
+) -> DossierAccepted:
+    """Nộp hồ sơ liên thông (Form 01 birth or Form 02 death, told apart by `kind`).
+
+    Answers at once; the agencies then process it through Kafka.
+    """
+    try:
+        intake = await submit(runtime, deadlines, form, idempotency_key)
+    except FormRejected as rejected:
+        raise RequestValidationError(
+            [
+                {"loc": ("body", *p.loc), "msg": p.message, "type": "value_error", "input": None}
+                for p in rejected.problems
+            ]
+        ) from rejected
+    except KeyReused as reused:
+        raise HTTPException(
+            status_code=status.HTTP_409_CONFLICT,
+            detail=[
+                {
+                    "loc": ["header", "Idempotency-Key"],
+                    "msg": str(reused),
+                    "type": "idempotency_conflict",
+                }
+            ],
+        ) from reused
+    response.headers["Location"] = f"/api/v1/dossiers/{intake.dossier_id}"
+    return DossierAccepted(dossier_id=intake.dossier_id, status=intake.status)
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    return as_utc(moment) if moment is not None else None
+
+
+def _step_view(step: DossierStep, now: datetime) -> StepView:
+    return StepView(
+        agency=step.agency,
+        status=step.status,
+        started_at=_utc(step.started_at),
+        finished_at=_utc(step.finished_at),
+        result=step.result,
+        reason=Reason.model_validate(step.reason) if step.reason else None,
+        due_at=_utc(step.due_at),
+        overdue=is_overdue(_utc(step.due_at), _utc(step.finished_at), now),
+    )
+
+
+def _summary(row: Dossier, now: datetime) -> DossierSummary:
+    return DossierSummary(
+        dossier_id=row.dossier_id,
+        kind=row.kind,
+        status=row.status,
+        submitted_at=as_utc(row.submitted_at),
+        completed_at=_utc(row.completed_at),
+        due_at=_utc(row.due_at),
+        overdue=is_overdue(_utc(row.due_at), _utc(row.closed_at), now),
+    )
+
+
+@router.get(
+    "/dossiers/{dossier_id}",
+    response_model=DossierView,
+    summary="Follow a dossier",
+    responses={404: {"description": "No such dossier"}},
+)
+async def get_dossier(dossier_id: str, session: ReadSessionDep, runtime: RuntimeDep) -> DossierView:
+    """Overall status and one entry per agency step, with results or the refusal reason."""
+    dossier = await get_or_404(session, Dossier, dossier_id, "dossier")
+    steps = (
+        await session.exec(
+            select(DossierStep)
+            .where(DossierStep.dossier_id == dossier_id)
+            .order_by(col(DossierStep.position))
+        )
+    ).all()
+    now = runtime.clock.now()
+    return DossierView(
+        **_summary(dossier, now).model_dump(), steps=[_step_view(step, now) for step in steps]
+    )
+
+
+@router.get("/dossiers", response_model=list[DossierSummary], summary="List dossiers")
+async def list_dossiers(
+    session: ReadSessionDep,
+    runtime: RuntimeDep,
+    status_: Annotated[DossierStatus | None, Query(alias="status")] = None,
+    kind: Annotated[str | None, Query(pattern="^(birth|death)$")] = None,
+    overdue: Annotated[
+        bool | None, Query(description="Only dossiers past (true) or within (false) deadline")
+    ] = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> list[DossierSummary]:
+    """Dossiers, newest first — e.g. `?overdue=true&status=in_progress` finds stuck ones."""
+    now = runtime.clock.now()
+    query = select(Dossier)
+    if status_ is not None:
+        query = query.where(Dossier.status == status_)
+    if kind is not None:
+        query = query.where(Dossier.kind == kind)
+    if overdue is not None:
+        late = overdue_sql(col(Dossier.due_at), col(Dossier.closed_at), now)
+        query = query.where(late if overdue else not_(late))
+    rows = (
+        await session.exec(
+            query.order_by(col(Dossier.submitted_at).desc()).limit(limit).offset(offset)
+        )
+    ).all()
+    return [_summary(row, now) for row in rows]

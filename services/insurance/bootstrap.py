@@ -1,0 +1,49 @@
+"""Composition root of social insurance (BHXH Việt Nam): what it is made of."""
+
+from __future__ import annotations
+
+from lienthong.contracts.services import INSURANCE
+from lienthong.runtime.broker import Broker
+from lienthong.runtime.clock import SimClock
+from lienthong.runtime.db import Database
+from lienthong.runtime.randomness import RandomSource
+from lienthong.runtime.service import Infrastructure, Service
+from services.insurance.api import router
+from services.insurance.handlers import InsuranceHandlers
+from services.insurance.models import InsuranceTable
+from services.insurance.seeding import seed_if_empty
+from services.insurance.settings import InsuranceSettings
+
+
+def bootstrap(
+    settings: InsuranceSettings | None = None,
+    *,
+    db: Database | None = None,
+    broker: Broker | None = None,
+    clock: SimClock | None = None,
+    randomness: RandomSource | None = None,
+) -> Service:
+    """The insurance service, with any part replaced; it loads its insurance facts at start."""
+    settings = settings or InsuranceSettings()
+    infra = Infrastructure.from_settings(
+        settings, db=db, broker=broker, clock=clock, randomness=randomness
+    )
+
+    async def seed(service: Service) -> None:
+        await seed_if_empty(
+            service.db, citizens=settings.seed_citizens, seed=settings.seed_random_seed
+        )
+
+    return Service(
+        name=INSURANCE,
+        title="lienthong — social insurance (BHXH)",
+        description=(
+            "Health insurance cards for children under 6 and funeral benefits. Consumes the "
+            "population database's registrations and the civil registry's deaths."
+        ),
+        infra=infra,
+        metadata=InsuranceTable.metadata,
+        handlers=InsuranceHandlers(settings, infra.randomness),
+        routers=[router],
+        on_startup=seed,
+    )

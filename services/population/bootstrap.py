@@ -1,0 +1,49 @@
+"""Composition root of the population database (CSDL quốc gia về dân cư): what it is made of."""
+
+from __future__ import annotations
+
+from lienthong.contracts.services import POPULATION
+from lienthong.runtime.broker import Broker
+from lienthong.runtime.clock import SimClock
+from lienthong.runtime.db import Database
+from lienthong.runtime.randomness import RandomSource
+from lienthong.runtime.service import Infrastructure, Service
+from services.population.api import router
+from services.population.handlers import PopulationHandlers
+from services.population.models import PopulationTable
+from services.population.seeding import seed_if_empty
+from services.population.settings import PopulationSettings
+
+
+def bootstrap(
+    settings: PopulationSettings | None = None,
+    *,
+    db: Database | None = None,
+    broker: Broker | None = None,
+    clock: SimClock | None = None,
+    randomness: RandomSource | None = None,
+) -> Service:
+    """The population service, with any part replaced; it seeds its synthetic world at start."""
+    settings = settings or PopulationSettings()
+    infra = Infrastructure.from_settings(
+        settings, db=db, broker=broker, clock=clock, randomness=randomness
+    )
+
+    async def seed(service: Service) -> None:
+        await seed_if_empty(
+            service.db, citizens=settings.seed_citizens, seed=settings.seed_random_seed
+        )
+
+    return Service(
+        name=POPULATION,
+        title="lienthong — population database (CSDL quốc gia về dân cư)",
+        description=(
+            "Citizens, personal ID numbers and permanent residence. Consumes the civil "
+            "registry's births and deaths; publishes citizen registrations and deaths recorded."
+        ),
+        infra=infra,
+        metadata=PopulationTable.metadata,
+        handlers=PopulationHandlers(infra.randomness),
+        routers=[router],
+        on_startup=seed,
+    )
