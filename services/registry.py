@@ -64,30 +64,34 @@ def _own(settings: ServiceSettings, settings_class: type[S]) -> S:
 
 def _gateway_app(settings: ServiceSettings) -> FastAPI:
     """The gateway's app; its module is imported only when the gateway is built."""
+    own = _own(settings, GatewaySettings)
     from services.gateway.app import create_app
 
-    return create_app(_own(settings, GatewaySettings))
+    return create_app(own)
 
 
 def _civil_registry_app(settings: ServiceSettings) -> FastAPI:
     """The civil registry's app; its module is imported only when it is built."""
+    own = _own(settings, CivilRegistrySettings)
     from services.civil_registry.app import create_app
 
-    return create_app(_own(settings, CivilRegistrySettings))
+    return create_app(own)
 
 
 def _population_app(settings: ServiceSettings) -> FastAPI:
     """The population service's app; its module is imported only when it is built."""
+    own = _own(settings, PopulationSettings)
     from services.population.app import create_app
 
-    return create_app(_own(settings, PopulationSettings))
+    return create_app(own)
 
 
 def _insurance_app(settings: ServiceSettings) -> FastAPI:
     """The insurance service's app; its module is imported only when it is built."""
+    own = _own(settings, InsuranceSettings)
     from services.insurance.app import create_app
 
-    return create_app(_own(settings, InsuranceSettings))
+    return create_app(own)
 
 
 REGISTRY: Final[Mapping[str, ServiceEntry]] = MappingProxyType(

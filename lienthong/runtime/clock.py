@@ -48,10 +48,6 @@ class SimClock:
         """Simulated date in Vietnam (what an official would write on a decision)."""
         return self.now().astimezone(VIETNAM_TZ).date()
 
-    def real_seconds(self, simulated: timedelta) -> float:
-        """How long a simulated duration takes in real time."""
-        return simulated.total_seconds() / self.speed
-
 
 REAL_TIME = SimClock()
 

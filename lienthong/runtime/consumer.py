@@ -25,7 +25,6 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, ConsumerRecord
 from aiokafka.errors import KafkaError
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -34,11 +33,12 @@ from lienthong.contracts.dead_letters import DeadLettered
 from lienthong.contracts.envelope import CloudEvent, new_event
 from lienthong.contracts.services import service_info
 from lienthong.contracts.topics import DEAD_LETTERS
+from lienthong.runtime.applying import Routed, apply_batch
 from lienthong.runtime.clock import SimClock
-from lienthong.runtime.db import Database
+from lienthong.runtime.db import Database, bulk_insert
 from lienthong.runtime.dead_letters import dead_letter, dead_letter_event
 from lienthong.runtime.delays import DelayDistribution, parse_delay
-from lienthong.runtime.handlers import HandlerContext, Message, Route, ServiceHandlers
+from lienthong.runtime.handlers import Message, ServiceHandlers
 from lienthong.runtime.outbox import outbox_rows
 from lienthong.runtime.randomness import RandomSource
 from lienthong.runtime.tables import InboxRecord, OutboxMessage
@@ -77,13 +77,6 @@ class BatchOutcome:
     dead_letters: list[DeadLettered] = field(default_factory=list)
     published: list[CloudEvent] = field(default_factory=list)
     """The events the batch decided, staged in the outbox."""
-
-
-@dataclass(frozen=True)
-class _Routed:
-    record: ConsumerRecord
-    message: Message[Any]
-    route: Route
 
 
 class BatchProcessor:
@@ -132,13 +125,12 @@ class BatchProcessor:
             letters = [dead_letter_event(letter, now) for letter in outcome.dead_letters]
             rows = [*outbox_rows(self._output_topic, outcome.published)]
             rows += outbox_rows(DEAD_LETTERS, letters)
-            if rows:
-                await session.execute(insert(OutboxMessage), rows)
+            await bulk_insert(session, OutboxMessage, rows)
         self._on_commit()
         self._count(outcome)
         return outcome
 
-    def _route(self, record: ConsumerRecord, outcome: BatchOutcome) -> _Routed | None:
+    def _route(self, record: ConsumerRecord, outcome: BatchOutcome) -> Routed | None:
         """Parse and validate once; what cannot be handled is a dead letter or ignored."""
         try:
             event = CloudEvent.from_bytes(record.value or b"")
@@ -167,7 +159,7 @@ class BatchProcessor:
                 dead_letter(self.name, record, event, "invalid_payload", str(error))
             )
             return None
-        return _Routed(record, Message(event, payload), route)
+        return Routed(record, Message(event, payload), route)
 
     async def _prefetch(self, messages: list[Message[Any]]) -> tuple[Any, str | None]:
         if not messages:
@@ -187,7 +179,7 @@ class BatchProcessor:
         return None, "no attempt made (TRANSIENT_MAX_ATTEMPTS < 1)"
 
     async def _apply(
-        self, session: AsyncSession, routed: list[_Routed], lookups: Any, outcome: BatchOutcome
+        self, session: AsyncSession, routed: list[Routed], lookups: Any, outcome: BatchOutcome
     ) -> None:
         ids = [item.message.event.id for item in routed]
         seen = set(
@@ -199,46 +191,22 @@ class BatchProcessor:
                 )
             ).all()
         )
-        fresh: list[_Routed] = []
+        fresh: list[Routed] = []
         for item in routed:
             if item.message.event.id in seen:
                 outcome.duplicates += 1
             else:
                 seen.add(item.message.event.id)
                 fresh.append(item)
-        batch = await self._handlers.preload(session, [item.message for item in fresh])
-        inbox: list[dict[str, Any]] = []
-        for position, item in enumerate(fresh):
-            context = HandlerContext(now=self._clock.now(), lookups=lookups, batch=batch)
-            try:
-                async with session.begin_nested():
-                    decisions = await item.route.handler(session, item.message, context)
-                    events = self._decided(item.message.event, decisions, context.now)
-                    await session.flush()
-            except Exception as error:
-                log.exception("%s: handler for %s failed", self.name, item.message.event.type)
-                outcome.dead_letters.append(
-                    dead_letter(
-                        self.name, item.record, item.message.event, "handler_error", repr(error)
-                    )
-                )
-                # The rolled-back savepoint expired what it touched: read the rest afresh.
-                session.expunge_all()
-                rest = [later.message for later in fresh[position + 1 :]]
-                batch = await self._handlers.preload(session, rest) if rest else None
-                continue
-            outcome.published.extend(events)
-            inbox.append(
-                {
-                    "consumer": self.name,
-                    "event_id": item.message.event.id,
-                    "event_type": item.message.event.type,
-                    "processed_at": context.now,
-                }
-            )
-            outcome.processed += 1
-        if inbox:
-            await session.execute(insert(InboxRecord), inbox)
+        if not fresh:
+            return
+        applied = await apply_batch(
+            session, self.name, self._handlers, fresh, lookups, self._clock.now, self._decided
+        )
+        await bulk_insert(session, InboxRecord, applied.inbox)
+        outcome.published += applied.published
+        outcome.dead_letters += applied.dead_letters
+        outcome.processed += len(applied.inbox)
 
     def _decided(
         self, cause: CloudEvent, decisions: list[BaseModel], now: datetime

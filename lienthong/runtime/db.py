@@ -36,6 +36,13 @@ def _prepare_sqlite(engine: AsyncEngine, *, begin: str) -> None:
         connection.exec_driver_sql(begin)
 
 
+async def bulk_insert(session: AsyncSession, table: type[Any], rows: list[dict[str, Any]]) -> None:
+    """Insert ``rows`` in one executemany inside the session's transaction (no ORM objects)."""
+    if rows:
+        connection = await session.connection()
+        await connection.execute(insert(table), rows)
+
+
 class Database:
     """A service's own database: ``session()`` for writes, ``read_session()`` for queries."""
 
@@ -59,12 +66,6 @@ class Database:
         async with self.writer.begin() as connection:
             for metadata in metadatas:
                 await connection.run_sync(metadata.create_all)
-
-    async def drop_all(self, *metadatas: MetaData) -> None:
-        """Drop the given tables (used by `lienthong seed` to regenerate data)."""
-        async with self.writer.begin() as connection:
-            for metadata in metadatas:
-                await connection.run_sync(metadata.drop_all)
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
@@ -95,11 +96,12 @@ class Database:
         Executemany in chunks (SQLAlchemy's insertmanyvalues): ~10,000 rows a second here.
         """
         async with self.session() as session:
+            connection = await session.connection()
             for model in clear:
-                await session.execute(delete(model))
+                await connection.execute(delete(model))
             for model, rows in fill:
                 for start in range(0, len(rows), chunk):
-                    await session.execute(insert(model), rows[start : start + chunk])
+                    await connection.execute(insert(model), rows[start : start + chunk])
 
     async def dispose(self) -> None:
         """Close every connection."""

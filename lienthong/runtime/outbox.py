@@ -15,14 +15,14 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, update
+from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from lienthong.contracts.envelope import CloudEvent
 from lienthong.runtime.broker import Producer
 from lienthong.runtime.clock import SimClock
-from lienthong.runtime.db import Database
+from lienthong.runtime.db import Database, bulk_insert
 from lienthong.runtime.tables import OutboxMessage, utcnow
 
 log = logging.getLogger(__name__)
@@ -47,8 +47,7 @@ def outbox_rows(topic: str, events: Iterable[CloudEvent]) -> list[dict[str, Any]
 async def stage_events(session: AsyncSession, topic: str, events: Iterable[CloudEvent]) -> int:
     """Add events to the outbox inside the caller's transaction; returns how many."""
     rows = outbox_rows(topic, events)
-    if rows:
-        await session.execute(insert(OutboxMessage), rows)
+    await bulk_insert(session, OutboxMessage, rows)
     return len(rows)
 
 

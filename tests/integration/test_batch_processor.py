@@ -2,35 +2,40 @@
 
 from __future__ import annotations
 
-import uuid
+import json
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest_asyncio
-from aiokafka.structs import ConsumerRecord
-from pydantic import BaseModel
 from sqlalchemy import func
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from lienthong.contracts.envelope import CloudEvent, follow_up, new_event
-from lienthong.contracts.topics import DEAD_LETTERS
-from lienthong.runtime.consumer import BatchProcessor, Subscription, TransientError
+from lienthong.contracts.catalogue import spec_for_payload
+from lienthong.contracts.civil_registry import BirthRegistered
+from lienthong.contracts.envelope import CloudEvent, new_event
+from lienthong.contracts.forms import BirthDossier
+from lienthong.contracts.population import CitizenRejected
+from lienthong.contracts.reasons import CITIZEN_ALREADY_REGISTERED
+from lienthong.contracts.topics import CIVIL_REGISTRY_EVENTS, DEAD_LETTERS, POPULATION_EVENTS
+from lienthong.runtime.consumer import BatchProcessor, TransientError
 from lienthong.runtime.db import Database
 from lienthong.runtime.delays import parse_delay
+from lienthong.runtime.handlers import Decisions, HandlerContext, Message, ServiceHandlers, handles
 from lienthong.runtime.outbox import Relay
+from lienthong.runtime.randomness import RandomSource
 from lienthong.runtime.tables import RUNTIME_METADATA, OutboxMessage
+from tests.fakes import RecordingProducer, record
+from tests.integration.conftest import NOW, frozen_clock
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class ThingsTable(SQLModel, registry=registry()):
-    """Base of this service's tables: its own metadata, apart from every other service's."""
-
-
-TOPIC = "lienthong.test.events"
-OUT = "lienthong.test.out"
+    """Base of this test's tables: its own metadata."""
 
 
 class Thing(ThingsTable, table=True):
@@ -38,25 +43,31 @@ class Thing(ThingsTable, table=True):
     name: str = Field(primary_key=True)
 
 
-class MakeThing(BaseModel):
-    name: str
+class ThingHandlers(ServiceHandlers):
+    """A toy population: records each registration number; "explode" is a handler bug."""
 
+    service = "population"
 
-class ThingMade(BaseModel):
-    name: str
+    def __init__(self) -> None:
+        self.prefetches = 0
+        self.failures_left = 0
 
+    async def prefetch(self, messages: list[Message[Any]]) -> None:
+        self.prefetches += 1
+        if self.failures_left:
+            self.failures_left -= 1
+            raise TransientError("dependency down")
 
-async def make_thing(session: AsyncSession, event: CloudEvent, _lookups: Any) -> list[CloudEvent]:
-    payload = MakeThing.model_validate(event.data)
-    if payload.name == "explode":
-        raise RuntimeError("handler bug")
-    session.add(Thing(name=payload.name))
-    return [
-        follow_up(event, source="test", type_="thing_made", payload=ThingMade(name=payload.name))
-    ]
-
-
-SUBSCRIPTION = Subscription(topics=[TOPIC], handlers={"make_thing": make_thing}, output_topic=OUT)
+    @handles(BirthRegistered)
+    async def on_birth(
+        self, session: AsyncSession, message: Message[BirthRegistered], context: HandlerContext
+    ) -> Decisions:
+        number = message.payload.registration_number
+        if number == "explode":
+            raise RuntimeError("handler bug")
+        session.add(Thing(name=number))
+        reason = CITIZEN_ALREADY_REGISTERED.reason(number)
+        return [CitizenRejected(dossier_id=message.dossier_id, reason=reason)]
 
 
 @pytest_asyncio.fixture
@@ -67,27 +78,46 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
     await database.dispose()
 
 
-def event(name: str, type_: str = "make_thing") -> CloudEvent:
-    return new_event(source="test", type_=type_, payload=MakeThing(name=name), dossier_id=name)
+def processor(db: Database, handlers: ServiceHandlers | None = None, **kw: Any) -> BatchProcessor:
+    return BatchProcessor(
+        "population",
+        db,
+        handlers or ThingHandlers(),
+        clock=frozen_clock(),
+        randomness=RandomSource(1),
+        **kw,
+    )
+
+
+def registered(number: str) -> CloudEvent:
+    form = BirthDossier.model_validate(json.loads((ROOT / "examples/birth.json").read_text()))
+    payload = BirthRegistered(
+        dossier_id=f"d-{number}",
+        registration_number=number,
+        birth_certificate_number=f"GKS-{number}",
+        registered_on=date(2026, 11, 16),
+        registration_province_code="01",
+        child=form.child,
+        mother=form.mother,
+        father=form.father,
+        residence=form.residence,
+        health_insurance=form.health_insurance,
+    )
+    spec = spec_for_payload(BirthRegistered)
+    return new_event(
+        source="civil_registry",
+        type_=spec.type,
+        payload=payload,
+        dossier_id=f"d-{number}",
+        time=NOW,
+    )
 
 
 _offsets = iter(range(1_000_000))
 
 
-def record(value: bytes, key: bytes | None = b"k") -> ConsumerRecord[bytes, bytes]:
-    return ConsumerRecord(
-        topic=TOPIC,
-        partition=0,
-        offset=next(_offsets),
-        timestamp=0,
-        timestamp_type=0,
-        key=key,
-        value=value,
-        checksum=None,
-        serialized_key_size=1,
-        serialized_value_size=len(value),
-        headers=(),
-    )
+def rec(raw: bytes, key: bytes | None = b"k") -> Any:
+    return record(CIVIL_REGISTRY_EVENTS, raw, key, next(_offsets))
 
 
 async def count(db: Database, model: Any, *where: Any) -> int:
@@ -96,45 +126,65 @@ async def count(db: Database, model: Any, *where: Any) -> int:
 
 
 async def test_batch_applies_events_and_stages_their_consequences(db: Database) -> None:
-    processor = BatchProcessor("test", db, SUBSCRIPTION)
-
-    outcome = await processor.process([record(event(f"t{i}").to_bytes()) for i in range(50)])
+    outcome = await processor(db).process([rec(registered(f"t{i}").to_bytes()) for i in range(50)])
 
     assert outcome.processed == 50
     assert await count(db, Thing) == 50
-    assert await count(db, OutboxMessage, OutboxMessage.topic == OUT) == 50
+    assert await count(db, OutboxMessage, OutboxMessage.topic == POPULATION_EVENTS) == 50
 
 
 async def test_redelivered_event_is_a_no_op(db: Database) -> None:
-    processor = BatchProcessor("test", db, SUBSCRIPTION)
-    raw = event("once").to_bytes()
+    consumer = processor(db)
+    raw = registered("once").to_bytes()
 
-    await processor.process([record(raw)])
-    second = await processor.process([record(raw), record(raw)])
+    await consumer.process([rec(raw)])
+    second = await consumer.process([rec(raw), rec(raw)])
 
     assert second.duplicates == 2 and second.processed == 0
     assert await count(db, Thing) == 1
-    assert await count(db, OutboxMessage, OutboxMessage.topic == OUT) == 1
+    assert await count(db, OutboxMessage, OutboxMessage.topic == POPULATION_EVENTS) == 1
+
+
+async def test_the_decided_event_id_is_derived_from_its_cause(db: Database, tmp_path: Path) -> None:
+    """The same cause processed anywhere yields the same event; another cause, another id."""
+
+    def here_payloads(outcome: Any) -> list[Any]:
+        return [CitizenRejected.model_validate(e.data) for e in outcome.published]
+
+    other = Database(f"sqlite+aiosqlite:///{tmp_path}/other.db")
+    await other.create_all(RUNTIME_METADATA, ThingsTable.metadata)
+    cause = registered("same")
+    try:
+        here = await processor(db).process([rec(cause.to_bytes())])
+        there = await processor(other).process([rec(cause.to_bytes())])
+    finally:
+        await other.dispose()
+    assert here.published[0].causationid == cause.id
+    assert here.published[0].id == there.published[0].id
+    other_cause = registered("different")
+    assert processor(db)._decided(other_cause, here_payloads(here), NOW)[0].id != (
+        here.published[0].id
+    )
 
 
 async def test_poison_event_is_dead_lettered_without_rolling_back_its_neighbours(
     db: Database,
 ) -> None:
-    processor = BatchProcessor("test", db, SUBSCRIPTION)
+    consumer = processor(db)
+    invalid = registered("x").model_copy(update={"data": {"nom": 1}})
+    unknown = registered("y").model_copy(update={"type": "vn.lienthong.nobody.nothing.v1"})
+    not_ours = registered("z").model_copy(update={"type": spec_for_payload(CitizenRejected).type})
     batch = [
-        record(event("before").to_bytes()),
-        record(event("explode").to_bytes()),
-        record(b"\x00 not json", key=b"bad"),
-        record(
-            new_event(source="t", type_="make_thing", payload=ThingMade(name="x"), dossier_id="d")
-            .model_copy(update={"data": {"nom": 1}})
-            .to_bytes()
-        ),
-        record(event("after").to_bytes()),
-        record(event("ignored", type_="somebody_elses_event").to_bytes()),
+        rec(registered("before").to_bytes()),
+        rec(registered("explode").to_bytes()),
+        rec(b"\x00 not json", key=b"bad"),
+        rec(invalid.to_bytes()),
+        rec(unknown.to_bytes()),
+        rec(registered("after").to_bytes()),
+        rec(not_ours.to_bytes()),
     ]
 
-    outcome = await processor.process(batch)
+    outcome = await consumer.process(batch)
 
     assert outcome.processed == 2
     assert outcome.ignored == 1
@@ -142,45 +192,34 @@ async def test_poison_event_is_dead_lettered_without_rolling_back_its_neighbours
         "handler_error",
         "invalid_payload",
         "malformed",
+        "unknown_type",
     ]
     async with db.read_session() as session:
         names = set((await session.exec(select(Thing.name))).all())
     assert names == {"before", "after"}
-    assert await count(db, OutboxMessage, OutboxMessage.topic == DEAD_LETTERS) == 3
-    assert processor.stats.dead_lettered == 3
+    assert await count(db, OutboxMessage, OutboxMessage.topic == DEAD_LETTERS) == 4
+    assert consumer.stats.dead_lettered == 4
 
 
 async def test_transient_failure_is_retried_then_succeeds(db: Database) -> None:
-    calls: list[int] = []
+    handlers = ThingHandlers()
+    handlers.failures_left = 2
+    consumer = processor(db, handlers, max_attempts=5, backoff_s=0.01)
 
-    async def flaky(events: list[CloudEvent]) -> None:
-        calls.append(len(events))
-        if len(calls) < 3:
-            raise TransientError("population down")
+    outcome = await consumer.process([rec(registered("flaky").to_bytes())])
 
-    subscription = Subscription(
-        topics=[TOPIC], handlers={"make_thing": make_thing}, output_topic=OUT, prefetch=flaky
-    )
-    processor = BatchProcessor("test", db, subscription, max_attempts=5, backoff_s=0.01)
-
-    outcome = await processor.process([record(event(str(uuid.uuid4())).to_bytes())])
-
-    assert len(calls) == 3
+    assert handlers.prefetches == 3
     assert outcome.processed == 1
-    assert processor.stats.transient_retries == 2
+    assert consumer.stats.transient_retries == 2
 
 
 async def test_transient_failure_gives_up_into_dead_letters(db: Database) -> None:
-    async def down(_events: list[CloudEvent]) -> None:
-        raise TransientError("population down")
+    handlers = ThingHandlers()
+    handlers.failures_left = 99
+    consumer = processor(db, handlers, max_attempts=2, backoff_s=0.01)
 
-    subscription = Subscription(
-        topics=[TOPIC], handlers={"make_thing": make_thing}, output_topic=OUT, prefetch=down
-    )
-    processor = BatchProcessor("test", db, subscription, max_attempts=2, backoff_s=0.01)
-
-    outcome = await processor.process(
-        [record(event("a").to_bytes()), record(event("b").to_bytes())]
+    outcome = await consumer.process(
+        [rec(registered("a").to_bytes()), rec(registered("b").to_bytes())]
     )
 
     assert [letter.error_kind for letter in outcome.dead_letters] == ["transient", "transient"]
@@ -188,16 +227,17 @@ async def test_transient_failure_gives_up_into_dead_letters(db: Database) -> Non
 
 
 async def test_processing_delay_holds_the_decision_in_the_outbox(db: Database) -> None:
-    processor = BatchProcessor("test", db, SUBSCRIPTION, delay=parse_delay("fixed:1h"))
-    before = datetime.now(UTC)
+    consumer = processor(db, delay=parse_delay("fixed:1h"))
 
-    await processor.process([record(event("slow").to_bytes())])
+    await consumer.process([rec(registered("slow").to_bytes())])
 
     async with db.read_session() as session:
-        row = (await session.exec(select(OutboxMessage).where(OutboxMessage.topic == OUT))).one()
+        query = select(OutboxMessage).where(OutboxMessage.topic == POPULATION_EVENTS)
+        row = (await session.exec(query)).one()
     available = row.available_at.replace(tzinfo=UTC)
-    assert before + timedelta(minutes=59) < available < before + timedelta(minutes=61)
+    assert abs(available - (NOW + timedelta(hours=1))) < timedelta(seconds=1)
     assert CloudEvent.from_bytes(row.value).time == available
-    # Not due yet: the relay publishes nothing (and never touches the producer).
-    relay = Relay(db, producer=None, batch_size=10, interval_s=0.1)
+    # Not due yet on the frozen clock: the relay publishes nothing.
+    relay = Relay(db, RecordingProducer(), batch_size=10, interval_s=0.1, clock=frozen_clock())
     assert await relay.publish_pending() == 0
+    assert datetime.now(UTC) > NOW  # real-time ok: the clock above is frozen in the past

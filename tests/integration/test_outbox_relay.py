@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,10 +14,14 @@ from sqlmodel import col, select
 
 from lienthong.cli.broker import EmbeddedBroker
 from lienthong.contracts.envelope import CloudEvent, new_event
+from lienthong.runtime.clock import SimClock
 from lienthong.runtime.db import Database
 from lienthong.runtime.kafka import ensure_topics, make_consumer, make_producer
 from lienthong.runtime.outbox import Relay, stage_events
 from lienthong.runtime.tables import RUNTIME_METADATA, OutboxMessage
+
+
+T = datetime(2026, 11, 16, 2, 30, tzinfo=UTC)
 
 
 class Note(BaseModel):
@@ -35,15 +40,17 @@ async def test_relay_publishes_in_order_and_marks_rows(broker: str, tmp_path: Pa
     db = Database(f"sqlite+aiosqlite:///{tmp_path}/relay.db")
     await db.create_all(RUNTIME_METADATA)
     events = [
-        new_event(source="t", type_="note", payload=Note(n=i), dossier_id="same-dossier")
+        new_event(
+            source="t", type_="note", payload=Note(n=i), dossier_id="same-dossier", time=T, index=i
+        )
         for i in range(1200)
     ]
     async with db.session() as session:
-        stage_events(session, topic, events)
+        await stage_events(session, topic, events)
     producer = make_producer(broker, "relay-test")
     await producer.start()
     try:
-        relay = Relay(db, producer, batch_size=500, interval_s=0.05)
+        relay = Relay(db, producer, batch_size=500, interval_s=0.05, clock=SimClock())
         published = [await relay.publish_pending() for _ in range(4)]
     finally:
         await producer.stop()

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from lienthong.contracts.civil_registry import BirthRegistered
-from lienthong.contracts.dossiers import BirthDossier
+from lienthong.contracts.forms import BirthDossier
+from lienthong.contracts.gateway import BirthDossierSubmitted
 from lienthong.domain.personal_id import Sex
 from services.civil_registry.rules import duplicate_key, refuse_birth, registration_number
 from services.insurance.rules import refuse_child_card
@@ -30,7 +31,7 @@ class Person:
     date_of_death: date | None = None
 
 
-def _form(**changes: Any) -> BirthDossier:
+def _form(**changes: Any) -> BirthDossierSubmitted:
     data = json.loads(json.dumps(EXAMPLE))
     for path, value in changes.items():
         *parents, last = path.split("__")
@@ -38,10 +39,11 @@ def _form(**changes: Any) -> BirthDossier:
         for part in parents:
             target = target[part]
         target[last] = value
-    return BirthDossier.model_validate(data)
+    received = datetime(2026, 11, 16, 2, 30, tzinfo=UTC)
+    return BirthDossierSubmitted.from_form("d1", received, BirthDossier.model_validate(data))
 
 
-def _people(form: BirthDossier, **mother: Any) -> dict[str, Any]:
+def _people(form: BirthDossierSubmitted, **mother: Any) -> dict[str, Any]:
     assert form.father is not None
     return {
         form.mother.personal_id: Person(

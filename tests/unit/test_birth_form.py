@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 from pydantic import ValidationError
 
-from lienthong.contracts.dossiers import BirthDossier
+from lienthong.contracts.form_checks import form_problems
+from lienthong.contracts.forms import BirthDossier
 
 ROOT = Path(__file__).resolve().parents[2]
+TODAY = date(2026, 11, 17)
+"""A day after the example's birth (2/11/2026), in Vietnam."""
 
 
 def example() -> dict[str, Any]:
@@ -21,7 +25,7 @@ def example() -> dict[str, Any]:
 
 def test_the_example_is_valid_and_has_no_cross_field_problems() -> None:
     form = BirthDossier.model_validate(example())
-    assert form.problems() == []
+    assert form_problems(form, TODAY) == []
     assert form.child.full_name.startswith(form.child.family_name)
 
 
@@ -38,14 +42,14 @@ def test_father_id_that_says_female_is_a_problem_of_that_field() -> None:
     data = example()
     pid = data["father"]["personal_id"]
     data["father"]["personal_id"] = pid[:3] + "1" + pid[4:]
-    problems = BirthDossier.model_validate(data).problems()
+    problems = form_problems(BirthDossier.model_validate(data), TODAY)
     assert [p.loc for p in problems] == [("father", "personal_id")]
 
 
 def test_parent_born_after_child_is_a_problem() -> None:
     data = example()
     data["child"]["date_of_birth"] = "1990-01-01"
-    locs = {p.loc for p in BirthDossier.model_validate(data).problems()}
+    locs = {p.loc for p in form_problems(BirthDossier.model_validate(data), TODAY)}
     assert ("mother", "date_of_birth") in locs
 
 
@@ -53,6 +57,7 @@ def test_parent_born_after_child_is_a_problem() -> None:
     ("path", "value"),
     [
         (("residence", "commune_code"), "0007"),
+        (("child", "date_of_birth"), "2026-13-01"),
         (("health_insurance", "initial_clinic_code"), "abc"),
         (("child", "nationality"), "vietnam"),
         (("requester", "relationship"), "neighbour"),
@@ -65,3 +70,25 @@ def test_malformed_fields_are_rejected(path: tuple[str, str], value: str) -> Non
     with pytest.raises(ValidationError) as caught:
         BirthDossier.model_validate(data)
     assert caught.value.errors()[0]["loc"][:2] == path
+
+
+def test_a_birth_dated_today_in_vietnam_is_accepted_and_tomorrow_is_not() -> None:
+    """ "Not in the future" is judged against the simulated today in Vietnam, nothing else."""
+    data = example()
+    data["child"]["date_of_birth"] = "2027-01-11"
+    form = BirthDossier.model_validate(data)
+    assert form_problems(form, date(2027, 1, 11)) == []
+    assert form_problems(form, date(2027, 1, 12)) == []
+    problems = form_problems(form, date(2027, 1, 10))
+    assert [p.loc for p in problems] == [("child", "date_of_birth")]
+    assert "in the future" in problems[0].message
+
+
+def test_unknown_communes_are_door_problems_of_their_field() -> None:
+    """Reference data is consulted at the door only: the model itself accepts any 5 digits."""
+    data = example()
+    data["residence"]["commune_code"] = "99999"
+    data["child"]["hometown_province_code"] = "99"
+    locs = [p.loc for p in form_problems(BirthDossier.model_validate(data), TODAY)]
+    assert ("residence", "commune_code") in locs
+    assert ("child", "hometown_province_code") in locs

@@ -81,13 +81,6 @@ def test_today_is_the_vietnam_date(real: FakeTime) -> None:
     assert before.today() == date(2026, 1, 2)
 
 
-def test_real_seconds_scales_by_speed() -> None:
-    clock = SimClock(speed=86_400, anchor_real=ANCHOR, start=START)
-    assert clock.real_seconds(timedelta(days=1)) == pytest.approx(1.0)
-    assert clock.real_seconds(timedelta(hours=6)) == pytest.approx(0.25)
-    assert SimClock().real_seconds(timedelta(minutes=2)) == pytest.approx(120.0)
-
-
 @pytest.mark.parametrize("speed", [0.0, -1.0, -86_400.0])
 def test_speed_must_be_positive(speed: float) -> None:
     with pytest.raises(ValueError):

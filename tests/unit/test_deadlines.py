@@ -14,7 +14,8 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from pydantic import ValidationError
 
-from services.gateway.deadlines import DeadlinePolicy, is_overdue
+from services.gateway.deadlines import DeadlinePolicy
+from services.gateway.overdue import is_overdue
 from services.gateway.settings import GatewaySettings, parse_step_days
 
 VN = timezone(timedelta(hours=7))

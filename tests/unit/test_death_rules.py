@@ -5,14 +5,15 @@ from __future__ import annotations
 import json
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from lienthong.contracts.civil_registry import DeathRegistered
-from lienthong.contracts.dossiers import DeathDossier
+from lienthong.contracts.forms import DeathDossier
+from lienthong.contracts.gateway import DeathDossierSubmitted
 from lienthong.contracts.reasons import Reason
 from lienthong.domain.personal_id import Sex
 from services.civil_registry.rules import (
@@ -47,16 +48,22 @@ class Known:
     date_of_death: date | None = None
 
 
+def submitted(data: dict[str, Any]) -> DeathDossierSubmitted:
+    """The declaration the civil registry receives for a Form 02."""
+    received = datetime(2026, 11, 16, 2, 30, tzinfo=UTC)
+    return DeathDossierSubmitted.from_form("d-1", received, DeathDossier.model_validate(data))
+
+
 @pytest.fixture(scope="module")
-def form() -> DeathDossier:
-    return DeathDossier.model_validate(EXAMPLE)
+def form() -> DeathDossierSubmitted:
+    return submitted(EXAMPLE)
 
 
 def code_of(refusal: Reason | None) -> str | None:
     return None if refusal is None else refusal.code
 
 
-def test_example_declares_the_expected_person(form: DeathDossier) -> None:
+def test_example_declares_the_expected_person(form: DeathDossierSubmitted) -> None:
     assert (
         form.deceased.full_name,
         form.deceased.date_of_birth,
@@ -66,33 +73,33 @@ def test_example_declares_the_expected_person(form: DeathDossier) -> None:
     ) == (NAME, BORN, Sex.FEMALE, PERSONAL_ID, DIED)
 
 
-def test_matching_living_person_is_registered(form: DeathDossier) -> None:
-    assert refuse_death(form, Known(), already_registered=False, today=REGISTERED) is None
+def test_matching_living_person_is_registered(form: DeathDossierSubmitted) -> None:
+    assert refuse_death(form, Known(), already_registered=False, received_on=REGISTERED) is None
     # Registered on the day of death itself.
-    assert refuse_death(form, Known(), already_registered=False, today=DIED) is None
+    assert refuse_death(form, Known(), already_registered=False, received_on=DIED) is None
 
 
-def test_unknown_person_is_refused(form: DeathDossier) -> None:
-    refusal = refuse_death(form, None, already_registered=False, today=REGISTERED)
+def test_unknown_person_is_refused(form: DeathDossierSubmitted) -> None:
+    refusal = refuse_death(form, None, already_registered=False, received_on=REGISTERED)
     assert refusal is not None
     assert refusal.code == "deceased_not_found"
     assert PERSONAL_ID in refusal.message
 
 
-def test_person_already_dead_is_refused(form: DeathDossier) -> None:
+def test_person_already_dead_is_refused(form: DeathDossierSubmitted) -> None:
     dead = Known(alive=False, date_of_death=date(2025, 3, 1))
-    refusal = refuse_death(form, dead, already_registered=False, today=REGISTERED)
+    refusal = refuse_death(form, dead, already_registered=False, received_on=REGISTERED)
     assert refusal is not None
     assert refusal.code == "already_deceased"
     assert "2025-03-01" in refusal.message
 
 
-def test_second_registration_is_refused(form: DeathDossier) -> None:
-    refusal = refuse_death(form, Known(), already_registered=True, today=REGISTERED)
+def test_second_registration_is_refused(form: DeathDossierSubmitted) -> None:
+    refusal = refuse_death(form, Known(), already_registered=True, received_on=REGISTERED)
     assert code_of(refusal) == "death_already_registered"
 
 
-def test_different_name_is_a_mismatch(form: DeathDossier) -> None:
+def test_different_name_is_a_mismatch(form: DeathDossierSubmitted) -> None:
     refusal = refuse_death(form, Known(full_name="Trần Kim Nhàn"), False, REGISTERED)
     assert code_of(refusal) == "deceased_data_mismatch"
 
@@ -106,7 +113,9 @@ def test_different_name_is_a_mismatch(form: DeathDossier) -> None:
         unicodedata.normalize("NFD", "TRẦN  KIM NHUNG "),
     ],
 )
-def test_same_name_in_another_form_or_case_is_accepted(form: DeathDossier, name: str) -> None:
+def test_same_name_in_another_form_or_case_is_accepted(
+    form: DeathDossierSubmitted, name: str
+) -> None:
     assert name != NAME
     assert refuse_death(form, Known(full_name=name), False, REGISTERED) is None
 
@@ -114,32 +123,32 @@ def test_same_name_in_another_form_or_case_is_accepted(form: DeathDossier, name:
 def test_name_declared_in_nfd_is_accepted() -> None:
     data = json.loads(json.dumps(EXAMPLE))
     data["deceased"]["full_name"] = unicodedata.normalize("NFD", NAME)
-    nfd_form = DeathDossier.model_validate(data)
+    nfd_form = submitted(data)
     assert refuse_death(nfd_form, Known(), False, REGISTERED) is None
 
 
-def test_different_date_of_birth_is_a_mismatch(form: DeathDossier) -> None:
+def test_different_date_of_birth_is_a_mismatch(form: DeathDossierSubmitted) -> None:
     refusal = refuse_death(form, Known(date_of_birth=date(1965, 7, 4)), False, REGISTERED)
     assert code_of(refusal) == "deceased_data_mismatch"
     assert refusal is not None and "date of birth" in refusal.message
 
 
-def test_different_sex_is_a_mismatch(form: DeathDossier) -> None:
+def test_different_sex_is_a_mismatch(form: DeathDossierSubmitted) -> None:
     refusal = refuse_death(form, Known(sex=Sex.MALE), False, REGISTERED)
     assert code_of(refusal) == "deceased_data_mismatch"
 
 
-def test_death_after_the_registration_date_is_refused(form: DeathDossier) -> None:
-    refusal = refuse_death(form, Known(), False, today=date(2026, 11, 14))
+def test_death_after_the_registration_date_is_refused(form: DeathDossierSubmitted) -> None:
+    refusal = refuse_death(form, Known(), False, received_on=date(2026, 11, 14))
     assert code_of(refusal) == "death_date_in_future"
 
 
-def test_death_before_birth_is_refused(form: DeathDossier) -> None:
+def test_death_before_birth_is_refused(form: DeathDossierSubmitted) -> None:
     early = form.model_copy(update={"date_of_death": date(1965, 7, 2)})
     assert code_of(refuse_death(early, Known(), False, REGISTERED)) == "death_before_birth"
 
 
-def test_refusals_are_checked_in_order(form: DeathDossier) -> None:
+def test_refusals_are_checked_in_order(form: DeathDossierSubmitted) -> None:
     # Not found beats already registered; already dead beats a name mismatch.
     assert code_of(refuse_death(form, None, True, REGISTERED)) == "deceased_not_found"
     dead_other = Known(full_name="Trần Văn Khác", alive=False, date_of_death=date(2020, 1, 1))
@@ -192,7 +201,7 @@ def citizen(personal_id: str, born: date, *, alive: bool = True, **extra: Any) -
     )
 
 
-def registered(form: DeathDossier) -> DeathRegistered:
+def registered(form: DeathDossierSubmitted) -> DeathRegistered:
     return DeathRegistered(
         dossier_id="d-1",
         registration_number="KT-03871-2026-000001",
@@ -207,18 +216,18 @@ def registered(form: DeathDossier) -> DeathRegistered:
     )
 
 
-def test_population_records_a_living_citizens_death(form: DeathDossier) -> None:
+def test_population_records_a_living_citizens_death(form: DeathDossierSubmitted) -> None:
     assert refuse_recording(registered(form), citizen(PERSONAL_ID, BORN)) is None
 
 
-def test_population_refuses_an_unknown_citizen(form: DeathDossier) -> None:
+def test_population_refuses_an_unknown_citizen(form: DeathDossierSubmitted) -> None:
     refusal = refuse_recording(registered(form), None)
     assert refusal is not None
     assert refusal.code == "citizen_not_found"
     assert PERSONAL_ID in refusal.message
 
 
-def test_population_refuses_a_citizen_already_dead(form: DeathDossier) -> None:
+def test_population_refuses_a_citizen_already_dead(form: DeathDossierSubmitted) -> None:
     dead = citizen(PERSONAL_ID, BORN, alive=False, date_of_death=date(2024, 5, 6))
     refusal = refuse_recording(registered(form), dead)
     assert refusal is not None

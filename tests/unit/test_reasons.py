@@ -6,8 +6,7 @@ import pytest
 
 from lienthong.contracts import reasons
 from lienthong.contracts.reasons import CATALOGUE, Reason, ReasonCode, _entry, by_agency
-
-AGENCIES = ("civil_registry", "population", "insurance")
+from lienthong.contracts.services import AGENCIES
 
 DECLARED: list[ReasonCode] = [
     value for value in vars(reasons).values() if isinstance(value, ReasonCode)

@@ -1,20 +1,29 @@
-"""The gateway's dossier state machine."""
+"""The gateway's dossier state machine and how typed agency decisions map to steps."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+
+import pytest
+from pydantic import BaseModel
 
 from lienthong.contracts import civil_registry, insurance, population
-from lienthong.contracts.envelope import CloudEvent
+from lienthong.contracts.catalogue import CATALOGUE
+from lienthong.contracts.declarations import HealthInsuranceRequest
+from lienthong.contracts.reasons import MOTHER_NOT_FOUND
+from lienthong.domain.personal_id import Sex
 from services.gateway.tracker import (
-    OUTCOMES,
+    DONE,
+    REJECTED,
     DossierStatus,
     StepStatus,
     may_apply,
+    outcome_of,
     overall_status,
 )
 
 P, D, R, F = StepStatus.PENDING, StepStatus.DONE, StepStatus.REJECTED, StepStatus.FAILED
+AT = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 
 
 def test_overall_status_follows_the_steps() -> None:
@@ -33,37 +42,65 @@ def test_a_final_decision_is_never_overwritten_but_a_failure_is() -> None:
     assert may_apply(P, R)
 
 
-def _event(type_: str, data: dict[str, object]) -> CloudEvent:
-    return CloudEvent(
-        source="x",
-        type=type_,
-        subject="d1",
-        correlationid="d1",
-        data=data,
-        time=datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
-    )
+def test_every_agency_decision_of_the_catalogue_moves_a_step() -> None:
+    """A decision the gateway consumes but cannot map would be lost silently."""
+    agency_decisions = {spec.payload for spec in CATALOGUE if "gateway" in spec.consumers} - {
+        spec.payload for spec in CATALOGUE if spec.producer == "*"
+    }
+    assert agency_decisions == set(DONE) | set(REJECTED)
 
 
-def test_agency_events_map_to_their_step_with_the_events_time() -> None:
-    done = OUTCOMES[population.CITIZEN_REGISTERED](
-        _event(
-            population.CITIZEN_REGISTERED,
-            {"personal_id": "001226000001", "extra": 1, "verification_required": True},
-        )
+@pytest.mark.parametrize("model", sorted(DONE, key=lambda m: m.__name__))
+def test_every_field_a_step_shows_exists_on_its_payload(model: type[BaseModel]) -> None:
+    """A renamed payload field must fail here, not turn into a missing value on the step."""
+    assert set(DONE[model].shows) <= set(model.model_fields)
+
+
+def test_a_registration_completes_the_population_step_and_starts_insurance() -> None:
+    payload = population.CitizenRegistered(
+        dossier_id="d1",
+        personal_id="001226000001",
+        full_name="Trần Minh An",
+        date_of_birth=date(2026, 1, 1),
+        sex=Sex.MALE,
+        household_id="HO1",
+        commune_code="00070",
+        province_code="01",
+        birth_registration_number="KS-00070-2026-000001",
+        health_insurance=HealthInsuranceRequest(initial_clinic_code="01001"),
+        verification_required=True,
     )
-    assert (done.agency, done.status, done.starts) == ("population", D, ("insurance",))
+    done = outcome_of(payload, AT)
+    assert (done.agency, done.status, done.starts, done.at) == ("population", D, ("insurance",), AT)
     assert done.result == {
         "personal_id": "001226000001",
-        "household_id": None,
-        "commune_code": None,
+        "household_id": "HO1",
+        "commune_code": "00070",
         "verification_required": True,
     }
     assert done.verified
-    assert done.at == datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
-    refused = OUTCOMES[civil_registry.BIRTH_REJECTED](
-        _event(civil_registry.BIRTH_REJECTED, {"reason": {"code": "mother_not_found"}})
+
+
+def test_a_refusal_rejects_its_agencys_step_with_the_reason() -> None:
+    refused = outcome_of(
+        civil_registry.BirthRejected(dossier_id="d1", reason=MOTHER_NOT_FOUND.reason()), AT
     )
     assert (refused.agency, refused.status) == ("civil_registry", R)
-    assert refused.reason == {"code": "mother_not_found"}
-    card = OUTCOMES[insurance.CARD_ISSUED](_event(insurance.CARD_ISSUED, {"card_code": "TE1"}))
-    assert card.starts == () and card.result is not None and card.result["card_code"] == "TE1"
+    assert refused.reason is not None and refused.reason["code"] == "mother_not_found"
+
+
+def test_a_card_ends_the_birth_chain() -> None:
+    card = outcome_of(
+        insurance.HealthCardIssued(
+            dossier_id="d1",
+            personal_id="001226000001",
+            card_code="TE1010000000001",
+            valid_from=date(2026, 1, 2),
+            valid_until=date(2031, 12, 31),
+            initial_clinic_code="01001",
+        ),
+        AT,
+    )
+    assert card.starts == ()
+    assert card.result is not None and card.result["card_code"] == "TE1010000000001"
+    assert card.result["valid_until"] == "2031-12-31"
