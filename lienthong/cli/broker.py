@@ -13,19 +13,17 @@ import asyncio
 import collections
 import contextlib
 import os
-import socket
 import subprocess
 import threading
 import time
-from collections.abc import Awaitable, Callable
-from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
+from collections.abc import Callable
 from types import TracebackType
-from typing import IO, Self, TypeVar
+from typing import IO, Self
 
-__all__ = ["BrokerError", "EmbeddedBroker", "free_port", "port_is_free", "run_sync"]
+from lienthong.cli.ports import accepts_connections, free_port
+from lienthong.cli.run_sync import run_sync
 
-T = TypeVar("T")
+__all__ = ["BrokerError", "EmbeddedBroker", "LogSink"]
 
 LogSink = Callable[[str], None]
 """Receives one broker log line at a time, without its trailing newline."""
@@ -37,53 +35,6 @@ _PROBE_TIMEOUT_S = 3.0
 
 class BrokerError(RuntimeError):
     """The embedded broker could not be started or died; the message carries its last log lines."""
-
-
-def _family(host: str) -> socket.AddressFamily:
-    """IPv6 literals need an IPv6 socket; everything else here is IPv4 loopback or a name."""
-    return socket.AF_INET6 if ":" in host else socket.AF_INET
-
-
-def free_port(host: str = "127.0.0.1") -> int:
-    """Return a TCP port that is free on *host* right now.
-
-    The OS picks it (bind to port 0), so parallel test runs do not collide on a fixed port. It is
-    only free *now*: a caller that loses the race sees a clear bind error from the broker.
-    """
-    with socket.socket(_family(host), socket.SOCK_STREAM) as sock:
-        sock.bind((host, 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def port_is_free(host: str, port: int) -> bool:
-    """Tell whether a server could listen on *host*:*port*.
-
-    ``SO_REUSEADDR`` matches what uvicorn and Tansu set, so sockets of a previous run lingering in
-    TIME_WAIT do not count as busy, while a live listener does.
-    """
-    with socket.socket(_family(host), socket.SOCK_STREAM) as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind((host, port))
-        except OSError:
-            return False
-        return True
-
-
-def run_sync(make: Callable[[], Awaitable[T]]) -> T:
-    """Run an awaitable to completion from synchronous code and return its result.
-
-    The supervisor is synchronous so a plain pytest fixture can drive it, yet aiokafka is async.
-    Running the coroutine on a private thread with its own event loop works whether or not the
-    caller already has a loop running (``asyncio.run`` alone refuses inside a running loop).
-    """
-
-    async def _await() -> T:
-        return await make()
-
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="lienthong-sync") as pool:
-        return pool.submit(asyncio.run, _await()).result()
 
 
 async def _probe_metadata(bootstrap_servers: str, timeout_s: float) -> None:
@@ -102,21 +53,11 @@ async def _probe_metadata(bootstrap_servers: str, timeout_s: float) -> None:
         await admin.close()
 
 
-def _accepts_connections(host: str, port: int) -> bool:
-    """Cheap first check, so we do not build a Kafka client while the listener is not bound yet."""
-    try:
-        with socket.create_connection((host, port), timeout=0.5):
-            return True
-    except OSError:
-        return False
-
-
 class EmbeddedBroker:
     """A Tansu broker child process bound to loopback, started and stopped explicitly.
 
     Usable as a context manager (``with EmbeddedBroker() as broker: broker.bootstrap_servers``).
-    Log lines go to *on_line* and/or are appended to *log_file*; the last few are always kept so a
-    startup failure can say why.
+    Log lines go to *on_line*; the last few are always kept so a startup failure can say why.
     """
 
     def __init__(
@@ -124,7 +65,6 @@ class EmbeddedBroker:
         *,
         binary: str | os.PathLike[str] | None = None,
         on_line: LogSink | None = None,
-        log_file: Path | None = None,
         startup_timeout_s: float = 20.0,
         color: bool = False,
     ) -> None:
@@ -135,7 +75,6 @@ class EmbeddedBroker:
         """
         self._binary = os.fspath(binary) if binary is not None else None
         self._on_line = on_line
-        self._log_file = log_file
         self._startup_timeout_s = startup_timeout_s
         self._color = color
         self._process: subprocess.Popen[bytes] | None = None
@@ -265,22 +204,16 @@ class EmbeddedBroker:
 
     def _drain(self, stream: IO[bytes]) -> None:
         """Forward every output line until EOF; runs on its own thread so the pipe never fills."""
-        log = self._log_file.open("a", encoding="utf-8") if self._log_file is not None else None
         try:
             for raw in iter(stream.readline, b""):
                 line = raw.decode("utf-8", errors="replace").rstrip("\r\n")
                 self._tail.append(line)
-                if log is not None:
-                    log.write(line + "\n")
-                    log.flush()
                 if self._on_line is not None:
                     # A broken sink must not stop the draining, or the broker would block.
                     with contextlib.suppress(Exception):
                         self._on_line(line)
         finally:
             stream.close()
-            if log is not None:
-                log.close()
 
     def _wait_ready(self, host: str, port: int, bootstrap: str) -> None:
         """Poll until the broker answers a metadata request, or fail with its last words."""
@@ -290,7 +223,8 @@ class EmbeddedBroker:
             code = self.returncode()
             if code is not None:
                 raise BrokerError(self._failure(f"Tansu exited with code {code} during startup"))
-            if _accepts_connections(host, port):
+            # Cheap first check: no Kafka client is built while the listener is not bound yet.
+            if accepts_connections(host, port):
                 try:
                     run_sync(lambda: _probe_metadata(bootstrap, _PROBE_TIMEOUT_S))
                 except Exception as exc:  # any client failure means "not ready yet"

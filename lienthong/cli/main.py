@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from lienthong.cli.supervisor import SERVICE_NAMES
+from lienthong.contracts.services import SERVICE_NAMES
 
 __all__ = ["build_parser", "main"]
 

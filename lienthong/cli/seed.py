@@ -12,8 +12,10 @@ import os
 import time
 from pathlib import Path
 
+from lienthong.cli.data_dir import LOCK_FILE_NAME, database_url
 from lienthong.cli.errors import AlreadyRunning
 from lienthong.cli.run_lock import RunLock
+from lienthong.contracts.services import INSURANCE, POPULATION
 from lienthong.runtime.db import Database
 from lienthong.runtime.tables import RUNTIME_METADATA
 from services.insurance import seeding as insurance_seeding
@@ -48,8 +50,8 @@ def add_seed_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 async def _seed(data_dir: Path, citizens: int, seed: int) -> tuple[int, int]:
-    population = Database(_url("population", data_dir))
-    insurance = Database(_url("insurance", data_dir))
+    population = Database(database_url(POPULATION, data_dir, os.environ))
+    insurance = Database(database_url(INSURANCE, data_dir, os.environ))
     try:
         await population.create_all(RUNTIME_METADATA, PopulationTable.metadata)
         await insurance.create_all(RUNTIME_METADATA, InsuranceTable.metadata)
@@ -61,20 +63,12 @@ async def _seed(data_dir: Path, citizens: int, seed: int) -> tuple[int, int]:
         await insurance.dispose()
 
 
-def _url(service: str, data_dir: Path) -> str:
-    """The service's database: ``<SERVICE>_DATABASE_URL`` or its SQLite file in the data dir."""
-    return os.environ.get(
-        f"{service.upper()}_DATABASE_URL",
-        f"sqlite+aiosqlite:///{data_dir.resolve()}/{service}.db",
-    )
-
-
 def run_seed(args: argparse.Namespace) -> int:
     """Regenerate the population; 0 on success, 1 when `up` is running on the data dir."""
     if args.citizens < 0:
         print("--citizens must be ≥ 0")
         return 2
-    lock = RunLock(args.data_dir / "up.lock")
+    lock = RunLock(args.data_dir / LOCK_FILE_NAME)
     try:
         lock.acquire()
     except AlreadyRunning as running:

@@ -15,20 +15,18 @@ from datetime import datetime
 from pathlib import Path
 
 from lienthong.cli.broker import BrokerError
-from lienthong.cli.supervisor import (
-    DEFAULT_PORTS,
-    SERVICE_NAMES,
-    AlreadyRunning,
-    ServiceExited,
-    Supervisor,
-    SupervisorError,
-)
+from lienthong.cli.errors import AlreadyRunning, ServiceExited, SupervisorError
+from lienthong.cli.supervisor import Supervisor
+from lienthong.contracts.services import DEFAULT_PORTS, SERVICE_NAMES
 from lienthong.runtime.clock import clock_environment
 from lienthong.runtime.delays import parse_delay
+from lienthong.runtime.randomness import DEFAULT_SEED
 
-__all__ = ["add_up_arguments", "run_up"]
+__all__ = ["add_up_arguments", "build_supervisor", "run_environment", "run_up"]
 
 DEFAULT_DATA_DIR = ".lienthong"
+RUN_SEED_ENV = "RUN_SEED"
+"""The env var through which every service learns the run's seed (its ``run_seed`` setting)."""
 
 
 def _port_env(service: str) -> str:
@@ -110,11 +108,25 @@ def add_up_arguments(parser: argparse.ArgumentParser) -> None:
         help="processing delay of one agency in simulated time, e.g. population=lognormal:8h,0.6 "
         "(none, fixed:D, uniform:D..D, exponential:D, lognormal:D,σ; repeatable)",
     )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=os.environ.get("LIENTHONG_SEED", str(DEFAULT_SEED)),
+        metavar="N",
+        help="seed of every business identifier and random decision of this run (personal ID "
+        "serials, card numbers, processing delays); the same seed and the same dossiers give "
+        f"the same results (default: {DEFAULT_SEED}, env LIENTHONG_SEED)",
+    )
 
 
-def _simulation_env(args: argparse.Namespace) -> dict[str, str]:
-    """The shared simulated clock and the per-agency processing delays, as child env vars."""
+def run_environment(args: argparse.Namespace) -> dict[str, str]:
+    """What every service of this run shares, as env vars: the seed, the clock, the delays.
+
+    Passed as the supervisor's ``extra_env``, so each child reads them as ordinary settings.
+    A bad ``--delay`` exits here, before anything starts.
+    """
     env = clock_environment(args.clock_speed, args.clock_start)
+    env[RUN_SEED_ENV] = str(args.seed)
     for item in args.delay:
         service, _, spec = item.partition("=")
         if service not in SERVICE_NAMES:
@@ -138,7 +150,7 @@ def build_supervisor(args: argparse.Namespace) -> Supervisor:
         broker_port=args.broker_port,
         health_timeout_s=args.health_timeout,
         fresh=args.fresh,
-        extra_env=_simulation_env(args),
+        extra_env=run_environment(args),
     )
 
 

@@ -1,7 +1,7 @@
 """The one overdue rule (quá hạn), in Python for views and in SQL for filters and counts.
 
 A dossier or step is overdue when it was finished after its due time, or is still open past it.
-Both renderings below say exactly that; ``tests/unit/test_overdue.py`` checks they agree.
+Both renderings below say exactly that; ``tests/integration/test_overdue.py`` checks they agree.
 """
 
 from __future__ import annotations

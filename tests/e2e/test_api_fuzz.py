@@ -3,6 +3,11 @@
 Schemathesis generates requests from each service's own ``/openapi.json`` (valid and invalid
 bodies, paths and queries) against a dedicated running system, so the dossiers it creates
 cannot disturb the counts other tests assert.
+
+Schemathesis writes its cache and crash reports under ``./.schemathesis`` of its working
+directory, so it runs in a temporary one: a test run writes nothing into the checkout, and no
+run replays cases remembered from an earlier one. (``--generation-deterministic`` already keeps
+Hypothesis's example database off.)
 """
 
 from __future__ import annotations
@@ -15,7 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import RunningSystem, running_system
+from lienthong.contracts.services import SERVICE_NAMES
+from tests.e2e.helpers import RunningSystem, running_system
 
 pytestmark = pytest.mark.e2e
 
@@ -28,8 +34,10 @@ def fuzzed_system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningS
         yield running
 
 
-@pytest.mark.parametrize("service", ["gateway", "civil_registry", "population", "insurance"])
-def test_no_input_makes_a_service_answer_5xx(fuzzed_system: RunningSystem, service: str) -> None:
+@pytest.mark.parametrize("service", SERVICE_NAMES)
+def test_no_input_makes_a_service_answer_5xx(
+    fuzzed_system: RunningSystem, service: str, tmp_path: Path
+) -> None:
     command = str(SCHEMATHESIS) if SCHEMATHESIS.exists() else shutil.which("schemathesis")
     assert command, "schemathesis is a dev dependency: run `make test`"
 
@@ -46,6 +54,7 @@ def test_no_input_makes_a_service_answer_5xx(fuzzed_system: RunningSystem, servi
             "20261122",
             "--generation-deterministic",
         ],
+        cwd=tmp_path,
         capture_output=True,
         text=True,
         timeout=240,

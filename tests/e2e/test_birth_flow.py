@@ -2,45 +2,24 @@
 
 from __future__ import annotations
 
-import itertools
 from datetime import date
-from typing import Any
 
 import httpx
 import pytest
 
+from lienthong.contracts.services import AGENCIES
 from lienthong.domain.personal_id import Sex, validate_personal_id
-from tests.e2e.conftest import RunningSystem, load_example, wait_for_dossier
+from tests.e2e.helpers import (
+    RunningSystem,
+    birth_form,
+    counts,
+    load_example,
+    steps_by_agency,
+    submit,
+    wait_for_dossier,
+)
 
 pytestmark = pytest.mark.e2e
-
-_names = itertools.count(1)
-
-
-def birth_form(**child: Any) -> dict[str, Any]:
-    """The shipped example with a child name never used before (one birth per name)."""
-    form = load_example("birth")
-    form["child"]["given_name"] = f"An {next(_names)}"
-    form["child"].update(child)
-    return form
-
-
-def counts(system: RunningSystem) -> dict[str, int]:
-    """Rows in each agency's own table, read from its real database."""
-    return {
-        "births": system.count("civil_registry", "SELECT COUNT(*) FROM birth_registrations"),
-        "citizens": system.count("population", "SELECT COUNT(*) FROM citizens"),
-        "cards": system.count("insurance", "SELECT COUNT(*) FROM health_cards"),
-        "dossiers": system.count("gateway", "SELECT COUNT(*) FROM dossiers"),
-    }
-
-
-async def submit(gateway: httpx.AsyncClient, form: dict[str, Any], **headers: str) -> str:
-    response = await gateway.post("/api/v1/dossiers", json=form, headers=headers)
-    assert response.status_code == 202, response.text
-    body = response.json()
-    assert body["status"] in {"submitted", "in_progress", "completed"}
-    return str(body["dossier_id"])
 
 
 async def agency_stats(gateway: httpx.AsyncClient) -> dict[str, dict[str, int]]:
@@ -48,10 +27,6 @@ async def agency_stats(gateway: httpx.AsyncClient) -> dict[str, dict[str, int]]:
     assert response.status_code == 200
     agencies: dict[str, dict[str, int]] = response.json()["flows"]["birth"]["agencies"]
     return agencies
-
-
-def steps_by_agency(dossier: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {step["agency"]: step for step in dossier["steps"]}
 
 
 async def test_birth_dossier_completes_through_every_agency(
@@ -98,7 +73,7 @@ async def test_birth_dossier_completes_through_every_agency(
         == 1
     )
     stats_after = await agency_stats(gateway)
-    for agency in ("civil_registry", "population", "insurance"):
+    for agency in AGENCIES:
         assert stats_after[agency]["synced"] == stats_before[agency]["synced"] + 1
         assert stats_after[agency]["sent"] == stats_before[agency]["sent"] + 1
         assert stats_after[agency]["pending"] == 0

@@ -8,8 +8,15 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.conftest import RunningSystem, load_example, wait_for_dossier
-from tests.e2e.test_birth_flow import birth_form, steps_by_agency, submit
+from lienthong.contracts.services import AGENCIES
+from tests.e2e.helpers import (
+    RunningSystem,
+    birth_form,
+    load_example,
+    steps_by_agency,
+    submit,
+    wait_for_dossier,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -320,6 +327,6 @@ async def test_stats_count_deaths_and_their_timeliness(
     assert after["dossiers"]["completed"] == before["dossiers"]["completed"] + 1
     assert after["on_time"] == before["on_time"] + 1
     assert after["overdue"] == before["overdue"]
-    for agency in ("civil_registry", "population", "insurance"):
+    for agency in AGENCIES:
         assert after["agencies"][agency]["synced"] == before["agencies"][agency]["synced"] + 1
         assert after["agencies"][agency]["on_time"] == before["agencies"][agency]["on_time"] + 1

@@ -12,8 +12,14 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
 from lienthong.contracts import civil_registry, population
 from lienthong.contracts.topics import CIVIL_REGISTRY_EVENTS, DEAD_LETTERS, POPULATION_EVENTS
-from tests.e2e.conftest import RunningSystem, wait_for_dossier, wait_until
-from tests.e2e.test_birth_flow import birth_form, counts, submit
+from tests.e2e.helpers import (
+    RunningSystem,
+    birth_form,
+    counts,
+    submit,
+    wait_for_dossier,
+    wait_until,
+)
 
 pytestmark = pytest.mark.e2e
 

@@ -13,8 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.e2e.conftest import RunningSystem, running_system, wait_for_dossier
-from tests.e2e.test_birth_flow import birth_form, counts
+from tests.e2e.helpers import RunningSystem, birth_form, counts, running_system, wait_for_dossier
 
 pytestmark = pytest.mark.e2e
 

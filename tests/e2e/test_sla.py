@@ -10,8 +10,14 @@ import pytest
 import pytest_asyncio
 
 from lienthong.runtime.clock import clock_environment
-from tests.e2e.conftest import RunningSystem, running_system, wait_for_dossier
-from tests.e2e.test_birth_flow import birth_form, steps_by_agency, submit
+from tests.e2e.helpers import (
+    RunningSystem,
+    birth_form,
+    running_system,
+    steps_by_agency,
+    submit,
+    wait_for_dossier,
+)
 
 pytestmark = pytest.mark.e2e
 

@@ -8,8 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.conftest import RunningSystem
-from tests.e2e.test_birth_flow import birth_form, counts
+from tests.e2e.helpers import RunningSystem, birth_form, counts
 
 pytestmark = pytest.mark.e2e
 
