@@ -14,6 +14,7 @@ from typing import ClassVar
 from pydantic import field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from lienthong.contracts.services import service_info
 from lienthong.runtime.clock import SimClock
 from lienthong.runtime.delays import DelayDistribution, parse_delay
 from lienthong.runtime.randomness import DEFAULT_SEED, RandomSource
@@ -24,8 +25,8 @@ class ServiceSettings(BaseSettings):
 
     model_config = SettingsConfigDict(extra="ignore", case_sensitive=False)
 
-    service_name: ClassVar[str] = "service"
-    default_port: ClassVar[int] = 8000
+    service_name: ClassVar[str] = "gateway"
+    """Which service of ``lienthong.contracts.services`` these settings configure."""
 
     host: str = "127.0.0.1"
     port: int = 0
@@ -66,7 +67,7 @@ class ServiceSettings(BaseSettings):
     def model_post_init(self, __context: object) -> None:
         """Fill the per-service defaults that depend on the service's name."""
         if not self.port:
-            self.port = self.default_port
+            self.port = service_info(self.service_name).default_port
         if not self.database_url:
             self.database_url = f"sqlite+aiosqlite:///{self.data_dir}/{self.service_name}.db"
         own_delay = os.environ.get(f"{self.service_name.upper()}_PROCESSING_DELAY")

@@ -7,9 +7,8 @@ from typing import ClassVar
 
 from pydantic import field_validator
 
+from lienthong.contracts.services import AGENCIES
 from lienthong.runtime.settings import ServiceSettings
-
-AGENCIES = ("civil_registry", "population", "insurance")
 
 
 def parse_step_days(text: str) -> dict[str, int]:
@@ -32,7 +31,6 @@ class GatewaySettings(ServiceSettings):
     """Gateway configuration; deadline defaults are domain.md's (Decree 63/2024)."""
 
     service_name: ClassVar[str] = "gateway"
-    default_port: ClassVar[int] = 8000
 
     # Dossiers received after this local time count from the next working day.
     deadline_cutoff: time = time(15, 0)

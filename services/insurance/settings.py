@@ -28,7 +28,6 @@ class InsuranceSettings(SeededSettings):
     """Insurance configuration; defaults are the source-backed values of domain.md."""
 
     service_name: ClassVar[str] = "insurance"
-    default_port: ClassVar[int] = 8003
 
     # Child card (thẻ BHYT trẻ em dưới 6 tuổi), uncertain after 2025.
     child_card_age_months: int = 72

@@ -9,4 +9,3 @@ class PopulationSettings(SeededSettings):
     """Population service configuration (env: PORT, DATABASE_URL, SEED_CITIZENS, ...)."""
 
     service_name: ClassVar[str] = "population"
-    default_port: ClassVar[int] = 8002

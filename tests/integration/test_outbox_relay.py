@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -19,7 +19,6 @@ from lienthong.runtime.db import Database
 from lienthong.runtime.kafka import ensure_topics, make_consumer, make_producer
 from lienthong.runtime.outbox import Relay, stage_events
 from lienthong.runtime.tables import RUNTIME_METADATA, OutboxMessage
-
 
 T = datetime(2026, 11, 16, 2, 30, tzinfo=UTC)
 
