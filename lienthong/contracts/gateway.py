@@ -9,7 +9,7 @@ reference stay at the gateway.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Final
+from typing import Final, Self
 
 from pydantic import BaseModel, Field
 
@@ -32,6 +32,8 @@ DEATH_DOSSIER_SUBMITTED: Final = event_type(SOURCE, "death_dossier_submitted")
 
 
 class _Submitted(BaseModel):
+    """What every received dossier's event carries: its id and when the portal received it."""
+
     dossier_id: str = Field(
         description="Dossier id (mã hồ sơ).", examples=["0b5e0f7a-3c1d-5e2f-8a9b-1c2d3e4f5a6b"]
     )
@@ -40,6 +42,14 @@ class _Submitted(BaseModel):
         "agencies count their windows to.",
         examples=["2026-11-16T02:30:00Z"],
     )
+
+    @classmethod
+    def from_form(
+        cls, dossier_id: str, received_at: datetime, form: BirthDossier | DeathDossier
+    ) -> Self:
+        """The declaration of a received form, as the agencies get it: the fields they need."""
+        carried = {name: getattr(form, name) for name in cls.model_fields if hasattr(form, name)}
+        return cls(**carried, dossier_id=dossier_id, received_at=received_at)
 
 
 class BirthDossierSubmitted(_Submitted):
@@ -57,23 +67,6 @@ class BirthDossierSubmitted(_Submitted):
     residence: ResidenceRequest = Field(description="Đăng ký thường trú requested.")
     health_insurance: HealthInsuranceRequest = Field(description="Cấp thẻ BHYT requested.")
 
-    @classmethod
-    def from_form(
-        cls, dossier_id: str, received_at: datetime, form: BirthDossier
-    ) -> BirthDossierSubmitted:
-        """The declaration of a received Form 01, as the agencies get it."""
-        return cls(
-            dossier_id=dossier_id,
-            received_at=received_at,
-            child=form.child,
-            mother=form.mother,
-            father=form.father,
-            medical_birth_certificate_number=form.medical_birth_certificate_number,
-            marriage_certificate_number=form.marriage_certificate_number,
-            residence=form.residence,
-            health_insurance=form.health_insurance,
-        )
-
 
 class DeathDossierSubmitted(_Submitted):
     """Form 02 was accepted by the portal: the civil registry is to register the death."""
@@ -86,19 +79,3 @@ class DeathDossierSubmitted(_Submitted):
         default=None, description="Why registered after the legal limit, when it is."
     )
     benefit_claim: BenefitClaim = Field(description="The funeral benefit claim.")
-
-    @classmethod
-    def from_form(
-        cls, dossier_id: str, received_at: datetime, form: DeathDossier
-    ) -> DeathDossierSubmitted:
-        """The declaration of a received Form 02, as the agencies get it."""
-        return cls(
-            dossier_id=dossier_id,
-            received_at=received_at,
-            deceased=form.deceased,
-            date_of_death=form.date_of_death,
-            place_of_death=form.place_of_death,
-            death_notice=form.death_notice,
-            late_registration_reason=form.late_registration_reason,
-            benefit_claim=form.benefit_claim,
-        )

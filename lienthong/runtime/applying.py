@@ -49,8 +49,34 @@ class Applied:
     dead_letters: list[DeadLettered] = field(default_factory=list)
 
 
-class _HandlerFailed(Exception):
-    """Leaves the fast path: some event of the batch failed."""
+@dataclass(frozen=True)
+class _Batch:
+    """One batch being applied: where, by whom, with what."""
+
+    session: AsyncSession
+    consumer: str
+    handlers: ServiceHandlers
+    lookups: Any
+    now: Callable[[], datetime]
+    decide: Decide
+
+    async def preload(self, items: list[Routed]) -> Any:
+        return await self.handlers.preload(self.session, [item.message for item in items])
+
+    async def handle(self, item: Routed, state: Any, applied: Applied) -> None:
+        """Run one handler and record what it decided (its events and its inbox row)."""
+        context = HandlerContext(now=self.now(), lookups=self.lookups, batch=state)
+        event = item.message.event
+        decisions = await item.route.handler(self.session, item.message, context)
+        applied.published += self.decide(event, decisions, context.now)
+        applied.inbox.append(
+            {
+                "consumer": self.consumer,
+                "event_id": event.id,
+                "event_type": event.type,
+                "processed_at": context.now,
+            }
+        )
 
 
 async def apply_batch(
@@ -63,77 +89,46 @@ async def apply_batch(
     decide: Decide,
 ) -> Applied:
     """Apply ``items`` (none of them seen before) inside the caller's transaction."""
+    batch = _Batch(session, consumer, handlers, lookups, now, decide)
     try:
         async with session.begin_nested():
-            applied = await _fast(session, consumer, handlers, items, lookups, now, decide)
+            applied = await _fast(batch, items)
             await session.flush()
         return applied
     except Exception as error:
         log.info("%s: batch of %d needs the safe path (%r)", consumer, len(items), error)
         session.expunge_all()  # what the rolled-back savepoint touched is stale: read afresh
-        return await _safe(session, consumer, handlers, items, lookups, now, decide)
+        return await _safe(batch, items)
 
 
-def _inbox_row(consumer: str, event: CloudEvent, at: datetime) -> dict[str, Any]:
-    return {
-        "consumer": consumer,
-        "event_id": event.id,
-        "event_type": event.type,
-        "processed_at": at,
-    }
-
-
-async def _fast(
-    session: AsyncSession,
-    consumer: str,
-    handlers: ServiceHandlers,
-    items: list[Routed],
-    lookups: Any,
-    now: Callable[[], datetime],
-    decide: Decide,
-) -> Applied:
+async def _fast(batch: _Batch, items: list[Routed]) -> Applied:
     applied = Applied()
-    batch = await handlers.preload(session, [item.message for item in items])
-    with session.no_autoflush:  # one flush at the end, not one per query a handler makes
+    state = await batch.preload(items)
+    with batch.session.no_autoflush:  # one flush at the end, not one per query a handler makes
         for item in items:
-            context = HandlerContext(now=now(), lookups=lookups, batch=batch)
-            try:
-                decisions = await item.route.handler(session, item.message, context)
-            except Exception as error:
-                raise _HandlerFailed(repr(error)) from error
-            applied.published += decide(item.message.event, decisions, context.now)
-            applied.inbox.append(_inbox_row(consumer, item.message.event, context.now))
+            await batch.handle(item, state, applied)
     return applied
 
 
-async def _safe(
-    session: AsyncSession,
-    consumer: str,
-    handlers: ServiceHandlers,
-    items: list[Routed],
-    lookups: Any,
-    now: Callable[[], datetime],
-    decide: Decide,
-) -> Applied:
+async def _safe(batch: _Batch, items: list[Routed]) -> Applied:
     applied = Applied()
-    batch = await handlers.preload(session, [item.message for item in items])
+    state = await batch.preload(items)
     for position, item in enumerate(items):
-        event = item.message.event
-        context = HandlerContext(now=now(), lookups=lookups, batch=batch)
         try:
-            async with session.begin_nested():
-                decisions = await item.route.handler(session, item.message, context)
-                events = decide(event, decisions, context.now)
-                await session.flush()
+            async with batch.session.begin_nested():
+                done = Applied()
+                await batch.handle(item, state, done)
+                await batch.session.flush()
         except Exception as error:
-            log.exception("%s: handler for %s failed", consumer, event.type)
+            event = item.message.event
+            log.exception("%s: handler for %s failed", batch.consumer, event.type)
             applied.dead_letters.append(
-                dead_letter(consumer, item.record, event, "handler_error", repr(error))
+                dead_letter(batch.consumer, item.record, event, "handler_error", repr(error))
             )
-            session.expunge_all()  # the rolled-back savepoint expired what it touched
-            rest = [later.message for later in items[position + 1 :]]
-            batch = await handlers.preload(session, rest) if rest else None
+            batch.session.expunge_all()  # the rolled-back savepoint expired what it touched
+            rest = items[position + 1 :]
+            state = await batch.preload(rest) if rest else None
             continue
-        applied.published += events
-        applied.inbox.append(_inbox_row(consumer, event, context.now))
+        applied.published += done.published
+        applied.inbox += done.inbox
     return applied
