@@ -14,9 +14,10 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import MetaData, delete, event, func, insert, select
+from sqlalchemy import MetaData, delete, event, func, insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 
@@ -82,8 +83,8 @@ class Database:
     async def count(self, model: type[Any]) -> int:
         """How many rows a table holds."""
         async with self.read_session() as session:
-            result = await session.execute(select(func.count()).select_from(model))
-            return int(result.scalar_one())
+            result = await session.exec(select(func.count()).select_from(model))
+            return int(result.one())
 
     async def replace_rows(
         self,
