@@ -87,8 +87,11 @@ class Relay:
             if sent >= self._batch_size:
                 continue
             self._wakeup.clear()
+            # asyncio.timeout, not wait_for: on Python 3.11 wait_for swallows a cancellation that
+            # arrives as the event fires, and the relay would outlive the service's stop().
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wakeup.wait(), timeout=self._interval_s)
+                async with asyncio.timeout(self._interval_s):
+                    await self._wakeup.wait()
 
     async def replay_since(self, since: datetime) -> int:
         """Mark rows published since ``since`` as unpublished again; returns how many.

@@ -12,14 +12,16 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from lienthong.contracts import gateway as gateway_events
 from lienthong.contracts.catalogue import spec_for_payload
-from lienthong.contracts.envelope import derived_id, new_event
+from lienthong.contracts.envelope import CloudEvent, derived_id, new_event
 from lienthong.contracts.form_checks import FieldProblem, form_problems
 from lienthong.contracts.forms import BirthDossier, DeathDossier
 from lienthong.runtime.outbox import stage_events
@@ -79,16 +81,21 @@ async def _existing(service: Service, key: str, fingerprint: str) -> Intake | No
     return Intake(found.dossier_id, found.status, created=False)
 
 
-async def _new_dossier_id(service: Service, key: str | None, fingerprint: str) -> str:
-    seed = service.infra.randomness.seed
+async def _new_dossier_id(
+    session: AsyncSession, seed: int, key: str | None, fingerprint: str
+) -> str:
+    """Derived from the key; without one, from the form and how many identical ones came before.
+
+    Counted inside the write transaction: on SQLite that holds the only writer, so identical
+    forms submitted at once are numbered one after the other, never the same.
+    """
     if key is not None:
         return derived_id("dossier", seed, "key", key)
-    async with service.db.read_session() as session:
-        earlier = (
-            await session.exec(
-                select(func.count()).select_from(Dossier).where(Dossier.request_hash == fingerprint)
-            )
-        ).one()
+    earlier = (
+        await session.exec(
+            select(func.count()).select_from(Dossier).where(Dossier.request_hash == fingerprint)
+        )
+    ).one()
     return derived_id("dossier", seed, "form", fingerprint, earlier)
 
 
@@ -109,9 +116,8 @@ async def submit(
             existing = await _existing(service, key, fingerprint)
             if existing is not None:
                 return existing
-        dossier_id = await _new_dossier_id(service, key, fingerprint)
         try:
-            await _record(service, policy, form, dossier_id, key, fingerprint)
+            dossier_id = await _record(service, policy, form, key, fingerprint)
         except IntegrityError:
             continue  # a concurrent submission took the key or the id: look again
         service.notify_relay()
@@ -123,21 +129,13 @@ async def _record(
     service: Service,
     policy: DeadlinePolicy,
     form: BirthDossier | DeathDossier,
-    dossier_id: str,
     key: str | None,
     fingerprint: str,
-) -> None:
+) -> str:
+    """Dossier, steps and event in one transaction; returns the new dossier's id."""
     now = service.clock.now()
-    payload: gateway_events.BirthDossierSubmitted | gateway_events.DeathDossierSubmitted
-    if isinstance(form, BirthDossier):
-        payload = gateway_events.BirthDossierSubmitted.from_form(dossier_id, now, form)
-    else:
-        payload = gateway_events.DeathDossierSubmitted.from_form(dossier_id, now, form)
-    spec = spec_for_payload(type(payload))
-    event = new_event(
-        source=service.name, type_=spec.type, payload=payload, dossier_id=dossier_id, time=now
-    )
     async with service.db.session() as session:
+        dossier_id = await _new_dossier_id(session, service.infra.randomness.seed, key, fingerprint)
         session.add(
             Dossier(
                 dossier_id=dossier_id,
@@ -164,4 +162,22 @@ async def _record(
                 )
             )
         await session.flush()
-        await stage_events(session, spec.topic, [event])
+        topic, event = _submitted_event(service.name, form, dossier_id, now)
+        await stage_events(session, topic, [event])
+    return dossier_id
+
+
+def _submitted_event(
+    source: str, form: BirthDossier | DeathDossier, dossier_id: str, now: datetime
+) -> tuple[str, CloudEvent]:
+    """The ``…_dossier_submitted`` event and its topic: the declaration, not the form."""
+    payload: gateway_events.BirthDossierSubmitted | gateway_events.DeathDossierSubmitted
+    if isinstance(form, BirthDossier):
+        payload = gateway_events.BirthDossierSubmitted.from_form(dossier_id, now, form)
+    else:
+        payload = gateway_events.DeathDossierSubmitted.from_form(dossier_id, now, form)
+    spec = spec_for_payload(type(payload))
+    event = new_event(
+        source=source, type_=spec.type, payload=payload, dossier_id=dossier_id, time=now
+    )
+    return spec.topic, event
