@@ -38,6 +38,16 @@ log = logging.getLogger(__name__)
 Hook = Callable[["Service"], Awaitable[None]]
 
 
+@dataclass(frozen=True)
+class Parts:
+    """Replacements for the parts a composition root would otherwise build from the settings."""
+
+    db: Database | None = None
+    broker: Broker | None = None
+    clock: SimClock | None = None
+    randomness: RandomSource | None = None
+
+
 @dataclass
 class Infrastructure:
     """The replaceable parts every service stands on."""
@@ -49,22 +59,15 @@ class Infrastructure:
     randomness: RandomSource
 
     @classmethod
-    def from_settings(
-        cls,
-        settings: ServiceSettings,
-        *,
-        db: Database | None = None,
-        broker: Broker | None = None,
-        clock: SimClock | None = None,
-        randomness: RandomSource | None = None,
-    ) -> Infrastructure:
-        """The configured parts, each replaced when given (nothing connects yet)."""
+    def from_settings(cls, settings: ServiceSettings, parts: Parts | None = None) -> Infrastructure:
+        """The configured parts, each replaced when ``parts`` gives one (nothing connects yet)."""
+        given = parts or Parts()
         return cls(
             settings=settings,
-            db=db or Database(settings.database_url),
-            broker=broker or KafkaBroker(settings),
-            clock=clock or settings.clock(),
-            randomness=randomness or settings.randomness(),
+            db=given.db or Database(settings.database_url),
+            broker=given.broker or KafkaBroker(settings),
+            clock=given.clock or settings.clock(),
+            randomness=given.randomness or settings.randomness(),
         )
 
 

@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 from lienthong.contracts.services import CIVIL_REGISTRY
-from lienthong.runtime.broker import Broker
-from lienthong.runtime.clock import SimClock
-from lienthong.runtime.db import Database
-from lienthong.runtime.randomness import RandomSource
-from lienthong.runtime.service import Infrastructure, Service
+from lienthong.runtime.service import Infrastructure, Parts, Service
 from services.civil_registry.api import router
 from services.civil_registry.handlers import CivilRegistryHandlers
 from services.civil_registry.models import CivilRegistryTable
@@ -17,18 +13,13 @@ from services.civil_registry.settings import CivilRegistrySettings
 
 def bootstrap(
     settings: CivilRegistrySettings | None = None,
+    parts: Parts | None = None,
     *,
-    db: Database | None = None,
-    broker: Broker | None = None,
-    clock: SimClock | None = None,
-    randomness: RandomSource | None = None,
     population: PopulationLookup | None = None,
 ) -> Service:
     """The civil registry, with any part replaced (a test passes a stub ``population``)."""
     settings = settings or CivilRegistrySettings()
-    infra = Infrastructure.from_settings(
-        settings, db=db, broker=broker, clock=clock, randomness=randomness
-    )
+    infra = Infrastructure.from_settings(settings, parts)
     lookup = population or PopulationClient(settings.population_url, settings.population_timeout_s)
 
     async def close_client(_service: Service) -> None:

@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 from lienthong.contracts.services import GATEWAY
-from lienthong.runtime.broker import Broker
-from lienthong.runtime.clock import SimClock
-from lienthong.runtime.db import Database
-from lienthong.runtime.randomness import RandomSource
-from lienthong.runtime.service import Infrastructure, Service
+from lienthong.runtime.service import Infrastructure, Parts, Service
 from services.gateway.deadlines import DeadlinePolicy
 from services.gateway.handlers import Tracker
 from services.gateway.models import GatewayTable
@@ -17,17 +13,11 @@ from services.gateway.settings import GatewaySettings
 
 def bootstrap(
     settings: GatewaySettings | None = None,
-    *,
-    db: Database | None = None,
-    broker: Broker | None = None,
-    clock: SimClock | None = None,
-    randomness: RandomSource | None = None,
+    parts: Parts | None = None,
 ) -> Service:
     """The gateway, with any part replaced; its tracker holds the deadline policy."""
     settings = settings or GatewaySettings()
-    infra = Infrastructure.from_settings(
-        settings, db=db, broker=broker, clock=clock, randomness=randomness
-    )
+    infra = Infrastructure.from_settings(settings, parts)
     return Service(
         name=GATEWAY,
         title="lienthong — gateway (Cổng Dịch vụ công, liên thông)",

@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 from lienthong.contracts.services import INSURANCE
-from lienthong.runtime.broker import Broker
-from lienthong.runtime.clock import SimClock
-from lienthong.runtime.db import Database
-from lienthong.runtime.randomness import RandomSource
-from lienthong.runtime.service import Infrastructure, Service
+from lienthong.runtime.service import Infrastructure, Parts, Service
 from services.insurance.api import router
 from services.insurance.handlers import InsuranceHandlers
 from services.insurance.models import InsuranceTable
@@ -17,17 +13,11 @@ from services.insurance.settings import InsuranceSettings
 
 def bootstrap(
     settings: InsuranceSettings | None = None,
-    *,
-    db: Database | None = None,
-    broker: Broker | None = None,
-    clock: SimClock | None = None,
-    randomness: RandomSource | None = None,
+    parts: Parts | None = None,
 ) -> Service:
     """The insurance service, with any part replaced; it loads its insurance facts at start."""
     settings = settings or InsuranceSettings()
-    infra = Infrastructure.from_settings(
-        settings, db=db, broker=broker, clock=clock, randomness=randomness
-    )
+    infra = Infrastructure.from_settings(settings, parts)
 
     async def seed(service: Service) -> None:
         await seed_if_empty(

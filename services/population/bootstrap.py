@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 from lienthong.contracts.services import POPULATION
-from lienthong.runtime.broker import Broker
-from lienthong.runtime.clock import SimClock
-from lienthong.runtime.db import Database
-from lienthong.runtime.randomness import RandomSource
-from lienthong.runtime.service import Infrastructure, Service
+from lienthong.runtime.service import Infrastructure, Parts, Service
 from services.population.api import router
 from services.population.handlers import PopulationHandlers
 from services.population.models import PopulationTable
@@ -17,17 +13,11 @@ from services.population.settings import PopulationSettings
 
 def bootstrap(
     settings: PopulationSettings | None = None,
-    *,
-    db: Database | None = None,
-    broker: Broker | None = None,
-    clock: SimClock | None = None,
-    randomness: RandomSource | None = None,
+    parts: Parts | None = None,
 ) -> Service:
     """The population service, with any part replaced; it seeds its synthetic world at start."""
     settings = settings or PopulationSettings()
-    infra = Infrastructure.from_settings(
-        settings, db=db, broker=broker, clock=clock, randomness=randomness
-    )
+    infra = Infrastructure.from_settings(settings, parts)
 
     async def seed(service: Service) -> None:
         await seed_if_empty(

@@ -25,7 +25,7 @@ from lienthong.contracts.services import SERVICE_NAMES
 from lienthong.runtime.clock import SimClock
 from lienthong.runtime.consumer import BatchOutcome
 from lienthong.runtime.randomness import RandomSource
-from lienthong.runtime.service import Service
+from lienthong.runtime.service import Parts, Service
 from lienthong.runtime.tables import OutboxMessage
 from services.civil_registry.bootstrap import bootstrap as civil_registry
 from services.civil_registry.settings import CivilRegistrySettings
@@ -120,27 +120,16 @@ async def open_system(
     people = StubPopulation()
     clock = clock or frozen_clock()
     randomness = RandomSource(seed)
+    parts = Parts(broker=broker, clock=clock, randomness=randomness)
     data_dir = str(tmp_path)
     registry_settings = CivilRegistrySettings(data_dir=data_dir, **(civil_registry_settings or {}))
     population_settings = PopulationSettings(data_dir=data_dir, seed_citizens=SEED_CITIZENS)
     insurance_settings = InsuranceSettings(data_dir=data_dir, seed_citizens=SEED_CITIZENS)
     services = {
-        "gateway": gateway(
-            GatewaySettings(data_dir=data_dir), broker=broker, clock=clock, randomness=randomness
-        ),
-        "civil_registry": civil_registry(
-            registry_settings,
-            population=people,
-            broker=broker,
-            clock=clock,
-            randomness=randomness,
-        ),
-        "population": population(
-            population_settings, broker=broker, clock=clock, randomness=randomness
-        ),
-        "insurance": insurance(
-            insurance_settings, broker=broker, clock=clock, randomness=randomness
-        ),
+        "gateway": gateway(GatewaySettings(data_dir=data_dir), parts),
+        "civil_registry": civil_registry(registry_settings, parts, population=people),
+        "population": population(population_settings, parts),
+        "insurance": insurance(insurance_settings, parts),
     }
     assert set(services) == set(SERVICE_NAMES)
     for service in services.values():

@@ -34,7 +34,7 @@ from lienthong.runtime.clock import SimClock
 from lienthong.runtime.consumer import BatchOutcome
 from lienthong.runtime.db import Database
 from lienthong.runtime.randomness import RandomSource
-from lienthong.runtime.service import Service
+from lienthong.runtime.service import Parts, Service
 from services.civil_registry.population_client import PersonRecord
 from services.gateway.bootstrap import bootstrap as gateway_bootstrap
 from services.gateway.settings import GatewaySettings
@@ -79,9 +79,7 @@ async def standalone_gateway(
     """A gateway alone on its own database, with its own clock and seed, started and stopped."""
     service = gateway_bootstrap(
         GatewaySettings(data_dir=str(data_dir)),
-        broker=RecordingBroker(),
-        clock=clock,
-        randomness=RandomSource(seed),
+        Parts(broker=RecordingBroker(), clock=clock, randomness=RandomSource(seed)),
     )
     await service.start()
     try:

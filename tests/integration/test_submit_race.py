@@ -13,7 +13,7 @@ import pytest_asyncio
 
 from lienthong.contracts.gateway import BIRTH_DOSSIER_SUBMITTED
 from lienthong.runtime.randomness import RandomSource
-from lienthong.runtime.service import Service
+from lienthong.runtime.service import Parts, Service
 from lienthong.runtime.tables import OutboxMessage
 from services.gateway.bootstrap import bootstrap
 from services.gateway.models import Dossier, DossierStep
@@ -132,7 +132,5 @@ def standalone_service(data_dir: Path) -> Service:
     """A gateway at NOW with seed 7, not started."""
     return bootstrap(
         GatewaySettings(data_dir=str(data_dir)),
-        broker=RecordingBroker(),
-        clock=frozen_clock(NOW),
-        randomness=RandomSource(7),
+        Parts(broker=RecordingBroker(), clock=frozen_clock(NOW), randomness=RandomSource(7)),
     )
