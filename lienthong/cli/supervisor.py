@@ -7,11 +7,8 @@ unless :meth:`Supervisor.run_forever` asks for them, so a pytest fixture can dri
 ``start()`` / ``stop()``. One lock file per data directory stops two ``up`` runs from sharing (and
 corrupting) the same SQLite files.
 
-This module only sequences the steps; each job lives in its own module: the child processes
-(:mod:`~lienthong.cli.children`), their environment (:mod:`~lienthong.cli.child_env`), the
-shared log stream (:mod:`~lienthong.cli.log_mux`), the ports (:mod:`~lienthong.cli.ports`), the
-broker and its topics (:mod:`~lienthong.cli.broker`, :mod:`~lienthong.cli.topics`) and the wait
-for ``/health`` (:mod:`~lienthong.cli.health`).
+This module only sequences the steps; each job has its own module in ``lienthong/cli/``:
+children, child_env, log_mux, ports, broker, topics, health.
 """
 
 from __future__ import annotations

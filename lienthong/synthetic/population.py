@@ -15,11 +15,18 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from itertools import accumulate
 
 from lienthong.domain.admin_units import Commune, Province, load_admin_units
 from lienthong.domain.bhyt import add_months
 from lienthong.domain.personal_id import Sex, generate_personal_id
+from lienthong.synthetic.names import (
+    FAMILY_NAME_CUM_WEIGHTS,
+    FAMILY_NAME_VALUES,
+    GIVEN_NAMES,
+    MIDDLE_NAMES,
+    STREETS,
+    VILLAGES,
+)
 
 __all__ = [
     "SEED_REFERENCE_DATE",
@@ -33,66 +40,6 @@ SEED_REFERENCE_DATE = date(2026, 1, 1)
 """Ages are relative to this fixed date so a seed yields the same population every day."""
 
 MAX_AGE = 95
-
-# Family names (họ) with rough national frequencies in percent.
-_FAMILY_NAMES: tuple[tuple[str, float], ...] = (
-    ("Nguyễn", 38.0),
-    ("Trần", 11.0),
-    ("Lê", 9.5),
-    ("Phạm", 7.0),
-    ("Hoàng", 3.0),
-    ("Huỳnh", 2.1),
-    ("Phan", 4.5),
-    ("Vũ", 2.0),
-    ("Võ", 1.9),
-    ("Đặng", 2.1),
-    ("Bùi", 2.0),
-    ("Đỗ", 1.4),
-    ("Hồ", 1.3),
-    ("Ngô", 1.3),
-    ("Dương", 1.0),
-    ("Lý", 0.5),
-    ("Đinh", 0.7),
-    ("Trương", 0.6),
-    ("Lương", 0.4),
-    ("Mai", 0.4),
-    ("Trịnh", 0.4),
-    ("Đào", 0.4),
-    ("Lâm", 0.3),
-    ("Cao", 0.3),
-    ("Tạ", 0.2),
-    ("Hà", 0.3),
-)
-_FAMILY_NAME_VALUES: tuple[str, ...] = tuple(name for name, _ in _FAMILY_NAMES)
-_FAMILY_NAME_CUM_WEIGHTS: tuple[float, ...] = tuple(accumulate(w for _, w in _FAMILY_NAMES))
-
-# Middle names (tên đệm) and given names (tên) by sex.
-_MIDDLE_NAMES: dict[Sex, tuple[str, ...]] = {
-    Sex.MALE: ("Văn", "Văn", "Hữu", "Đức", "Minh", "Quang", "Công", "Thành", "Quốc", "Xuân"),
-    Sex.FEMALE: ("Thị", "Thị", "Ngọc", "Thu", "Thanh", "Phương", "Thùy", "Kim", "Hồng", "Bảo"),
-}
-_GIVEN_NAMES: dict[Sex, tuple[str, ...]] = {
-    Sex.MALE: (
-        "An", "Anh", "Bảo", "Bình", "Cường", "Dũng", "Đạt", "Hải", "Hiếu", "Hoàng", "Hùng",
-        "Huy", "Khang", "Khánh", "Khoa", "Lâm", "Long", "Mạnh", "Nam", "Nghĩa", "Phong", "Phúc",
-        "Quân", "Sơn", "Tài", "Thắng", "Thịnh", "Tiến", "Toàn", "Trung", "Tuấn", "Việt", "Vinh",
-    ),
-    Sex.FEMALE: (
-        "An", "Anh", "Chi", "Dung", "Giang", "Hà", "Hằng", "Hạnh", "Hoa", "Hương", "Huyền",
-        "Lan", "Linh", "Loan", "Mai", "My", "Nga", "Ngân", "Nhung", "Oanh", "Quỳnh", "Thảo",
-        "Trang", "Trinh", "Tuyết", "Uyên", "Vân", "Vy", "Yến",
-    ),
-}  # fmt: skip
-
-_STREETS: tuple[str, ...] = (
-    "Lê Lợi", "Trần Hưng Đạo", "Nguyễn Trãi", "Hai Bà Trưng", "Lý Thường Kiệt", "Quang Trung",
-    "Hùng Vương", "Lê Duẩn", "Nguyễn Huệ", "Điện Biên Phủ", "Phan Chu Trinh", "Võ Thị Sáu",
-    "Bà Triệu", "Nguyễn Du", "Trần Phú", "Lê Lai", "Ngô Quyền", "Phan Đình Phùng",
-)  # fmt: skip
-_VILLAGES: tuple[str, ...] = (
-    "Đông", "Tây", "Nam", "Bắc", "Trung", "Thượng", "Hạ", "An Lạc", "Phú Mỹ", "Tân Lập",
-    "Hòa Bình", "Đồng Tâm", "Tiền Phong", "Quyết Tiến", "1", "2", "3", "4", "5", "6",
-)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,13 +107,13 @@ class _Generator:
     # --- names, dates and numbers -------------------------------------------------------
 
     def family_name(self) -> str:
-        return self.rng.choices(_FAMILY_NAME_VALUES, cum_weights=_FAMILY_NAME_CUM_WEIGHTS)[0]
+        return self.rng.choices(FAMILY_NAME_VALUES, cum_weights=FAMILY_NAME_CUM_WEIGHTS)[0]
 
     def middle_and_given(self, sex: Sex) -> tuple[str, str]:
-        middle = self.rng.choice(_MIDDLE_NAMES[sex])
-        given = self.rng.choice(_GIVEN_NAMES[sex])
+        middle = self.rng.choice(MIDDLE_NAMES[sex])
+        given = self.rng.choice(GIVEN_NAMES[sex])
         while given == middle:
-            given = self.rng.choice(_GIVEN_NAMES[sex])
+            given = self.rng.choice(GIVEN_NAMES[sex])
         return middle, given
 
     def date_of_birth(self, age: int) -> date:
@@ -186,9 +133,9 @@ class _Generator:
     def address(self, commune: Commune, province: Province) -> str:
         number = self.rng.randint(1, 250)
         if commune.name.startswith("Phường"):
-            place = f"đường {self.rng.choice(_STREETS)}"
+            place = f"đường {self.rng.choice(STREETS)}"
         else:
-            place = f"thôn {self.rng.choice(_VILLAGES)}"
+            place = f"thôn {self.rng.choice(VILLAGES)}"
         return f"Số {number}, {place}, {commune.name}, {province.name}"
 
     # --- household composition ----------------------------------------------------------
