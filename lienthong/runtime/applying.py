@@ -104,9 +104,9 @@ async def apply_batch(
 async def _fast(batch: _Batch, items: list[Routed]) -> Applied:
     applied = Applied()
     state = await batch.preload(items)
-    with batch.session.no_autoflush:  # one flush at the end, not one per query a handler makes
-        for item in items:
-            await batch.handle(item, state, applied)
+    for item in items:
+        await batch.handle(item, state, applied)
+    await batch.handlers.finish(batch.session, state)
     return applied
 
 
@@ -118,6 +118,7 @@ async def _safe(batch: _Batch, items: list[Routed]) -> Applied:
             async with batch.session.begin_nested():
                 done = Applied()
                 await batch.handle(item, state, done)
+                await batch.handlers.finish(batch.session, state)
                 await batch.session.flush()
         except Exception as error:
             event = item.message.event

@@ -126,3 +126,7 @@ class ServiceHandlers:
         Called again for the rest of the batch after an event's savepoint was rolled back.
         """
         return None
+
+    async def finish(self, session: AsyncSession, state: Any) -> None:
+        """Write what the handlers changed in ``state`` in bulk (after the batch, or after
+        each event when events are applied one savepoint at a time)."""

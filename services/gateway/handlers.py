@@ -7,13 +7,10 @@ what changed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from lienthong.contracts.civil_registry import (
@@ -45,6 +42,7 @@ from lienthong.runtime.handlers import (
 )
 from services.gateway.deadlines import DeadlinePolicy
 from services.gateway.models import Dossier, DossierStep
+from services.gateway.tracked import TrackedDossiers, load_dossiers
 from services.gateway.tracker import (
     DossierStatus,
     StepOutcome,
@@ -60,35 +58,11 @@ def as_utc(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-@dataclass
-class TrackedDossiers:
-    """The dossiers of one batch with their steps, by dossier id."""
-
-    dossiers: dict[str, Dossier] = field(default_factory=dict)
-    steps: dict[str, dict[str, DossierStep]] = field(default_factory=dict)
-
-
 def _dossier_of(message: Message[Any]) -> str | None:
     payload = message.payload
     if isinstance(payload, DeadLettered):
         return payload.key
     return message.dossier_id
-
-
-async def load_dossiers(session: AsyncSession, dossier_ids: Iterable[str]) -> TrackedDossiers:
-    """Dossiers and their steps, two queries whatever their number."""
-    ids = sorted(set(dossier_ids))
-    tracked = TrackedDossiers()
-    if not ids:
-        return tracked
-    dossiers = await session.exec(select(Dossier).where(col(Dossier.dossier_id).in_(ids)))
-    tracked.dossiers = {dossier.dossier_id: dossier for dossier in dossiers.all()}
-    steps = await session.exec(
-        select(DossierStep).where(col(DossierStep.dossier_id).in_(list(tracked.dossiers)))
-    )
-    for step in steps.all():
-        tracked.steps.setdefault(step.dossier_id, {})[step.agency] = step
-    return tracked
 
 
 class Tracker(ServiceHandlers):
@@ -102,6 +76,10 @@ class Tracker(ServiceHandlers):
     async def preload(self, session: AsyncSession, messages: list[Message[Any]]) -> TrackedDossiers:
         """Every dossier the batch is about, with its steps."""
         return await load_dossiers(session, filter(None, map(_dossier_of, messages)))
+
+    async def finish(self, session: AsyncSession, state: TrackedDossiers) -> None:
+        """Write what the batch's events changed: one statement for dossiers, one for steps."""
+        await state.write(session)
 
     def apply(self, tracked: TrackedDossiers, dossier_id: str, outcome: StepOutcome) -> None:
         """Move one step and recompute the dossier; unknown dossiers are ignored (not ours)."""
@@ -128,6 +106,7 @@ class Tracker(ServiceHandlers):
                     dossier.kind, agency, outcome.at, verified=dossier.verification_required
                 )
         self._recompute(dossier, list(by_agency.values()), outcome.at)
+        tracked.changed.add(dossier_id)
 
     def _verification_needed(self, dossier: Dossier, step: DossierStep) -> None:
         """The agency had to verify: the longer limits apply to it and to the whole group."""

@@ -1,0 +1,92 @@
+"""The dossiers a batch of agency events is about: read in two queries, written in two.
+
+The tracker moves dossiers and steps in memory; the rows are detached from the session so the
+unit of work does not write them one UPDATE at a time (SQLite's driver cannot batch ORM updates).
+:meth:`TrackedDossiers.write` sends every changed dossier and step in one executemany each.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from sqlalchemy import Table, bindparam, update
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from services.gateway.models import Dossier, DossierStep
+
+DOSSIER_CHANGES: Final = (
+    "status",
+    "completed_at",
+    "closed_at",
+    "due_at",
+    "verification_required",
+    "updated_at",
+)
+STEP_CHANGES: Final = ("status", "started_at", "finished_at", "due_at", "result", "reason")
+
+
+@dataclass
+class TrackedDossiers:
+    """The dossiers of one batch with their steps, by dossier id, and which ones changed."""
+
+    dossiers: dict[str, Dossier] = field(default_factory=dict)
+    steps: dict[str, dict[str, DossierStep]] = field(default_factory=dict)
+    changed: set[str] = field(default_factory=set)
+
+    async def write(self, session: AsyncSession) -> None:
+        """Write every changed dossier and its steps, then forget the changes."""
+        if not self.changed:
+            return
+        ids = sorted(self.changed)
+        dossiers = [_row(self.dossiers[i], ("dossier_id",), DOSSIER_CHANGES) for i in ids]
+        steps = [
+            _row(step, ("dossier_id", "agency"), STEP_CHANGES)
+            for i in ids
+            for step in self.steps.get(i, {}).values()
+        ]
+        connection = await session.connection()
+        await connection.execute(
+            _update(_table(Dossier), ("dossier_id",), DOSSIER_CHANGES), dossiers
+        )
+        if steps:
+            statement = _update(_table(DossierStep), ("dossier_id", "agency"), STEP_CHANGES)
+            await connection.execute(statement, steps)
+        self.changed.clear()
+
+
+def _table(model: type[Any]) -> Table:
+    table: Table = model.__table__
+    return table
+
+
+def _row(obj: Any, keys: tuple[str, ...], values: tuple[str, ...]) -> dict[str, Any]:
+    return {**{f"key_{k}": getattr(obj, k) for k in keys}, **{v: getattr(obj, v) for v in values}}
+
+
+def _update(table: Table, keys: tuple[str, ...], values: tuple[str, ...]) -> Any:
+    """UPDATE … SET each value WHERE the primary key matches, for executemany."""
+    where = [table.c[k] == bindparam(f"key_{k}") for k in keys]
+    return update(table).where(*where).values({v: bindparam(v) for v in values})
+
+
+async def load_dossiers(session: AsyncSession, dossier_ids: Iterable[str]) -> TrackedDossiers:
+    """Dossiers and their steps, two queries whatever their number, detached from the session."""
+    ids = sorted(set(dossier_ids))
+    tracked = TrackedDossiers()
+    if not ids:
+        return tracked
+    dossiers = (await session.exec(select(Dossier).where(col(Dossier.dossier_id).in_(ids)))).all()
+    tracked.dossiers = {dossier.dossier_id: dossier for dossier in dossiers}
+    steps = (
+        await session.exec(
+            select(DossierStep).where(col(DossierStep.dossier_id).in_(list(tracked.dossiers)))
+        )
+    ).all()
+    for step in steps:
+        tracked.steps.setdefault(step.dossier_id, {})[step.agency] = step
+    for row in (*dossiers, *steps):
+        session.expunge(row)
+    return tracked
