@@ -2,9 +2,10 @@
 
 The one table that holds the system together. The runtime parses and validates a payload once,
 from the model named here, before a handler sees it; a service's subscription (its topics) is
-derived from the consumers named here; the tracker, the AsyncAPI export, replay and mock mode all
-read it. A new version of an event is a new entry with its own type string and model; consumers
-accept every version still listed.
+derived from the consumers named here; a handler's decisions get their type and topic from it,
+and the gateway's tracker its steps' agencies. It is meant to be the source of the AsyncAPI
+export, replay and mock mode too. A new version of an event is a new entry with its own type
+string and model; consumers accept every version still listed.
 """
 
 from __future__ import annotations
@@ -39,11 +40,6 @@ class EventSpec:
     producer: str
     consumers: frozenset[str]
     topic: str
-
-    @property
-    def summary(self) -> str:
-        """The first line of the payload model's docstring: what the event means."""
-        return (self.payload.__doc__ or self.type).strip().splitlines()[0]
 
 
 def _spec(type_: str, payload: type[BaseModel], producer: str, *consumers: str) -> EventSpec:

@@ -17,7 +17,7 @@ from lienthong.contracts.declarations import (
     ResidenceRequest,
 )
 from lienthong.contracts.envelope import event_type
-from lienthong.contracts.reasons import Reason
+from lienthong.contracts.reasons import Refusal
 
 SOURCE: Final = "civil_registry"
 BIRTH_REGISTERED: Final = event_type(SOURCE, "birth_registered")
@@ -53,11 +53,8 @@ class BirthRegistered(BaseModel):
     health_insurance: HealthInsuranceRequest
 
 
-class BirthRejected(BaseModel):
+class BirthRejected(Refusal):
     """The civil registry refused to register the birth."""
-
-    dossier_id: str = Field(description="Dossier id.")
-    reason: Reason
 
 
 class DeathRegistered(BaseModel):
@@ -84,8 +81,5 @@ class DeathRegistered(BaseModel):
     benefit_claim: BenefitClaim
 
 
-class DeathRejected(BaseModel):
+class DeathRejected(Refusal):
     """The civil registry refused to register the death."""
-
-    dossier_id: str = Field(description="Dossier id.")
-    reason: Reason

@@ -13,7 +13,7 @@ import uuid
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 SPEC_VERSION: Literal["1.0"] = "1.0"
 EVENT_TYPE_PREFIX = "vn.lienthong"
@@ -56,7 +56,9 @@ class CloudEvent(BaseModel):
         examples=["vn.lienthong.civil_registry.birth_registered.v1"],
     )
     subject: str = Field(description="The dossier id this event is about.")
-    time: datetime = Field(description="When the producing agency decided (simulated time, UTC).")
+    time: AwareDatetime = Field(
+        description="When the producing agency decided (simulated time, with its offset)."
+    )
     datacontenttype: Literal["application/json"] = "application/json"
     correlationid: str = Field(description="The dossier id shared by every event of the chain.")
     causationid: str | None = Field(

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Final, Self
 
-from pydantic import BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, Field
 
 from lienthong.contracts.declarations import (
     BenefitClaim,
@@ -37,7 +37,7 @@ class _Submitted(BaseModel):
     dossier_id: str = Field(
         description="Dossier id (mã hồ sơ).", examples=["0b5e0f7a-3c1d-5e2f-8a9b-1c2d3e4f5a6b"]
     )
-    received_at: datetime = Field(
+    received_at: AwareDatetime = Field(
         description="When the portal received the dossier (simulated time, UTC): the day "
         "agencies count their windows to.",
         examples=["2026-11-16T02:30:00Z"],

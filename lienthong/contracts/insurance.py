@@ -9,7 +9,7 @@ from typing import Final
 from pydantic import BaseModel, Field
 
 from lienthong.contracts.envelope import event_type
-from lienthong.contracts.reasons import Reason
+from lienthong.contracts.reasons import Reason, Refusal
 
 SOURCE: Final = "insurance"
 CARD_ISSUED: Final = event_type(SOURCE, "health_card_issued")
@@ -32,11 +32,8 @@ class HealthCardIssued(BaseModel):
     initial_clinic_code: str = Field(examples=["01001"])
 
 
-class HealthCardRejected(BaseModel):
+class HealthCardRejected(Refusal):
     """Social insurance refused the card."""
-
-    dossier_id: str = Field(description="Dossier id.")
-    reason: Reason
 
 
 class Benefit(StrEnum):
@@ -61,8 +58,5 @@ class FuneralBenefitDecided(BaseModel):
     cards_ended: list[str] = Field(default_factory=list, description="BHYT cards ended.")
 
 
-class FuneralBenefitRejected(BaseModel):
+class FuneralBenefitRejected(Refusal):
     """Insurance refused to process the claim at all (e.g. a second claim for one death)."""
-
-    dossier_id: str = Field(description="Dossier id.")
-    reason: Reason

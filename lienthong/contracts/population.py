@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from lienthong.contracts.declarations import HealthInsuranceRequest
 from lienthong.contracts.envelope import event_type
-from lienthong.contracts.reasons import Reason
+from lienthong.contracts.reasons import Refusal
 from lienthong.domain.personal_id import Sex
 
 SOURCE: Final = "population"
@@ -43,11 +43,8 @@ class CitizenRegistered(BaseModel):
     )
 
 
-class CitizenRejected(BaseModel):
+class CitizenRejected(Refusal):
     """The population database refused the residence registration or the ID number."""
-
-    dossier_id: str = Field(description="Dossier id.")
-    reason: Reason
 
 
 class DeathRecorded(BaseModel):
@@ -64,8 +61,5 @@ class DeathRecorded(BaseModel):
     )
 
 
-class DeathRecordRejected(BaseModel):
+class DeathRecordRejected(Refusal):
     """The population database refused to record the death."""
-
-    dossier_id: str = Field(description="Dossier id.")
-    reason: Reason

@@ -27,6 +27,16 @@ class Reason(BaseModel):
     )
 
 
+class Refusal(BaseModel):
+    """Base of every agency refusal event: which dossier, and why (a stable reason code).
+
+    The gateway reads ``reason`` from this base, so every refusal carries it under that name.
+    """
+
+    dossier_id: str = Field(description="Dossier id.")
+    reason: Reason = Field(description="Why the agency refused.")
+
+
 @dataclass(frozen=True)
 class ReasonCode:
     """One catalogue entry."""

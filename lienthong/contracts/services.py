@@ -23,7 +23,6 @@ class ServiceInfo:
     default_port: int
     topic: str
     """The topic it publishes its events on (one topic per producing service)."""
-    stands_in_for: str
 
     @property
     def url_env(self) -> str:
@@ -32,15 +31,10 @@ class ServiceInfo:
 
 
 SERVICES: Final[tuple[ServiceInfo, ...]] = (
-    ServiceInfo(
-        GATEWAY,
-        8000,
-        "lienthong.gateway.events",
-        "Cổng Dịch vụ công + phần mềm dịch vụ công liên thông",
-    ),
-    ServiceInfo(CIVIL_REGISTRY, 8001, "lienthong.civil_registry.events", "UBND cấp xã, hộ tịch"),
-    ServiceInfo(POPULATION, 8002, "lienthong.population.events", "CSDL quốc gia về dân cư (C06)"),
-    ServiceInfo(INSURANCE, 8003, "lienthong.insurance.events", "BHXH Việt Nam"),
+    ServiceInfo(GATEWAY, 8000, "lienthong.gateway.events"),
+    ServiceInfo(CIVIL_REGISTRY, 8001, "lienthong.civil_registry.events"),
+    ServiceInfo(POPULATION, 8002, "lienthong.population.events"),
+    ServiceInfo(INSURANCE, 8003, "lienthong.insurance.events"),
 )
 """Every service, in start order (the order only affects log interleaving)."""
 

@@ -28,11 +28,21 @@ __all__ = [
     "WorkingCalendar",
     "load_vietnam_calendar",
     "load_vietnam_raw",
+    "vietnam_date",
 ]
 
 VIETNAM_TZ = timezone(timedelta(hours=7))
 """Giờ Việt Nam (UTC+7). Vietnam has no daylight saving time, so a fixed offset is exact and
 avoids depending on the system's or ``tzdata``'s zone database."""
+
+
+def vietnam_date(moment: datetime) -> date:
+    """The date in Vietnam (UTC+7) at ``moment``: the day an official writes, whatever the
+    machine's own time zone. ``moment`` must be timezone-aware."""
+    if moment.tzinfo is None:
+        raise ValueError(f"{moment.isoformat()} has no time zone")
+    return moment.astimezone(VIETNAM_TZ).date()
+
 
 _SATURDAY = 5
 _ONE_DAY = timedelta(days=1)

@@ -61,7 +61,8 @@ class _Batch:
     decide: Decide
 
     async def preload(self, items: list[Routed]) -> Any:
-        return await self.handlers.preload(self.session, [item.message for item in items])
+        messages = [item.message for item in items]
+        return await self.handlers.preload(self.session, messages, self.lookups)
 
     async def handle(self, item: Routed, state: Any, applied: Applied) -> None:
         """Run one handler and record what it decided (its events and its inbox row)."""

@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from lienthong.domain.calendar import VIETNAM_TZ
+from lienthong.domain.calendar import VIETNAM_TZ, vietnam_date
 
 __all__ = ["REAL_TIME", "VIETNAM_TZ", "SimClock"]
 
@@ -46,7 +46,7 @@ class SimClock:
 
     def today(self) -> date:
         """Simulated date in Vietnam (what an official would write on a decision)."""
-        return self.now().astimezone(VIETNAM_TZ).date()
+        return vietnam_date(self.now())
 
 
 REAL_TIME = SimClock()

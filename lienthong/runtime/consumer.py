@@ -4,12 +4,13 @@ Per batch:
 1. parse each message into a :class:`CloudEvent` and its payload into the model the catalogue
    names for its type; a malformed message, an unknown type or an invalid payload becomes a dead
    letter at once (a type of the catalogue this service does not handle is ignored);
-2. ``prefetch`` does the batch's I/O outside the transaction (e.g. one HTTP lookup for all
-   parents), retried with backoff when it raises :class:`TransientError`;
-3. one write transaction: ``preload`` reads the batch's state, each event is applied inside its
-   own savepoint (a handler that fails dead-letters its event without rolling back its
-   neighbours), the inbox rows (so a redelivery is skipped) and the outbox rows of the decided
-   events are written in bulk;
+2. events this consumer already applied (inbox) are dropped; ``prefetch`` does the batch's I/O
+   outside the transaction (one HTTP lookup for all parents), retried with backoff when it
+   raises :class:`TransientError`;
+3. one write transaction (``applying.py``): ``preload`` reads the batch's state, the handlers
+   run and one flush writes them; if any event fails, the batch is applied again with a
+   savepoint per event, so the failing one is dead-lettered without its neighbours; the inbox
+   rows (so a redelivery is skipped) and the outbox rows are written in bulk;
 4. only then are the Kafka offsets committed (``consume_forever``).
 """
 
@@ -95,6 +96,8 @@ class BatchProcessor:
         backoff_s: float = 0.2,
         on_commit: Callable[[], None] = lambda: None,
     ) -> None:
+        if handlers.service != name:
+            raise ValueError(f"{type(handlers).__name__} handles {handlers.service}'s events")
         self.name = name
         self._db = db
         self._handlers = handlers
@@ -112,6 +115,10 @@ class BatchProcessor:
         """Apply one batch; never raises for bad messages, only for database failures."""
         outcome = BatchOutcome()
         routed = [item for record in records if (item := self._route(record, outcome))]
+        async with self._db.read_session() as session:
+            # Repeats are dropped before the I/O, so a dependency that is down never turns an
+            # event already applied into a dead letter.
+            routed = await self._unseen(session, routed, outcome)
         lookups, transient_error = await self._prefetch([item.message for item in routed])
         async with self._db.session() as session:
             if transient_error is not None:
@@ -178,9 +185,12 @@ class BatchProcessor:
                 delay = min(delay * 2, 10.0)
         return None, "no attempt made (TRANSIENT_MAX_ATTEMPTS < 1)"
 
-    async def _apply(
-        self, session: AsyncSession, routed: list[Routed], lookups: Any, outcome: BatchOutcome
-    ) -> None:
+    async def _unseen(
+        self, session: AsyncSession, routed: list[Routed], outcome: BatchOutcome
+    ) -> list[Routed]:
+        """The messages this consumer has not applied yet (inbox), each once; counts the rest."""
+        if not routed:
+            return []
         ids = [item.message.event.id for item in routed]
         seen = set(
             (
@@ -198,6 +208,14 @@ class BatchProcessor:
             else:
                 seen.add(item.message.event.id)
                 fresh.append(item)
+        return fresh
+
+    async def _apply(
+        self, session: AsyncSession, routed: list[Routed], lookups: Any, outcome: BatchOutcome
+    ) -> None:
+        # Checked again inside the write transaction: another instance may have applied one
+        # of them since the read above.
+        fresh = await self._unseen(session, routed, outcome)
         if not fresh:
             return
         applied = await apply_batch(

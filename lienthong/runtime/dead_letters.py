@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 
 from aiokafka import ConsumerRecord
@@ -31,15 +32,16 @@ def dead_letter(
 def dead_letter_event(letter: DeadLettered, at: datetime) -> CloudEvent:
     """The event that publishes ``letter``.
 
-    Its id is derived from where the message sat (consumer, topic, partition, offset): a batch
-    retried after a database failure dead-letters the same message under the same id, and the
-    gateway's inbox counts it once.
+    Its id is derived from what failed — the consumer, the event id (or, for a message that did
+    not parse, its bytes) and the kind of failure — never from where the message sat: offsets
+    start again at 0 on a fresh embedded broker, and a replayed event sits at a new offset. The
+    same failure of the same message is counted once by the gateway's inbox, however often it
+    is redelivered or replayed, and two different failures never share an id.
     """
     dossier_id = letter.key or "unknown"
+    what = letter.event_id or hashlib.sha256(letter.value.encode()).hexdigest()
     return CloudEvent(
-        id=derived_id(
-            "dead_letter", letter.consumer, letter.topic, letter.partition, letter.offset
-        ),
+        id=derived_id("dead_letter", letter.consumer, what, letter.error_kind),
         source=letter.consumer,
         type=DEAD_LETTERED,
         subject=dossier_id,

@@ -24,7 +24,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from lienthong.contracts.catalogue import EventSpec, spec_for_payload
 from lienthong.contracts.envelope import CloudEvent
-from lienthong.domain.calendar import VIETNAM_TZ
+from lienthong.domain.calendar import vietnam_date
 
 P = TypeVar("P", bound=BaseModel)
 S = TypeVar("S")
@@ -48,7 +48,7 @@ class Message(Generic[P]):
 
         Never the day the message happens to be read: a replay a week later decides the same.
         """
-        return self.event.time.astimezone(VIETNAM_TZ).date()
+        return vietnam_date(self.event.time)
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ class HandlerContext:
     @property
     def today(self) -> date:
         """The simulated date in Vietnam: the date an official writes on a decision."""
-        return self.now.astimezone(VIETNAM_TZ).date()
+        return vietnam_date(self.now)
 
 
 Decisions = list[BaseModel]
@@ -120,8 +120,12 @@ class ServiceHandlers:
         """I/O a batch needs, done before its transaction; raise TransientError to retry."""
         return None
 
-    async def preload(self, session: AsyncSession, messages: list[Message[Any]]) -> Any:
+    async def preload(
+        self, session: AsyncSession, messages: list[Message[Any]], lookups: Any
+    ) -> Any:
         """State a batch needs, read inside its transaction in as few queries as possible.
+
+        ``lookups`` is what :meth:`prefetch` returned (it may say which rows are needed).
 
         Called again for the rest of the batch after an event's savepoint was rolled back.
         """

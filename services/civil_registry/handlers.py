@@ -19,6 +19,7 @@ from lienthong.contracts import civil_registry
 from lienthong.contracts.gateway import BirthDossierSubmitted, DeathDossierSubmitted
 from lienthong.contracts.services import CIVIL_REGISTRY
 from lienthong.domain.admin_units import load_admin_units
+from lienthong.domain.calendar import vietnam_date
 from lienthong.runtime.handlers import (
     Decisions,
     HandlerContext,
@@ -72,7 +73,9 @@ class CivilRegistryHandlers(ServiceHandlers):
                 ids.append(payload.deceased.personal_id)
         return await self._population.lookup(ids) if ids else {}
 
-    async def preload(self, session: AsyncSession, messages: list[Message[Any]]) -> RegistersState:
+    async def preload(
+        self, session: AsyncSession, messages: list[Message[Any]], lookups: Any
+    ) -> RegistersState:
         """The registers' rows the batch can touch: one query per register."""
         state = RegistersState()
         births = [m.payload for m in messages if isinstance(m.payload, BirthDossierSubmitted)]
@@ -99,8 +102,9 @@ class CivilRegistryHandlers(ServiceHandlers):
                     )
                 ).all()
             )
+        people: dict[str, PersonRecord] = lookups or {}
         communes = {_commune_of_birth(p) for p in births} | {
-            p.place_of_death.commune_code for p in deaths
+            _commune_of_death(p, people.get(p.deceased.personal_id)) for p in deaths
         }
         if communes:
             rows = await session.exec(
@@ -184,7 +188,7 @@ class CivilRegistryHandlers(ServiceHandlers):
         form, state = message.payload, context.batch
         personal_id = form.deceased.personal_id
         known: PersonRecord | None = context.lookups.get(personal_id)
-        received_on: date = message.day
+        received_on: date = vietnam_date(form.received_at)
         already = personal_id in state.deceased
         refusal = rules.refuse_death(form, known, already, received_on)
         if refusal is not None:

@@ -73,7 +73,9 @@ class Tracker(ServiceHandlers):
     def __init__(self, policy: DeadlinePolicy) -> None:
         self.policy = policy
 
-    async def preload(self, session: AsyncSession, messages: list[Message[Any]]) -> TrackedDossiers:
+    async def preload(
+        self, session: AsyncSession, messages: list[Message[Any]], lookups: Any
+    ) -> TrackedDossiers:
         """Every dossier the batch is about, with its steps."""
         return await load_dossiers(session, filter(None, map(_dossier_of, messages)))
 
@@ -98,6 +100,7 @@ class Tracker(ServiceHandlers):
         step.reason = outcome.reason
         if outcome.verified:
             self._verification_needed(dossier, step)
+        tracked.changed_steps.add((dossier_id, step.agency))
         for agency in outcome.starts:
             following = by_agency.get(agency)
             if following is not None and following.started_at is None:
@@ -105,6 +108,7 @@ class Tracker(ServiceHandlers):
                 following.due_at = self.policy.step_due(
                     dossier.kind, agency, outcome.at, verified=dossier.verification_required
                 )
+                tracked.changed_steps.add((dossier_id, agency))
         self._recompute(dossier, list(by_agency.values()), outcome.at)
         tracked.changed.add(dossier_id)
 

@@ -35,6 +35,10 @@ class TrackedDossiers:
     dossiers: dict[str, Dossier] = field(default_factory=dict)
     steps: dict[str, dict[str, DossierStep]] = field(default_factory=dict)
     changed: set[str] = field(default_factory=set)
+    """Dossiers whose row changed."""
+    changed_steps: set[tuple[str, str]] = field(default_factory=set)
+    """(dossier id, agency) of the steps that changed: only those are written, so an instance
+    moving another step of the same dossier is never overwritten."""
 
     async def write(self, session: AsyncSession) -> None:
         """Write every changed dossier and its steps, then forget the changes."""
@@ -43,9 +47,8 @@ class TrackedDossiers:
         ids = sorted(self.changed)
         dossiers = [_row(self.dossiers[i], ("dossier_id",), DOSSIER_CHANGES) for i in ids]
         steps = [
-            _row(step, ("dossier_id", "agency"), STEP_CHANGES)
-            for i in ids
-            for step in self.steps.get(i, {}).values()
+            _row(self.steps[dossier_id][agency], ("dossier_id", "agency"), STEP_CHANGES)
+            for dossier_id, agency in sorted(self.changed_steps)
         ]
         connection = await session.connection()
         await connection.execute(
@@ -55,6 +58,7 @@ class TrackedDossiers:
             statement = _update(_table(DossierStep), ("dossier_id", "agency"), STEP_CHANGES)
             await connection.execute(statement, steps)
         self.changed.clear()
+        self.changed_steps.clear()
 
 
 def _table(model: type[Any]) -> Table:
@@ -73,12 +77,20 @@ def _update(table: Table, keys: tuple[str, ...], values: tuple[str, ...]) -> Any
 
 
 async def load_dossiers(session: AsyncSession, dossier_ids: Iterable[str]) -> TrackedDossiers:
-    """Dossiers and their steps, two queries whatever their number, detached from the session."""
+    """Dossiers and their steps, two queries whatever their number, detached from the session.
+
+    On a database with row locks (PostgreSQL) the dossiers are locked until the batch commits,
+    so two instances of the gateway never move the same dossier at once; SQLite's single writer
+    already serialises them.
+    """
     ids = sorted(set(dossier_ids))
     tracked = TrackedDossiers()
     if not ids:
         return tracked
-    dossiers = (await session.exec(select(Dossier).where(col(Dossier.dossier_id).in_(ids)))).all()
+    query = select(Dossier).where(col(Dossier.dossier_id).in_(ids))
+    if session.bind is not None and session.bind.dialect.name != "sqlite":
+        query = query.with_for_update()
+    dossiers = (await session.exec(query)).all()
     tracked.dossiers = {dossier.dossier_id: dossier for dossier in dossiers}
     steps = (
         await session.exec(

@@ -17,8 +17,9 @@ from typing import Any, Final
 from pydantic import BaseModel
 
 from lienthong.contracts import civil_registry, insurance, population
-from lienthong.contracts.reasons import Reason
-from lienthong.contracts.services import AGENCIES, CIVIL_REGISTRY, INSURANCE, POPULATION
+from lienthong.contracts.catalogue import spec_for_payload
+from lienthong.contracts.reasons import Refusal
+from lienthong.contracts.services import AGENCIES, INSURANCE, POPULATION
 
 FLOW_AGENCIES: Final[dict[str, tuple[str, ...]]] = {"birth": AGENCIES, "death": AGENCIES}
 """The agency steps of each procedure group, in the order a dossier reaches them."""
@@ -62,34 +63,27 @@ class StepOutcome:
 
 @dataclass(frozen=True)
 class Done:
-    """A decision that completes an agency's step, and which of its fields the step shows."""
+    """A decision that completes its producer's step: which steps it starts, what it shows."""
 
-    agency: str
     starts: tuple[str, ...]
     shows: tuple[str, ...]
 
 
 DONE: Final[dict[type[BaseModel], Done]] = {
     civil_registry.BirthRegistered: Done(
-        CIVIL_REGISTRY,
-        (POPULATION,),
-        ("registration_number", "birth_certificate_number", "registered_on"),
+        (POPULATION,), ("registration_number", "birth_certificate_number", "registered_on")
     ),
     population.CitizenRegistered: Done(
-        POPULATION,
-        (INSURANCE,),
-        ("personal_id", "household_id", "commune_code", "verification_required"),
+        (INSURANCE,), ("personal_id", "household_id", "commune_code", "verification_required")
     ),
     insurance.HealthCardIssued: Done(
-        INSURANCE, (), ("card_code", "valid_from", "valid_until", "initial_clinic_code")
+        (), ("card_code", "valid_from", "valid_until", "initial_clinic_code")
     ),
     civil_registry.DeathRegistered: Done(
-        CIVIL_REGISTRY,
         (POPULATION, INSURANCE),  # the two run in parallel
         ("registration_number", "death_extract_number", "registered_on", "late_registration"),
     ),
     population.DeathRecorded: Done(
-        POPULATION,
         (),
         (
             "personal_id",
@@ -98,41 +92,30 @@ DONE: Final[dict[type[BaseModel], Done]] = {
             "new_household_head_personal_id",
         ),
     ),
-    insurance.FuneralBenefitDecided: Done(
-        INSURANCE, (), ("benefit", "amount_vnd", "basis", "cards_ended")
-    ),
+    insurance.FuneralBenefitDecided: Done((), ("benefit", "amount_vnd", "basis", "cards_ended")),
 }
-"""Every agency decision that completes a step."""
-
-REJECTED: Final[dict[type[BaseModel], str]] = {
-    civil_registry.BirthRejected: CIVIL_REGISTRY,
-    civil_registry.DeathRejected: CIVIL_REGISTRY,
-    population.CitizenRejected: POPULATION,
-    population.DeathRecordRejected: POPULATION,
-    insurance.HealthCardRejected: INSURANCE,
-    insurance.FuneralBenefitRejected: INSURANCE,
-}
-"""Every agency refusal, by the agency whose step it ends."""
-
-
-def _reason(payload: BaseModel) -> dict[str, Any] | None:
-    reason = getattr(payload, "reason", None)
-    return reason.model_dump(mode="json") if isinstance(reason, Reason) else None
+"""Every agency decision that completes a step; the step is its producer's (catalogue)."""
 
 
 def outcome_of(payload: BaseModel, at: datetime) -> StepOutcome:
-    """The step outcome of an agency decision made at ``at``; KeyError for other payloads."""
-    agency = REJECTED.get(type(payload))
-    if agency is not None:
-        return StepOutcome(agency, StepStatus.REJECTED, at, reason=_reason(payload))
+    """The step outcome of an agency decision made at ``at``; KeyError for other payloads.
+
+    The step is the one of the agency that produces the payload, as the catalogue says; a
+    refusal (:class:`Refusal`) rejects it with its reason.
+    """
+    agency = spec_for_payload(type(payload)).producer
+    if isinstance(payload, Refusal):
+        reason = payload.reason.model_dump(mode="json")
+        return StepOutcome(agency, StepStatus.REJECTED, at, reason=reason)
     done = DONE[type(payload)]
     data = payload.model_dump(mode="json")
+    granted_nothing = isinstance(payload, insurance.FuneralBenefitDecided) and payload.reason
     return StepOutcome(
-        done.agency,
+        agency,
         StepStatus.DONE,
         at,
         result={key: data[key] for key in done.shows},
-        reason=_reason(payload),  # a decision can be "nothing granted, because…"
+        reason=data["reason"] if granted_nothing else None,  # "nothing granted, because…"
         starts=done.starts,
         verified=isinstance(payload, population.CitizenRegistered)
         and payload.verification_required,

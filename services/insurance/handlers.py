@@ -67,7 +67,9 @@ class InsuranceHandlers(ServiceHandlers):
         """The generator of a card's BHXH number, derived from the insured child's ID number."""
         return self._randomness.derive("bhxh_number", citizen.personal_id)
 
-    async def preload(self, session: AsyncSession, messages: list[Message[Any]]) -> InsuranceState:
+    async def preload(
+        self, session: AsyncSession, messages: list[Message[Any]], lookups: Any
+    ) -> InsuranceState:
         """Active cards, decisions, insured persons and first-choice numbers, one query each."""
         state = InsuranceState()
         births = [m.payload for m in messages if isinstance(m.payload, CitizenRegistered)]

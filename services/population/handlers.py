@@ -72,7 +72,9 @@ class PopulationHandlers(ServiceHandlers):
             registration.registration_province_code, child.sex, child.date_of_birth, rng
         )
 
-    async def preload(self, session: AsyncSession, messages: list[Message[Any]]) -> PopulationState:
+    async def preload(
+        self, session: AsyncSession, messages: list[Message[Any]], lookups: Any
+    ) -> PopulationState:
         """Heads, the deceased, births already numbered and first-choice numbers in use."""
         state = PopulationState()
         births = [m.payload for m in messages if isinstance(m.payload, BirthRegistered)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ from lienthong.contracts.reasons import CITIZEN_ALREADY_REGISTERED
 from lienthong.contracts.topics import CIVIL_REGISTRY_EVENTS, DEAD_LETTERS, POPULATION_EVENTS
 from lienthong.runtime.consumer import BatchProcessor, TransientError
 from lienthong.runtime.db import Database
+from lienthong.runtime.dead_letters import dead_letter_event
 from lienthong.runtime.delays import parse_delay
 from lienthong.runtime.handlers import Decisions, HandlerContext, Message, ServiceHandlers, handles
 from lienthong.runtime.outbox import Relay
@@ -240,4 +241,31 @@ async def test_processing_delay_holds_the_decision_in_the_outbox(db: Database) -
     # Not due yet on the frozen clock: the relay publishes nothing.
     relay = Relay(db, RecordingProducer(), batch_size=10, interval_s=0.1, clock=frozen_clock())
     assert await relay.publish_pending() == 0
-    assert datetime.now(UTC) > NOW  # real-time ok: the clock above is frozen in the past
+
+
+async def test_a_repeat_is_not_dead_lettered_while_a_dependency_is_down(db: Database) -> None:
+    """An event already applied is recognised before the lookup that would fail."""
+    handlers = ThingHandlers()
+    consumer = processor(db, handlers, max_attempts=2, backoff_s=0.01)
+    raw = registered("applied").to_bytes()
+    await consumer.process([rec(raw)])
+    handlers.failures_left = 99
+
+    again = await consumer.process([rec(raw)])
+
+    assert (again.duplicates, again.dead_letters) == (1, [])
+    assert handlers.prefetches == 1  # nothing new to look up
+
+
+async def test_a_failure_is_one_dead_letter_wherever_the_message_sat(db: Database) -> None:
+    """Offsets restart on a fresh broker and a replay moves messages: the id names the failure."""
+    explode = registered("explode").to_bytes()
+    first = await processor(db).process([rec(explode)])
+    moved = await processor(db).process([rec(explode)])  # same event, another offset
+    another = registered("explode").model_copy(update={"id": "another-event"})
+    other = await processor(db).process([rec(another.to_bytes())])
+
+    ids = [dead_letter_event(outcome.dead_letters[0], NOW).id for outcome in (first, moved, other)]
+    assert first.dead_letters[0].offset != moved.dead_letters[0].offset
+    assert ids[0] == ids[1]
+    assert ids[2] != ids[0]

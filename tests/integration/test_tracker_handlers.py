@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta, timezone
+from typing import Any
 
 import httpx
+import pytest
 import pytest_asyncio
+from pydantic import BaseModel
 
 from lienthong.contracts import reasons
 from lienthong.contracts.civil_registry import BirthRegistered, BirthRejected
@@ -23,6 +26,7 @@ from lienthong.contracts.population import CitizenRegistered
 from lienthong.contracts.topics import GATEWAY_EVENTS
 from lienthong.runtime.service import Service
 from lienthong.runtime.tables import InboxRecord, OutboxMessage
+from services.gateway import handlers as handlers_module
 from services.gateway.models import Dossier
 from tests.integration.conftest import InProcessSystem
 from tests.integration.helpers import (
@@ -299,3 +303,47 @@ async def test_step_results_come_from_the_typed_payloads(
     }
     assert view["status"] == "completed"
     assert instant(view["completed_at"]) == card_at
+
+
+async def test_a_failing_event_between_two_of_the_same_dossier_takes_only_itself(
+    gateway: tuple[Service, httpx.AsyncClient], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The safe path: the batch is applied again one event at a time, the bad one dead-lettered,
+    and the events around it — for the very same dossier — still move its steps."""
+    service, client = gateway
+    dossier_id = await submit(client, load_example())
+    real_outcome_of = handlers_module.outcome_of
+
+    def outcome_of(payload: BaseModel, at: datetime) -> Any:
+        if isinstance(payload, HealthCardIssued):
+            raise RuntimeError("tracker bug on cards")
+        return real_outcome_of(payload, at)
+
+    monkeypatch.setattr(handlers_module, "outcome_of", outcome_of)
+    card = HealthCardIssued(
+        dossier_id=dossier_id,
+        personal_id=CHILD_ID,
+        card_code="TE1010000000001",
+        valid_from=date(2026, 11, 16),
+        valid_until=date(2032, 11, 30),
+        initial_clinic_code="01001",
+    )
+    batch = [
+        event_of(registered(dossier_id), dossier_id=dossier_id, time=MONDAY_1030),
+        event_of(card, dossier_id=dossier_id, time=MONDAY_1030 + timedelta(minutes=2)),
+        event_of(
+            citizen(dossier_id), dossier_id=dossier_id, time=MONDAY_1030 + timedelta(minutes=1)
+        ),
+    ]
+
+    outcome = await process(service, [record_of(event) for event in batch])
+
+    assert outcome.processed == 2
+    assert [letter.error_kind for letter in outcome.dead_letters] == ["handler_error"]
+    steps = steps_of(await dossier_view(client, dossier_id))
+    assert {agency: step["status"] for agency, step in steps.items()} == {
+        "civil_registry": "done",
+        "population": "done",
+        "insurance": "pending",
+    }
+    assert steps["population"]["result"]["personal_id"] == CHILD_ID

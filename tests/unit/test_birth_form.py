@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from lienthong.contracts.form_checks import form_problems
-from lienthong.contracts.forms import BirthDossier
+from lienthong.contracts.forms import BirthDossier, DeathDossier
+from lienthong.contracts.gateway import BirthDossierSubmitted, DeathDossierSubmitted
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = date(2026, 11, 17)
@@ -92,3 +93,25 @@ def test_unknown_communes_are_door_problems_of_their_field() -> None:
     locs = [p.loc for p in form_problems(BirthDossier.model_validate(data), TODAY)]
     assert ("residence", "commune_code") in locs
     assert ("child", "hometown_province_code") in locs
+
+
+@pytest.mark.parametrize(
+    ("event", "form"),
+    [(BirthDossierSubmitted, BirthDossier), (DeathDossierSubmitted, DeathDossier)],
+)
+def test_every_field_the_submitted_event_carries_comes_from_the_form(
+    event: type[BaseModel], form: type[BaseModel]
+) -> None:
+    """A renamed form field must fail here, not vanish from the event agencies receive."""
+    carried = set(event.model_fields) - {"dossier_id", "received_at"}
+    assert carried <= set(form.model_fields)
+
+
+def test_the_submitted_event_carries_the_optional_father() -> None:
+    form = BirthDossier.model_validate(example())
+    assert form.father is not None
+    received = datetime(2026, 11, 17, 2, 0, tzinfo=UTC)
+    event = BirthDossierSubmitted.from_form("d1", received, form)
+    assert event.father == form.father
+    assert event.medical_birth_certificate_number == form.medical_birth_certificate_number
+    assert "requester" not in event.model_dump()  # the event is not the form

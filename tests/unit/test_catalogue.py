@@ -63,8 +63,9 @@ def test_each_service_handles_exactly_what_the_catalogue_routes_to_it(service: s
 @pytest.mark.parametrize("service", SERVICE_NAMES)
 def test_a_service_subscribes_only_to_topics_carrying_its_events(service: str) -> None:
     topics = set(topics_consumed_by(service))
-    assert topics == {spec.topic for spec in consumed_by(service)}
     assert service_info(service).topic not in topics  # nobody consumes its own events
+    for topic in topics:  # and every topic it reads carries something it handles
+        assert any(spec.topic == topic for spec in consumed_by(service))
 
 
 def test_a_handler_for_a_model_outside_the_catalogue_is_refused_at_definition() -> None:

@@ -10,11 +10,10 @@ from pydantic import BaseModel
 from lienthong.contracts import civil_registry, insurance, population
 from lienthong.contracts.catalogue import CATALOGUE
 from lienthong.contracts.declarations import HealthInsuranceRequest
-from lienthong.contracts.reasons import MOTHER_NOT_FOUND
+from lienthong.contracts.reasons import MOTHER_NOT_FOUND, Refusal
 from lienthong.domain.personal_id import Sex
 from services.gateway.tracker import (
     DONE,
-    REJECTED,
     DossierStatus,
     StepStatus,
     may_apply,
@@ -47,7 +46,9 @@ def test_every_agency_decision_of_the_catalogue_moves_a_step() -> None:
     agency_decisions = {spec.payload for spec in CATALOGUE if "gateway" in spec.consumers} - {
         spec.payload for spec in CATALOGUE if spec.producer == "*"
     }
-    assert agency_decisions == set(DONE) | set(REJECTED)
+    refusals = {model for model in agency_decisions if issubclass(model, Refusal)}
+    assert len(refusals) == 6  # each agency refuses a birth and a death
+    assert agency_decisions == set(DONE) | refusals
 
 
 @pytest.mark.parametrize("model", list(DONE), ids=lambda model: str(model.__name__))
@@ -104,3 +105,22 @@ def test_a_card_ends_the_birth_chain() -> None:
     assert card.starts == ()
     assert card.result is not None and card.result["card_code"] == "TE1010000000001"
     assert card.result["valid_until"] == "2031-12-31"
+
+
+def test_a_funeral_decision_that_grants_nothing_shows_why() -> None:
+    from lienthong.contracts.insurance import Benefit
+    from lienthong.contracts.reasons import NOT_INSURED
+
+    decided = outcome_of(
+        insurance.FuneralBenefitDecided(
+            dossier_id="d1",
+            personal_id="001160000001",
+            benefit=Benefit.NONE,
+            amount_vnd=0,
+            basis="not insured",
+            reason=NOT_INSURED.reason(),
+        ),
+        AT,
+    )
+    assert (decided.agency, decided.status) == ("insurance", D)
+    assert decided.reason is not None and decided.reason["code"] == "not_insured"
