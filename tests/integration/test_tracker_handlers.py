@@ -28,6 +28,7 @@ from lienthong.runtime.service import Service
 from lienthong.runtime.tables import InboxRecord, OutboxMessage
 from services.gateway import handlers as handlers_module
 from services.gateway.models import Dossier
+from services.gateway.tracker import outcome_of as tracker_outcome_of
 from tests.integration.conftest import InProcessSystem
 from tests.integration.helpers import (
     client_of,
@@ -312,7 +313,7 @@ async def test_a_failing_event_between_two_of_the_same_dossier_takes_only_itself
     and the events around it — for the very same dossier — still move its steps."""
     service, client = gateway
     dossier_id = await submit(client, load_example())
-    real_outcome_of = handlers_module.outcome_of
+    real_outcome_of = tracker_outcome_of
 
     def outcome_of(payload: BaseModel, at: datetime) -> Any:
         if isinstance(payload, HealthCardIssued):
