@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,6 +20,9 @@ import httpx
 from lienthong.cli.ports import free_port
 from lienthong.cli.supervisor import Supervisor
 from lienthong.contracts.services import SERVICE_NAMES
+from tests.helpers import load_example as load_example
+from tests.helpers import steps_by_agency as steps_by_agency
+from tests.helpers import submit as submit
 
 ROOT = Path(__file__).resolve().parents[2]
 TERMINAL = {"completed", "rejected", "failed"}
@@ -92,12 +94,6 @@ async def wait_until(predicate: Any, *, timeout_s: float = 15.0, what: str = "co
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def load_example(name: str = "birth") -> dict[str, Any]:
-    """A shipped example dossier, as a fresh dict."""
-    data: dict[str, Any] = json.loads((ROOT / "examples" / f"{name}.json").read_text("utf-8"))
-    return data
-
-
 _names = itertools.count(1)
 
 
@@ -117,17 +113,3 @@ def counts(system: RunningSystem) -> dict[str, int]:
         "cards": system.count("insurance", "SELECT COUNT(*) FROM health_cards"),
         "dossiers": system.count("gateway", "SELECT COUNT(*) FROM dossiers"),
     }
-
-
-async def submit(gateway: httpx.AsyncClient, form: dict[str, Any], **headers: str) -> str:
-    """POST a dossier, check the gateway accepted it, and return its id."""
-    response = await gateway.post("/api/v1/dossiers", json=form, headers=headers)
-    assert response.status_code == 202, response.text
-    body = response.json()
-    assert body["status"] in {"submitted", "in_progress", "completed"}
-    return str(body["dossier_id"])
-
-
-def steps_by_agency(dossier: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """A dossier's steps keyed by agency, to read one agency's result directly."""
-    return {step["agency"]: step for step in dossier["steps"]}

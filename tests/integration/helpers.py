@@ -6,7 +6,6 @@ Test modules import these from here, never from one another; fixtures live in ``
 from __future__ import annotations
 
 import itertools
-import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import date, datetime
@@ -42,6 +41,9 @@ from services.gateway.validation_errors import form_validation_error
 from services.insurance.models import InsuredPerson
 from services.population.models import Citizen
 from tests.fakes import RecordingBroker, record
+from tests.helpers import load_example as load_example
+from tests.helpers import steps_by_agency as steps_by_agency
+from tests.helpers import submit as submit
 from tests.integration.conftest import InProcessSystem
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -50,12 +52,6 @@ CHAIN = (GATEWAY_EVENTS, CIVIL_REGISTRY_EVENTS, POPULATION_EVENTS, INSURANCE_EVE
 """The topics in the order a dossier's events travel (dead letters last)."""
 
 _offsets = itertools.count(1_000)
-
-
-def load_example(name: str = "birth") -> dict[str, Any]:
-    """A shipped example dossier, as a fresh dict."""
-    data: dict[str, Any] = json.loads((ROOT / "examples" / f"{name}.json").read_text("utf-8"))
-    return data
 
 
 @asynccontextmanager
@@ -89,24 +85,12 @@ async def standalone_gateway(
         await service.stop()
 
 
-async def submit(client: httpx.AsyncClient, form: dict[str, Any], **headers: str) -> str:
-    """POST a dossier, check it was accepted, return its id."""
-    response = await client.post(DOSSIERS, json=form, headers=headers)
-    assert response.status_code == 202, response.text
-    return str(response.json()["dossier_id"])
-
-
 async def dossier_view(client: httpx.AsyncClient, dossier_id: str) -> dict[str, Any]:
     """GET a dossier as testers see it."""
     response = await client.get(f"{DOSSIERS}/{dossier_id}")
     assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()
     return body
-
-
-def steps_of(view: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """A dossier's steps keyed by agency."""
-    return {step["agency"]: step for step in view["steps"]}
 
 
 def instant(text: str | None) -> datetime | None:

@@ -35,7 +35,7 @@ from tests.integration.helpers import (
     record_of,
     run_chain,
     seeded_mothers,
-    steps_of,
+    steps_by_agency,
     submit,
 )
 
@@ -71,7 +71,7 @@ async def test_a_birth_completes_through_every_agency(chain: Chain, sex: str, di
 
     view = await dossier_view(client, dossier_id)
     assert view["status"] == "completed", view
-    steps = steps_of(view)
+    steps = steps_by_agency(view)
     commune, province = mother.commune_code, mother.province_code
     assert province is not None
     # The first birth of the commune's 2026 register.
@@ -105,7 +105,7 @@ async def test_a_birth_is_registered_once_in_one_batch_or_later(chain: Chain) ->
     for dossier_id in (second, third):
         view = await dossier_view(client, dossier_id)
         assert view["status"] == "rejected"
-        reason = steps_of(view)["civil_registry"]["reason"]
+        reason = steps_by_agency(view)["civil_registry"]["reason"]
         assert reason["code"] == "duplicate_birth_registration"
     assert len(await registrations(system)) == 1
     newborns = Citizen.mother_personal_id == mother.personal_id, Citizen.source != "seed"
@@ -168,7 +168,9 @@ async def test_a_failing_handler_dead_letters_only_its_own_event(
     assert numbered == {ids[0]: "000001", ids[2]: "000002"}
     failed = await dossier_view(client, ids[1])
     assert failed["status"] == "failed"
-    assert steps_of(failed)["civil_registry"]["reason"]["code"] == "dead_lettered.handler_error"
+    assert (
+        steps_by_agency(failed)["civil_registry"]["reason"]["code"] == "dead_lettered.handler_error"
+    )
     for neighbour in (ids[0], ids[2]):
         assert (await dossier_view(client, neighbour))["status"] == "completed"
 
@@ -207,7 +209,9 @@ async def test_population_down_dead_letters_the_batch_as_transient(tmp_path: Pat
     ]
     for view in failed:
         assert view["status"] == "failed"
-        assert steps_of(view)["civil_registry"]["reason"]["code"] == "dead_lettered.transient"
+        assert (
+            steps_by_agency(view)["civil_registry"]["reason"]["code"] == "dead_lettered.transient"
+        )
     assert [view["status"] for view in recovered] == ["completed", "completed"]
 
 
@@ -291,7 +295,7 @@ async def test_a_death_is_registered_then_recorded_and_decided_in_parallel(chain
     assert decision.decided_on == date(2026, 11, 16)
     view = await dossier_view(client, dossier_id)
     assert view["status"] == "completed", view
-    steps = steps_of(view)
+    steps = steps_by_agency(view)
     # Died the day before the dossier was received: on time (the limit is 15 days).
     assert steps["civil_registry"]["result"]["registration_number"] == f"KT-{commune}-2026-000001"
     assert steps["civil_registry"]["result"]["late_registration"] is False

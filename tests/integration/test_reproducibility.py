@@ -18,7 +18,7 @@ from tests.integration.helpers import (
     known_to_registry,
     run_chain,
     seeded_mothers,
-    steps_of,
+    steps_by_agency,
     submit,
 )
 
@@ -48,7 +48,7 @@ async def births(data_dir: Path, *, seed: int, names: Sequence[str]) -> dict[str
             for name, dossier_id in ids.items():
                 view = await dossier_view(client, dossier_id)
                 assert view["status"] == "completed", view
-                steps = steps_of(view)
+                steps = steps_by_agency(view)
                 issued[name] = Issued(
                     steps["civil_registry"]["result"]["registration_number"],
                     steps["population"]["result"]["personal_id"],

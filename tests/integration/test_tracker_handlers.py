@@ -39,7 +39,7 @@ from tests.integration.helpers import (
     load_example,
     process,
     record_of,
-    steps_of,
+    steps_by_agency,
     submit,
 )
 
@@ -134,14 +134,17 @@ async def test_a_dead_letter_fails_the_step_until_the_agency_decides(
     after_late_letter = await dossier_view(client, dossier_id)
 
     assert failed["status"] == "failed"
-    step = steps_of(failed)["civil_registry"]
+    step = steps_by_agency(failed)["civil_registry"]
     assert step["status"] == "failed"
     assert step["reason"]["code"] == "dead_lettered.handler_error"
     assert "boom" in step["reason"]["message"]
-    assert steps_of(failed)["population"]["status"] == "pending"
+    assert steps_by_agency(failed)["population"]["status"] == "pending"
     # The agency decided after all: its decision replaces the failure.
     assert recovered["status"] == "in_progress"
-    civil, population = steps_of(recovered)["civil_registry"], steps_of(recovered)["population"]
+    civil, population = (
+        steps_by_agency(recovered)["civil_registry"],
+        steps_by_agency(recovered)["population"],
+    )
     assert civil["status"] == "done" and civil["reason"] is None
     assert instant(civil["finished_at"]) == decided_at
     assert instant(population["started_at"]) == decided_at
@@ -179,14 +182,18 @@ async def test_verification_extends_the_group_deadline_from_3_to_5_working_days(
     assert instant(extended["due_at"]) == end_of_day(date(2026, 11, 20))
     assert instant(normal["due_at"]) == end_of_day(date(2026, 11, 18))
     # Population started Monday 10:30: 5 working days (verified) → Fri 20, else 2 → Tue 17.
-    assert instant(steps_of(extended)["population"]["due_at"]) == end_of_day(date(2026, 11, 20))
-    assert instant(steps_of(normal)["population"]["due_at"]) == end_of_day(date(2026, 11, 17))
+    assert instant(steps_by_agency(extended)["population"]["due_at"]) == end_of_day(
+        date(2026, 11, 20)
+    )
+    assert instant(steps_by_agency(normal)["population"]["due_at"]) == end_of_day(
+        date(2026, 11, 17)
+    )
     # Insurance started Tuesday 10:00: 2 working days either way → Wednesday 18.
     for view in (extended, normal):
-        insurance = steps_of(view)["insurance"]
+        insurance = steps_by_agency(view)["insurance"]
         assert instant(insurance["started_at"]) == TUESDAY_1000
         assert instant(insurance["due_at"]) == end_of_day(date(2026, 11, 18))
-    assert steps_of(extended)["population"]["result"]["verification_required"] is True
+    assert steps_by_agency(extended)["population"]["result"]["verification_required"] is True
 
 
 async def test_a_redelivered_decision_is_a_no_op(
@@ -229,14 +236,14 @@ async def test_a_refusal_rejects_the_dossier_with_its_reason(
     assert view["status"] == "rejected"
     assert view["completed_at"] is None
     assert view["overdue"] is False  # closed Monday, due Wednesday
-    civil = steps_of(view)["civil_registry"]
+    civil = steps_by_agency(view)["civil_registry"]
     assert civil["status"] == "rejected"
     assert civil["reason"]["code"] == "mother_not_found"
     assert FORM.mother.personal_id in civil["reason"]["message"]
     assert civil["reason"]["message_vi"]
     for agency in ("population", "insurance"):
-        assert steps_of(view)[agency]["status"] == "pending"
-        assert steps_of(view)[agency]["started_at"] is None
+        assert steps_by_agency(view)[agency]["status"] == "pending"
+        assert steps_by_agency(view)[agency]["started_at"] is None
     # A refusal is final, whatever arrives after it.
     assert await dossier_view(client, dossier_id) == view
 
@@ -284,7 +291,7 @@ async def test_step_results_come_from_the_typed_payloads(
     await process(service, [record_of(birth), record_of(person), record_of(issued)])
     view = await dossier_view(client, dossier_id)
 
-    steps = steps_of(view)
+    steps = steps_by_agency(view)
     assert steps["civil_registry"]["result"] == {
         "registration_number": "KS-00685-2026-000001",
         "birth_certificate_number": "GKS-2026-00685000001",
@@ -341,7 +348,7 @@ async def test_a_failing_event_between_two_of_the_same_dossier_takes_only_itself
 
     assert outcome.processed == 2
     assert [letter.error_kind for letter in outcome.dead_letters] == ["handler_error"]
-    steps = steps_of(await dossier_view(client, dossier_id))
+    steps = steps_by_agency(await dossier_view(client, dossier_id))
     assert {agency: step["status"] for agency, step in steps.items()} == {
         "civil_registry": "done",
         "population": "done",

@@ -1,0 +1,36 @@
+"""What every level of tests shares: the shipped examples and how a dossier is submitted and read.
+
+Unit, integration and end-to-end helpers import these, so a change of the public contract is
+made in one place.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+DOSSIERS = "/api/v1/dossiers"
+
+
+def load_example(name: str = "birth") -> dict[str, Any]:
+    """A shipped example dossier (``examples/NAME.json``), as a fresh dict."""
+    data: dict[str, Any] = json.loads((ROOT / "examples" / f"{name}.json").read_text("utf-8"))
+    return data
+
+
+async def submit(client: httpx.AsyncClient, form: dict[str, Any], **headers: str) -> str:
+    """POST a dossier, check the gateway accepted it (202, not yet finished), return its id."""
+    response = await client.post(DOSSIERS, json=form, headers=headers)
+    assert response.status_code == 202, response.text
+    body = response.json()
+    assert body["status"] in {"submitted", "in_progress", "completed"}
+    return str(body["dossier_id"])
+
+
+def steps_by_agency(dossier: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """A dossier's steps keyed by agency, to read one agency's result directly."""
+    return {step["agency"]: step for step in dossier["steps"]}
