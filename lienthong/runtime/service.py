@@ -16,6 +16,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Protocol
 
 from aiokafka import AIOKafkaConsumer
 from fastapi import APIRouter
@@ -30,12 +31,33 @@ from lienthong.runtime.db import Database
 from lienthong.runtime.handlers import ServiceHandlers
 from lienthong.runtime.outbox import Relay
 from lienthong.runtime.randomness import RandomSource
-from lienthong.runtime.settings import ServiceSettings
+from lienthong.runtime.settings import SeededSettings, ServiceSettings
 from lienthong.runtime.tables import RUNTIME_METADATA, utcnow
 
 log = logging.getLogger(__name__)
 
 Hook = Callable[["Service"], Awaitable[None]]
+
+
+class WorldSeeder(Protocol):
+    """A service's loader of its part of the synthetic world (``services/*/seeding.py``)."""
+
+    async def __call__(self, db: Database, *, citizens: int, seed: int) -> None:
+        """Fill ``db`` from the seed when it is empty."""
+
+
+def seeding(seed_if_empty: WorldSeeder, settings: SeededSettings) -> Hook:
+    """A start-up hook loading the synthetic world from ``SEED_CITIZENS`` / ``SEED_RANDOM_SEED``.
+
+    Population and insurance read the same two settings, so they generate the same people.
+    """
+
+    async def seed(service: Service) -> None:
+        await seed_if_empty(
+            service.db, citizens=settings.seed_citizens, seed=settings.seed_random_seed
+        )
+
+    return seed
 
 
 @dataclass(frozen=True)

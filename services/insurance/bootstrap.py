@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from lienthong.contracts.services import INSURANCE
-from lienthong.runtime.service import Infrastructure, Parts, Service
+from lienthong.runtime.service import Infrastructure, Parts, Service, seeding
 from services.insurance.api import router
 from services.insurance.handlers import InsuranceHandlers
 from services.insurance.models import InsuranceTable
@@ -18,12 +18,6 @@ def bootstrap(
     """The insurance service, with any part replaced; it loads its insurance facts at start."""
     settings = settings or InsuranceSettings()
     infra = Infrastructure.from_settings(settings, parts)
-
-    async def seed(service: Service) -> None:
-        await seed_if_empty(
-            service.db, citizens=settings.seed_citizens, seed=settings.seed_random_seed
-        )
-
     return Service(
         name=INSURANCE,
         title="lienthong — social insurance (BHXH)",
@@ -35,5 +29,5 @@ def bootstrap(
         metadata=InsuranceTable.metadata,
         handlers=InsuranceHandlers(settings, infra.randomness),
         routers=[router],
-        on_startup=seed,
+        on_startup=seeding(seed_if_empty, settings),
     )

@@ -28,7 +28,7 @@ from lienthong.runtime.handlers import (
     ServiceHandlers,
     handles,
 )
-from lienthong.runtime.randomness import RandomSource
+from lienthong.runtime.randomness import RandomSource, first_free
 from services.insurance.models import FuneralBenefit, HealthCard, InsuredPerson
 from services.insurance.rules import (
     FuneralFacts,
@@ -37,8 +37,6 @@ from services.insurance.rules import (
     refuse_child_card,
 )
 from services.insurance.settings import InsuranceSettings
-
-_MAX_DRAWS = 100
 
 
 @dataclass
@@ -109,17 +107,13 @@ class InsuranceHandlers(ServiceHandlers):
     ) -> str:
         """The first free number of the child's own sequence of draws."""
         rng = self._number_draws(citizen)
-        first = generate_bhxh_number(citizen.province_code, rng)
-        if first not in state.taken_numbers:
-            return first
-        for _ in range(_MAX_DRAWS):
-            candidate = generate_bhxh_number(citizen.province_code, rng)
-            taken = await session.exec(
-                select(HealthCard.card_code).where(HealthCard.bhxh_number == candidate)
-            )
-            if candidate not in state.taken_numbers and taken.first() is None:
-                return candidate
-        raise RuntimeError(f"no free BHXH number after {_MAX_DRAWS} draws")
+
+        async def is_taken(candidate: str) -> bool:
+            query = select(HealthCard.card_code).where(HealthCard.bhxh_number == candidate)
+            return (await session.exec(query)).first() is not None
+
+        draws = iter(lambda: generate_bhxh_number(citizen.province_code, rng), None)
+        return await first_free(draws, state.taken_numbers, is_taken, what="BHXH number")
 
     @handles(CitizenRegistered)
     async def issue_child_card(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from lienthong.contracts.services import POPULATION
-from lienthong.runtime.service import Infrastructure, Parts, Service
+from lienthong.runtime.service import Infrastructure, Parts, Service, seeding
 from services.population.api import router
 from services.population.handlers import PopulationHandlers
 from services.population.models import PopulationTable
@@ -18,12 +18,6 @@ def bootstrap(
     """The population service, with any part replaced; it seeds its synthetic world at start."""
     settings = settings or PopulationSettings()
     infra = Infrastructure.from_settings(settings, parts)
-
-    async def seed(service: Service) -> None:
-        await seed_if_empty(
-            service.db, citizens=settings.seed_citizens, seed=settings.seed_random_seed
-        )
-
     return Service(
         name=POPULATION,
         title="lienthong — population database (CSDL quốc gia về dân cư)",
@@ -35,5 +29,5 @@ def bootstrap(
         metadata=PopulationTable.metadata,
         handlers=PopulationHandlers(infra.randomness),
         routers=[router],
-        on_startup=seed,
+        on_startup=seeding(seed_if_empty, settings),
     )

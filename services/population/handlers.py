@@ -26,11 +26,9 @@ from lienthong.runtime.handlers import (
     ServiceHandlers,
     handles,
 )
-from lienthong.runtime.randomness import RandomSource
+from lienthong.runtime.randomness import RandomSource, first_free
 from services.population.models import Citizen, Household
 from services.population.rules import choose_new_head, refuse_death, refuse_newborn
-
-_MAX_DRAWS = 100
 
 
 @dataclass
@@ -102,16 +100,14 @@ class PopulationHandlers(ServiceHandlers):
     async def _unused_personal_id(
         self, session: AsyncSession, registration: BirthRegistered, state: PopulationState
     ) -> str:
-        """The first free number in the birth's own sequence of draws (one query at most)."""
+        """The first free number in the birth's own sequence of draws."""
         rng = self._id_draws(registration)
-        first = self._candidate(registration, rng)
-        if first not in state.taken_ids:
-            return first
-        for _ in range(_MAX_DRAWS):
-            candidate = self._candidate(registration, rng)
-            if candidate not in state.taken_ids and await session.get(Citizen, candidate) is None:
-                return candidate
-        raise RuntimeError(f"no free personal ID number after {_MAX_DRAWS} draws")
+
+        async def is_taken(candidate: str) -> bool:
+            return await session.get(Citizen, candidate) is not None
+
+        draws = iter(lambda: self._candidate(registration, rng), None)
+        return await first_free(draws, state.taken_ids, is_taken, what="personal ID number")
 
     @handles(BirthRegistered)
     async def register_newborn(
