@@ -7,10 +7,14 @@ made in one place.
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import httpx
+
+from lienthong.contracts.civil_registry import BirthRegistered
+from lienthong.contracts.forms import BirthDossier
 
 ROOT = Path(__file__).resolve().parents[1]
 DOSSIERS = "/api/v1/dossiers"
@@ -34,3 +38,24 @@ async def submit(client: httpx.AsyncClient, form: dict[str, Any], **headers: str
 def steps_by_agency(dossier: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """A dossier's steps keyed by agency, to read one agency's result directly."""
     return {step["agency"]: step for step in dossier["steps"]}
+
+
+def birth_registered(
+    dossier_id: str,
+    registration_number: str = "KS-00685-2026-000001",
+    birth_certificate_number: str = "GKS-2026-00685000001",
+) -> BirthRegistered:
+    """The civil registry's decision on the shipped birth example (registered 16/11/2026)."""
+    form = BirthDossier.model_validate(load_example("birth"))
+    return BirthRegistered(
+        dossier_id=dossier_id,
+        registration_number=registration_number,
+        birth_certificate_number=birth_certificate_number,
+        registered_on=date(2026, 11, 16),
+        registration_province_code="01",
+        child=form.child,
+        mother=form.mother,
+        father=form.father,
+        residence=form.residence,
+        health_insurance=form.health_insurance,
+    )

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator
-from datetime import UTC, date, timedelta
+from datetime import UTC, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from lienthong.contracts.catalogue import spec_for_payload
 from lienthong.contracts.civil_registry import BirthRegistered
 from lienthong.contracts.envelope import CloudEvent, new_event
-from lienthong.contracts.forms import BirthDossier
 from lienthong.contracts.population import CitizenRejected
 from lienthong.contracts.reasons import CITIZEN_ALREADY_REGISTERED
 from lienthong.contracts.topics import CIVIL_REGISTRY_EVENTS, DEAD_LETTERS, POPULATION_EVENTS
@@ -30,6 +28,7 @@ from lienthong.runtime.outbox import Relay
 from lienthong.runtime.randomness import RandomSource
 from lienthong.runtime.tables import RUNTIME_METADATA, OutboxMessage
 from tests.fakes import RecordingProducer, record
+from tests.helpers import birth_registered
 from tests.integration.conftest import NOW, frozen_clock
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -91,19 +90,7 @@ def processor(db: Database, handlers: ServiceHandlers | None = None, **kw: Any) 
 
 
 def registered(number: str) -> CloudEvent:
-    form = BirthDossier.model_validate(json.loads((ROOT / "examples/birth.json").read_text()))
-    payload = BirthRegistered(
-        dossier_id=f"d-{number}",
-        registration_number=number,
-        birth_certificate_number=f"GKS-{number}",
-        registered_on=date(2026, 11, 16),
-        registration_province_code="01",
-        child=form.child,
-        mother=form.mother,
-        father=form.father,
-        residence=form.residence,
-        health_insurance=form.health_insurance,
-    )
+    payload = birth_registered(f"d-{number}", number, f"GKS-{number}")
     spec = spec_for_payload(BirthRegistered)
     return new_event(
         source="civil_registry",

@@ -29,6 +29,7 @@ from lienthong.runtime.tables import InboxRecord, OutboxMessage
 from services.gateway import handlers as handlers_module
 from services.gateway.models import Dossier
 from services.gateway.tracker import outcome_of as tracker_outcome_of
+from tests.helpers import birth_registered
 from tests.integration.conftest import InProcessSystem
 from tests.integration.helpers import (
     client_of,
@@ -66,18 +67,7 @@ FORM = BirthDossier.model_validate(load_example())
 
 
 def registered(dossier_id: str) -> BirthRegistered:
-    return BirthRegistered(
-        dossier_id=dossier_id,
-        registration_number="KS-00685-2026-000001",
-        birth_certificate_number="GKS-2026-00685000001",
-        registered_on=date(2026, 11, 16),
-        registration_province_code="01",
-        child=FORM.child,
-        mother=FORM.mother,
-        father=FORM.father,
-        residence=FORM.residence,
-        health_insurance=FORM.health_insurance,
-    )
+    return birth_registered(dossier_id)
 
 
 def citizen(dossier_id: str, *, verification: bool = False) -> CitizenRegistered:
