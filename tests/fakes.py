@@ -23,6 +23,10 @@ class RecordingProducer:
     """Acknowledges every message at once and keeps it, by topic, in send order."""
 
     sent: dict[str, list[tuple[bytes, bytes]]] = field(default_factory=lambda: defaultdict(list))
+    headers: dict[str, list[list[tuple[str, bytes]]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    """The headers of each message in ``sent``, at the same positions."""
 
     async def start(self) -> None:
         """Nothing to connect."""
@@ -30,9 +34,16 @@ class RecordingProducer:
     async def stop(self) -> None:
         """Nothing to flush."""
 
-    async def send(self, topic: str, value: bytes, key: bytes) -> Awaitable[Any]:
+    async def send(
+        self,
+        topic: str,
+        value: bytes,
+        key: bytes,
+        headers: list[tuple[str, bytes]] | None = None,
+    ) -> Awaitable[Any]:
         """Record the message; the returned future is already resolved (acknowledged)."""
         self.sent[topic].append((key, value))
+        self.headers[topic].append(list(headers or []))
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         done.set_result(None)
         return done
@@ -68,12 +79,20 @@ class RecordingBroker:
         """What was sent to ``topic`` since the last take, as consumer records."""
         start = self.offsets[topic]
         messages = self.producer_.sent[topic][start:]
+        headers = self.producer_.headers[topic][start:]
         self.offsets[topic] = start + len(messages)
-        return [record(topic, value, key, start + n) for n, (key, value) in enumerate(messages)]
+        return [
+            record(topic, value, key, start + n, headers[n])
+            for n, (key, value) in enumerate(messages)
+        ]
 
 
 def record(
-    topic: str, value: bytes, key: bytes | None = b"k", offset: int = 0
+    topic: str,
+    value: bytes,
+    key: bytes | None = b"k",
+    offset: int = 0,
+    headers: list[tuple[str, bytes]] | None = None,
 ) -> ConsumerRecord[bytes, bytes]:
     """A consumer record as aiokafka would deliver it."""
     return ConsumerRecord(
@@ -87,7 +106,7 @@ def record(
         checksum=None,
         serialized_key_size=len(key or b""),
         serialized_value_size=len(value),
-        headers=[],
+        headers=list(headers or []),
     )
 
 

@@ -8,8 +8,10 @@ only when someone runs it.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 
+from lienthong.cli.commands import COMMANDS, HELP
 from lienthong.contracts.services import SERVICE_NAMES
 
 __all__ = ["build_parser", "main"]
@@ -43,6 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
         add_help=False,  # `lienthong seed -h` is answered by the seed module's own parser
         help="regenerate the synthetic population from a seed (see `lienthong seed -h`)",
     )
+    for name in COMMANDS:
+        commands.add_parser(name, add_help=False, help=HELP[name])
     return parser
 
 
@@ -52,6 +56,8 @@ def main(argv: list[str] | None = None) -> int:
     args, extra = parser.parse_known_args(sys.argv[1:] if argv is None else argv)
     if args.command == "seed":
         return _run_seed(extra)
+    if args.command in COMMANDS:
+        return _run_command(args.command, extra)
     if extra:  # reported by the subcommand's parser, so its usage line is the one shown
         command_parser: argparse.ArgumentParser = args.command_parser
         command_parser.error(f"unrecognized arguments: {' '.join(extra)}")
@@ -82,3 +88,12 @@ def _run_seed(argv: list[str]) -> int:
     )
     add_seed_arguments(parser)
     return run_seed(parser.parse_args(argv))
+
+
+def _run_command(name: str, argv: list[str]) -> int:
+    """Import the command's module, build its parser and run it on the remaining arguments."""
+    module = importlib.import_module(COMMANDS[name])
+    parser = argparse.ArgumentParser(prog=f"lienthong {name}", description=HELP[name])
+    module.add_arguments(parser)
+    code: int = module.run(parser.parse_args(argv))
+    return code

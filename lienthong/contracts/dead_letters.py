@@ -10,6 +10,12 @@ from lienthong.contracts.envelope import event_type
 
 DEAD_LETTERED: Final = event_type("runtime", "dead_lettered")
 
+REDRIVE_HEADER: Final = "lienthong-redrive"
+"""Kafka header a redriven message carries: which redrive of it this is (1, 2, …).
+
+A redrive sends the original bytes unchanged; the header is how the consumer tells a redrive
+that fails again (a new failure) from a redelivery of the same message (the same failure)."""
+
 
 class DeadLettered(BaseModel):
     """A message one consumer gave up on, kept with its error so it can be seen and redriven."""
@@ -26,4 +32,11 @@ class DeadLettered(BaseModel):
         examples=["malformed"],
     )
     error: str = Field(description="What went wrong.")
-    value: str = Field(description="The raw message value (UTF-8, lossy).")
+    value: str = Field(description="The raw message value (UTF-8, lossy, for people to read).")
+    value_base64: str = Field(
+        default="", description="The original message bytes, intact (what a redrive sends)."
+    )
+    attempts: int = Field(default=1, description="How many times the consumer tried it.")
+    redrive: int = Field(
+        default=0, description="0 for a message as first published, n for its n-th redrive."
+    )

@@ -37,10 +37,14 @@ ReadSessionDep = Annotated[AsyncSession, Depends(get_read_session)]
 
 def health_body(service: Service) -> dict[str, Any]:
     """What ``/health`` shows: readiness, consumer and relay counters, restarts, the clock."""
-    body: dict[str, Any] = {
-        "service": service.name,
-        "status": "ok" if service.ready else "starting",
-    }
+    status = "ok" if service.ready else "starting"
+    if service.unhealthy is not None:
+        status = "unhealthy"
+    body: dict[str, Any] = {"service": service.name, "status": status}
+    if service.unhealthy is not None:
+        body["unhealthy"] = service.unhealthy
+    body["connected"] = not service.faults.fully_down()
+    body["faults"] = [fault.model_dump(mode="json") for fault in service.faults.faults()]
     if service.processor is not None:
         body["consumer"] = service.processor.stats.as_dict()
     if service.relay is not None:
@@ -75,8 +79,27 @@ def create_service_app(service: Service) -> FastAPI:
 
     @app.get("/health", tags=["health"], summary="Readiness and consumer counters")
     async def health() -> JSONResponse:
-        return JSONResponse(health_body(service), status_code=200 if service.ready else 503)
+        healthy = service.ready and service.unhealthy is None
+        return JSONResponse(health_body(service), status_code=200 if healthy else 503)
 
+    @app.middleware("http")
+    async def not_connected(request: Request, call_next: Any) -> Any:
+        """An agency taken ``down`` answers 503 on its business API (admin and health stay)."""
+        if service.faults.fully_down() and not request.url.path.startswith(_ALWAYS_UP):
+            return JSONResponse(
+                {"detail": f"{service.name} is not connected (fault 'down' is on)"},
+                status_code=503,
+                headers={"Retry-After": "5"},
+            )
+        return await call_next(request)
+
+    from lienthong.runtime import admin_faults  # imports this module's RuntimeDep
+
+    app.include_router(admin_faults.router)
     for router in service.routers:
         app.include_router(router)
     return app
+
+
+_ALWAYS_UP = ("/admin", "/health", "/docs", "/openapi.json", "/redoc")
+"""Paths that answer even while the service is down: how a tester brings it back."""

@@ -25,7 +25,13 @@ class Producer(Protocol):
     async def stop(self) -> None:
         """Flush and disconnect."""
 
-    async def send(self, topic: str, value: bytes, key: bytes) -> Awaitable[Any]:
+    async def send(
+        self,
+        topic: str,
+        value: bytes,
+        key: bytes,
+        headers: list[tuple[str, bytes]] | None = None,
+    ) -> Awaitable[Any]:
         """Enqueue one message; the returned awaitable resolves once the broker acknowledged."""
 
 

@@ -14,7 +14,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import MetaData, delete, event, func, insert
+from sqlalchemy import MetaData, delete, event, func, insert, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlmodel import select
@@ -44,6 +44,18 @@ async def bulk_insert(session: AsyncSession, table: type[Any], rows: list[dict[s
         await connection.execute(insert(table), rows)
 
 
+def _add_missing_columns(connection: Any, metadata: MetaData) -> None:
+    inspector = inspect(connection)
+    for table in metadata.sorted_tables:
+        present = {column["name"] for column in inspector.get_columns(table.name)}
+        for column in table.columns:
+            if column.name not in present and column.nullable:
+                kind = column.type.compile(dialect=connection.dialect)
+                connection.exec_driver_sql(
+                    f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {kind}'
+                )
+
+
 class Database:
     """A service's own database: ``session()`` for writes, ``read_session()`` for queries."""
 
@@ -63,10 +75,15 @@ class Database:
             self.reader = self.writer
 
     async def create_all(self, *metadatas: MetaData) -> None:
-        """Create missing tables (the sandbox has no migrations yet; tables only grow)."""
+        """Create missing tables and add missing nullable columns (tables only grow).
+
+        A data dir written by an older version keeps working: a column added since (always
+        nullable) is added in place, so nothing has to be wiped before issue-11 migrations.
+        """
         async with self.writer.begin() as connection:
             for metadata in metadatas:
                 await connection.run_sync(metadata.create_all)
+                await connection.run_sync(_add_missing_columns, metadata)
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:

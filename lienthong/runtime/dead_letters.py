@@ -2,19 +2,37 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 from datetime import datetime
 
 from aiokafka import ConsumerRecord
 
-from lienthong.contracts.dead_letters import DEAD_LETTERED, DeadLettered
+from lienthong.contracts.dead_letters import DEAD_LETTERED, REDRIVE_HEADER, DeadLettered
 from lienthong.contracts.envelope import CloudEvent, derived_id
 
 
+def redrive_of(record: ConsumerRecord) -> int:
+    """Which redrive ``record`` is (0 when it was never redriven), from its header."""
+    for name, value in record.headers or ():
+        if name == REDRIVE_HEADER:
+            try:
+                return int(value.decode())
+            except ValueError:
+                return 0
+    return 0
+
+
 def dead_letter(
-    consumer: str, record: ConsumerRecord, event: CloudEvent | None, kind: str, error: str
+    consumer: str,
+    record: ConsumerRecord,
+    event: CloudEvent | None,
+    kind: str,
+    error: str,
+    attempts: int = 1,
 ) -> DeadLettered:
     """Describe why ``consumer`` gave up on ``record`` (``event`` when it parsed)."""
+    raw = record.value or b""
     return DeadLettered(
         consumer=consumer,
         topic=record.topic,
@@ -25,7 +43,10 @@ def dead_letter(
         event_type=event.type if event else None,
         error_kind=kind,
         error=error[:2000],
-        value=(record.value or b"").decode(errors="replace")[:100_000],
+        value=raw.decode(errors="replace")[:100_000],
+        value_base64=base64.b64encode(raw).decode(),
+        attempts=attempts,
+        redrive=redrive_of(record),
     )
 
 
@@ -36,12 +57,14 @@ def dead_letter_event(letter: DeadLettered, at: datetime) -> CloudEvent:
     not parse, its bytes) and the kind of failure — never from where the message sat: offsets
     start again at 0 on a fresh embedded broker, and a replayed event sits at a new offset. The
     same failure of the same message is counted once by the gateway's inbox, however often it
-    is redelivered or replayed, and two different failures never share an id.
+    is redelivered or replayed, and two different failures never share an id. A redrive that
+    fails again is a new failure: its generation (``redrive``) is part of the id.
     """
     dossier_id = letter.key or "unknown"
     what = letter.event_id or hashlib.sha256(letter.value.encode()).hexdigest()
+    generation = (letter.redrive,) if letter.redrive else ()
     return CloudEvent(
-        id=derived_id("dead_letter", letter.consumer, what, letter.error_kind),
+        id=derived_id("dead_letter", letter.consumer, what, letter.error_kind, *generation),
         source=letter.consumer,
         type=DEAD_LETTERED,
         subject=dossier_id,

@@ -145,7 +145,12 @@ class Relay:
 
     async def _send(self, rows: list[OutboxMessage]) -> None:
         deliveries = [
-            await self._producer.send(row.topic, value=row.value, key=row.key.encode())
+            await self._producer.send(
+                row.topic,
+                value=row.value,
+                key=row.key.encode(),
+                headers=[(k, v.encode()) for k, v in row.headers.items()] if row.headers else None,
+            )
             for row in rows
         ]
         await asyncio.gather(*deliveries)

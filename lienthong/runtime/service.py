@@ -28,6 +28,7 @@ from lienthong.runtime.broker import Broker, KafkaBroker, Producer
 from lienthong.runtime.clock import SimClock
 from lienthong.runtime.consumer import BatchProcessor, consume_forever
 from lienthong.runtime.db import Database
+from lienthong.runtime.faults import FaultBoard
 from lienthong.runtime.handlers import ServiceHandlers
 from lienthong.runtime.outbox import Relay
 from lienthong.runtime.randomness import RandomSource
@@ -109,11 +110,18 @@ class Service:
     relay: Relay | None = None
     processor: BatchProcessor | None = None
     ready: bool = False
+    faults: FaultBoard = field(init=False)
+    """The faults switched on at this service (``/admin/faults``)."""
+    unhealthy: str | None = None
+    """Why the service gave up (its database kept failing); ``/health`` then answers 503."""
     loop_restarts: dict[str, int] = field(default_factory=dict)
     last_loop_error: str | None = None
     _producer: Producer | None = None
     _consumer: AIOKafkaConsumer | None = None
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.faults = FaultBoard(self.name, self.infra.randomness, self.infra.clock)
 
     @property
     def settings(self) -> ServiceSettings:
@@ -139,6 +147,7 @@ class Service:
         """Create tables and topics; start the relay and (if the broker gives one) the consumer."""
         settings, infra = self.settings, self.infra
         await self.db.create_all(RUNTIME_METADATA, self.metadata)
+        await self.faults.load(self.db)
         await infra.broker.ensure_topics(ALL_TOPICS, settings.kafka_topic_partitions)
         self._producer = infra.broker.producer(self.name)
         await self._producer.start()

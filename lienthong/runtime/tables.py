@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Column, Index, LargeBinary
+from sqlalchemy import JSON, Column, Index, LargeBinary
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
@@ -43,6 +43,11 @@ class OutboxMessage(RuntimeTable, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     available_at: datetime = Field(description="Simulated time from which it may be published.")
     published_at: datetime | None = None
+    headers: dict[str, str] | None = Field(
+        default=None,
+        sa_column=Column(JSON, nullable=True),
+        description="Kafka headers to send with it (a redrive names its generation).",
+    )
 
 
 class InboxRecord(RuntimeTable, table=True):

@@ -1,0 +1,30 @@
+"""The commands that talk to a running sandbox, one module each, found by name.
+
+Each module defines ``HELP`` (one line), ``add_arguments(parser)`` and ``run(args) -> int``.
+``lienthong.cli.main`` imports a module only when its command is chosen, so ``lienthong serve``
+(run four times per ``up``) never pays for them.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+COMMANDS: Final[dict[str, str]] = {
+    "faults": "lienthong.cli.commands.faults",
+    "failures": "lienthong.cli.commands.failures",
+    "redrive": "lienthong.cli.commands.redrive",
+    "kill": "lienthong.cli.commands.kill",
+    "restart": "lienthong.cli.commands.restart",
+    "verify": "lienthong.cli.commands.verify",
+}
+"""Command name → module implementing it."""
+
+HELP: Final[dict[str, str]] = {
+    "faults": "switch faults on and off at run time, and list what is on",
+    "failures": "list the dead letters the gateway holds (filter by agency, flow, kind, time)",
+    "redrive": "send failed messages again, one by id or all that match a filter",
+    "kill": "send a signal to one service of a running `up` (chaos on purpose)",
+    "restart": "stop one service of a running `up` and let the supervisor start it again",
+    "verify": "reconcile the four databases and the gateway: exit 0 clean, 1 discrepancies",
+}
+"""One line per command for ``lienthong -h``, without importing the module."""

@@ -1,0 +1,127 @@
+"""Finding the running sandbox a command talks to: through its data dir, or the gateway's URL.
+
+``up`` writes who runs (its pid, the children's pids, every service's URL) into the lock file of
+its data dir; every other command reads it from there (``--data-dir``, the same default as
+``up``). With ``--url`` only the gateway is known and it names the other services
+(``GET /api/v1/agencies``), so a sandbox on another machine can be driven too, without pids.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+from lienthong.cli.data_dir import LOCK_FILE_NAME
+from lienthong.contracts.services import GATEWAY, SERVICE_NAMES
+
+__all__ = [
+    "EXIT_UNREACHABLE",
+    "NothingRunning",
+    "Target",
+    "add_target_arguments",
+    "find_target",
+]
+
+EXIT_UNREACHABLE: Final = 3
+"""Exit code of a command that found nothing running where it was told to look."""
+
+DEFAULT_DATA_DIR: Final = ".lienthong"
+
+
+class NothingRunning(RuntimeError):
+    """Nothing answers where the command was told to look; the message says where and why."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """A running sandbox: every service's base URL, and the pids when found through its dir."""
+
+    urls: dict[str, str]
+    supervisor_pid: int | None = None
+    pids: dict[str, int] = field(default_factory=dict)
+    data_dir: Path | None = None
+
+    @property
+    def gateway(self) -> str:
+        """The gateway's base URL."""
+        return self.urls[GATEWAY]
+
+
+def add_target_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--data-dir`` and ``--url``: where the command finds the running sandbox."""
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=Path(os.environ.get("LIENTHONG_DATA_DIR", DEFAULT_DATA_DIR)),
+        help="data dir of the running `lienthong up` (default: ./.lienthong, env "
+        "LIENTHONG_DATA_DIR)",
+    )
+    parser.add_argument(
+        "--url",
+        default=os.environ.get("LIENTHONG_URL") or None,
+        metavar="GATEWAY_URL",
+        help="the gateway's base URL instead of a data dir, e.g. http://127.0.0.1:8000 "
+        "(env LIENTHONG_URL)",
+    )
+
+
+def find_target(args: argparse.Namespace) -> Target:
+    """The sandbox ``--url`` or ``--data-dir`` points at; :class:`NothingRunning` otherwise."""
+    if args.url:
+        return _from_gateway(args.url.rstrip("/"))
+    return from_data_dir(args.data_dir)
+
+
+def from_data_dir(data_dir: Path) -> Target:
+    """The sandbox whose ``up`` holds the lock of ``data_dir``."""
+    path = data_dir / LOCK_FILE_NAME
+    if not path.exists() or not _locked(path):
+        raise NothingRunning(
+            f"nothing runs at {data_dir.resolve()}: no `lienthong up` holds its lock "
+            "(start one with `make run`, or pass --url of a gateway)"
+        )
+    try:
+        info: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise NothingRunning(f"cannot read {path}: {error}") from error
+    urls = {str(k): str(v) for k, v in (info.get("urls") or {}).items()}
+    if set(urls) != set(SERVICE_NAMES):
+        raise NothingRunning(f"{path} does not name every service yet (still starting?)")
+    children = info.get("children") or {}
+    return Target(
+        urls=urls,
+        supervisor_pid=info.get("pid") if isinstance(info.get("pid"), int) else None,
+        pids={str(k): int(v) for k, v in children.items()},
+        data_dir=data_dir.resolve(),
+    )
+
+
+def _locked(path: Path) -> bool:
+    """Whether a live process holds the lock (a lock file outlives the run that wrote it)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    else:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return False
+    finally:
+        os.close(fd)
+
+
+def _from_gateway(url: str) -> Target:
+    from lienthong.cli.http import ApiClient, Unreachable
+
+    try:
+        agencies = ApiClient().get(f"{url}/api/v1/agencies")
+    except Unreachable as error:
+        raise NothingRunning(str(error)) from error
+    urls = {str(k): str(v) for k, v in agencies.get("urls", {}).items()}
+    urls[GATEWAY] = url
+    return Target(urls=urls)
