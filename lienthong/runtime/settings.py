@@ -14,7 +14,7 @@ from typing import ClassVar
 from pydantic import field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from lienthong.contracts.services import service_info
+from lienthong.contracts.services import SERVICES, service_info
 from lienthong.runtime.clock import SimClock
 from lienthong.runtime.delays import DelayDistribution, parse_delay
 from lienthong.runtime.randomness import DEFAULT_SEED, RandomSource
@@ -82,6 +82,13 @@ class ServiceSettings(BaseSettings):
         return SimClock(
             speed=self.clock_speed, anchor_real=self.clock_anchor, start=self.clock_start
         )
+
+    def peer_urls(self) -> dict[str, str]:
+        """Where every service answers HTTP: its ``<NAME>_URL``, else its default port here."""
+        return {
+            info.name: os.environ.get(info.url_env) or f"http://127.0.0.1:{info.default_port}"
+            for info in SERVICES
+        }
 
     def randomness(self) -> RandomSource:
         """The run's random source, from ``RUN_SEED``."""

@@ -7,7 +7,7 @@ from lienthong.runtime.service import Infrastructure, Parts, Service
 from services.gateway.deadlines import DeadlinePolicy
 from services.gateway.handlers import Tracker
 from services.gateway.models import GatewayTable
-from services.gateway.routes import dossiers, reasons, stats
+from services.gateway.routes import agencies, dossiers, reasons, stats
 from services.gateway.settings import GatewaySettings
 
 
@@ -29,5 +29,5 @@ def bootstrap(
         infra=infra,
         metadata=GatewayTable.metadata,
         handlers=Tracker(DeadlinePolicy.from_settings(settings)),
-        routers=[dossiers.router, reasons.router, stats.router],
+        routers=[dossiers.router, reasons.router, stats.router, agencies.router],
     )
