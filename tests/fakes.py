@@ -120,7 +120,7 @@ class StubPopulation:
 
     async def lookup(self, personal_ids: list[str]) -> dict[str, PersonRecord]:
         """The known people among ``personal_ids``; TransientError while ``failing``."""
-        from lienthong.runtime.consumer import TransientError
+        from lienthong.runtime.policy import TransientError
 
         self.calls += 1
         if self.failing:

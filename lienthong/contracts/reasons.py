@@ -216,3 +216,51 @@ BENEFIT_ALREADY_DECIDED: Final = _entry(
     "A funeral benefit was already decided for this person.",
     "Đã giải quyết chế độ mai táng cho người này.",
 )
+
+# --- faults injected by testers (lỗi giả lập, see lienthong.contracts.faults) -------------------
+
+
+def _signature_invalid(agency: str) -> ReasonCode:
+    return _entry(
+        agency,
+        f"{agency}_signature_invalid",
+        f"The digital signature on the {agency.replace('_', ' ')}'s result failed verification.",
+        "Chữ ký số trên kết quả giải quyết không hợp lệ (lỗi chữ ký số).",
+    )
+
+
+CIVIL_REGISTRY_SIGNATURE_INVALID: Final = _signature_invalid("civil_registry")
+POPULATION_SIGNATURE_INVALID: Final = _signature_invalid("population")
+INSURANCE_SIGNATURE_INVALID: Final = _signature_invalid("insurance")
+SIGNATURE_INVALID: Final[dict[str, ReasonCode]] = {
+    entry.agency: entry
+    for entry in (
+        CIVIL_REGISTRY_SIGNATURE_INVALID,
+        POPULATION_SIGNATURE_INVALID,
+        INSURANCE_SIGNATURE_INVALID,
+    )
+}
+"""The reports' "lỗi chữ ký số": one code per agency (codes are unique across agencies)."""
+
+POPULATION_DATA_MISMATCH: Final = _entry(
+    "population",
+    "population_data_mismatch",
+    "The population database's record disagrees with the dossier.",
+    "Dữ liệu trong CSDL quốc gia về dân cư không khớp với hồ sơ.",
+)
+INSURANCE_DATA_MISMATCH: Final = _entry(
+    "insurance",
+    "insurance_data_mismatch",
+    "The social insurance record disagrees with the dossier.",
+    "Dữ liệu BHXH không khớp với hồ sơ.",
+)
+DATA_MISMATCH: Final[dict[tuple[str, str], ReasonCode]] = {
+    ("civil_registry", "birth"): MOTHER_MISMATCH,
+    ("civil_registry", "death"): DECEASED_MISMATCH,
+    ("population", "birth"): POPULATION_DATA_MISMATCH,
+    ("population", "death"): POPULATION_DATA_MISMATCH,
+    ("insurance", "birth"): INSURANCE_DATA_MISMATCH,
+    ("insurance", "death"): INSURANCE_DATA_MISMATCH,
+}
+"""The reports' "dữ liệu bị sai lệch", by agency and flow: the civil registry's existing
+``*_data_mismatch`` reasons, and one per agency for the others."""

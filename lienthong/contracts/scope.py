@@ -26,7 +26,8 @@ class Scope:
 
 def flow_of(event_type: str) -> FlowName | None:
     """``birth`` or ``death`` from an event type of the catalogue; None for the others."""
-    name = event_type.split(".")[1] if "." in event_type else event_type
+    parts = event_type.split(".")
+    name = parts[-2] if len(parts) >= 2 else event_type  # vn.lienthong.<source>.<name>.v1
     if name.startswith(("birth", "citizen", "health_card")):
         return "birth"
     if name.startswith(("death", "funeral")):

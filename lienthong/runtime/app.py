@@ -93,9 +93,10 @@ def create_service_app(service: Service) -> FastAPI:
             )
         return await call_next(request)
 
-    from lienthong.runtime import admin_faults  # imports this module's RuntimeDep
+    from lienthong.runtime import admin_faults, admin_ledger  # import RuntimeDep from here
 
     app.include_router(admin_faults.router)
+    app.include_router(admin_ledger.router)
     for router in service.routers:
         app.include_router(router)
     return app

@@ -27,8 +27,15 @@ from lienthong.runtime.handlers import HandlerContext, Message, Route, ServiceHa
 
 log = logging.getLogger(__name__)
 
-Decide = Callable[[CloudEvent, list[BaseModel], datetime], list[CloudEvent]]
-"""Wraps one event's decisions into the events it causes (see ``BatchProcessor._decided``)."""
+Decide = Callable[[Message[Any], list[BaseModel], datetime], list[CloudEvent]]
+"""Wraps one event's decisions into the events it causes (see ``DecisionStamper.decided``)."""
+
+Intercept = Callable[[Message[Any]], list[BaseModel] | None]
+"""Decisions that replace the handler's (an injected refusal), or None to run the handler."""
+
+
+def _no_intercept(message: Message[Any]) -> list[BaseModel] | None:
+    return None
 
 
 @dataclass(frozen=True)
@@ -59,6 +66,7 @@ class _Batch:
     lookups: Any
     now: Callable[[], datetime]
     decide: Decide
+    intercept: Intercept
 
     async def preload(self, items: list[Routed]) -> Any:
         messages = [item.message for item in items]
@@ -68,8 +76,10 @@ class _Batch:
         """Run one handler and record what it decided (its events and its inbox row)."""
         context = HandlerContext(now=self.now(), lookups=self.lookups, batch=state)
         event = item.message.event
-        decisions = await item.route.handler(self.session, item.message, context)
-        applied.published += self.decide(event, decisions, context.now)
+        decisions = self.intercept(item.message)
+        if decisions is None:
+            decisions = await item.route.handler(self.session, item.message, context)
+        applied.published += self.decide(item.message, decisions, context.now)
         applied.inbox.append(
             {
                 "consumer": self.consumer,
@@ -88,9 +98,10 @@ async def apply_batch(
     lookups: Any,
     now: Callable[[], datetime],
     decide: Decide,
+    intercept: Intercept = _no_intercept,
 ) -> Applied:
     """Apply ``items`` (none of them seen before) inside the caller's transaction."""
-    batch = _Batch(session, consumer, handlers, lookups, now, decide)
+    batch = _Batch(session, consumer, handlers, lookups, now, decide, intercept)
     try:
         async with session.begin_nested():
             applied = await _fast(batch, items)

@@ -1,54 +1,65 @@
-"""The batch consumer: getmany → parse once → one database transaction → commit offsets.
+"""The batch consumer: parse once → faults and parking → lookups → one transaction.
 
-Per batch:
-1. parse each message into a :class:`CloudEvent` and its payload into the model the catalogue
-   names for its type; a malformed message, an unknown type or an invalid payload becomes a dead
-   letter at once (a type of the catalogue this service does not handle is ignored);
-2. events this consumer already applied (inbox) are dropped; ``prefetch`` does the batch's I/O
-   outside the transaction (one HTTP lookup for all parents), retried with backoff when it
-   raises :class:`TransientError`;
-3. one write transaction (``applying.py``): ``preload`` reads the batch's state, the handlers
-   run and one flush writes them; if any event fails, the batch is applied again with a
-   savepoint per event, so the failing one is dead-lettered without its neighbours; the inbox
-   rows (so a redelivery is skipped) and the outbox rows are written in bulk;
-4. only then are the Kafka offsets committed (``consume_forever``).
+Per batch (``BatchProcessor.process``), following the failure policy (``policy.py``):
+
+1. each record is parsed into its event and typed payload (``routing.py``); what cannot be is a
+   dead letter at once;
+2. events already applied (inbox) or already parked are dropped;
+3. faults switched on at the service (``fault_checks.py``) hold some messages (``down`` for
+   their province) or fail them (``sync_error``);
+4. ``prefetch`` does the batch's I/O outside the transaction; when it fails, the batch is split
+   and each message tried alone, so the one that fails does not take its neighbours down;
+5. one write transaction applies what is ready (``applying.py``), parks what must wait or be
+   retried (``parking.py``), and stages decisions and dead letters in the outbox;
+6. only then are the Kafka offsets committed (``consume_loop.py``): a parked message is safe in
+   the database, not in Kafka.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import timedelta
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, ConsumerRecord
-from aiokafka.errors import KafkaError
-from pydantic import BaseModel, ValidationError
+from aiokafka import ConsumerRecord
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from lienthong.contracts.catalogue import spec_for_payload, spec_for_type
 from lienthong.contracts.dead_letters import DeadLettered
-from lienthong.contracts.envelope import CloudEvent, new_event
+from lienthong.contracts.envelope import CloudEvent
 from lienthong.contracts.services import service_info
 from lienthong.contracts.topics import DEAD_LETTERS
 from lienthong.runtime.applying import Routed, apply_batch
 from lienthong.runtime.clock import SimClock
 from lienthong.runtime.db import Database, bulk_insert
 from lienthong.runtime.dead_letters import dead_letter, dead_letter_event
+from lienthong.runtime.decisions import DecisionStamper
 from lienthong.runtime.delays import DelayDistribution, parse_delay
-from lienthong.runtime.handlers import Message, ServiceHandlers
+from lienthong.runtime.fault_checks import FaultChecks, scope_of_message
+from lienthong.runtime.faults import FaultBoard
+from lienthong.runtime.handlers import ServiceHandlers
 from lienthong.runtime.outbox import outbox_rows
+from lienthong.runtime.parked import HELD, RETRY, ParkedEvent
+from lienthong.runtime.parking import Parking, park, parked_ids
+from lienthong.runtime.policy import (
+    AgencyUnavailable,
+    FailureKind,
+    RetryPolicy,
+    TransientError,
+)
 from lienthong.runtime.randomness import RandomSource
-from lienthong.runtime.tables import InboxRecord, OutboxMessage
+from lienthong.runtime.routing import route
+from lienthong.runtime.tables import InboxRecord, OutboxMessage, utcnow
+
+__all__ = ["BatchOutcome", "BatchProcessor", "ConsumerStats", "TransientError"]
 
 log = logging.getLogger(__name__)
 
-
-class TransientError(Exception):
-    """A dependency is unavailable (timeout, connection refused, 5xx): worth retrying."""
+_SPLIT_GIVE_UP = 3
+"""Consecutive single-message lookups that fail before the rest of a split batch is parked."""
 
 
 @dataclass
@@ -60,6 +71,7 @@ class ConsumerStats:
     duplicates: int = 0
     ignored: int = 0
     dead_lettered: int = 0
+    parked: int = 0
     transient_retries: int = 0
     last_error: str | None = None
 
@@ -78,6 +90,11 @@ class BatchOutcome:
     dead_letters: list[DeadLettered] = field(default_factory=list)
     published: list[CloudEvent] = field(default_factory=list)
     """The events the batch decided, staged in the outbox."""
+    parked: list[Parking] = field(default_factory=list)
+    """Messages held or waiting for a retry."""
+
+
+Failed = tuple[Routed, TransientError]
 
 
 class BatchProcessor:
@@ -92,8 +109,8 @@ class BatchProcessor:
         clock: SimClock,
         randomness: RandomSource,
         delay: DelayDistribution | None = None,
-        max_attempts: int = 5,
-        backoff_s: float = 0.2,
+        faults: FaultBoard | None = None,
+        retry: RetryPolicy | None = None,
         on_commit: Callable[[], None] = lambda: None,
     ) -> None:
         if handlers.service != name:
@@ -105,29 +122,43 @@ class BatchProcessor:
         self._output_topic = service_info(name).topic
         self._clock = clock
         self._randomness = randomness
-        self._delay = delay or parse_delay("none")
-        self._max_attempts = max_attempts
-        self._backoff_s = backoff_s
+        self.checks = FaultChecks(faults or FaultBoard(name, randomness, clock))
+        self._stamp = DecisionStamper(name, randomness, delay or parse_delay("none"), self.checks)
+        self.retry = retry or RetryPolicy()
         self._on_commit = on_commit
         self.stats = ConsumerStats()
 
-    async def process(self, records: list[ConsumerRecord]) -> BatchOutcome:
-        """Apply one batch; never raises for bad messages, only for database failures."""
+    async def process(
+        self, records: list[ConsumerRecord], parked: Mapping[str, ParkedEvent] | None = None
+    ) -> BatchOutcome:
+        """Apply one batch (from Kafka, or ``parked`` rows handed back by the retry loop).
+
+        Never raises for a bad message or a failing dependency; only a database failure
+        propagates (the loop's database policy deals with it).
+        """
+        parked = parked or {}
         outcome = BatchOutcome()
-        routed = [item for record in records if (item := self._route(record, outcome))]
+        routed: list[Routed] = []
+        for record in records:
+            item = route(self.name, self._routes, record)
+            if isinstance(item, Routed):
+                routed.append(item)
+            elif item is None:
+                outcome.ignored += 1
+            else:
+                outcome.dead_letters.append(item)
         async with self._db.read_session() as session:
             # Repeats are dropped before the I/O, so a dependency that is down never turns an
             # event already applied into a dead letter.
-            routed = await self._unseen(session, routed, outcome)
-        lookups, transient_error = await self._prefetch([item.message for item in routed])
+            routed = await self._unseen(session, routed, outcome, skip_parked=not parked)
+        ready, failed = self._sort_by_faults(routed, parked, outcome)
+        await self._slow_down(ready)
+        groups, more_failed = await self._prefetch(ready)
+        self._after_failures([*failed, *more_failed], parked, outcome)
         async with self._db.session() as session:
-            if transient_error is not None:
-                outcome.dead_letters.extend(
-                    dead_letter(self.name, r.record, r.message.event, "transient", transient_error)
-                    for r in routed
-                )
-            elif routed:
-                await self._apply(session, routed, lookups, outcome)
+            for items, lookups in groups:
+                await self._apply(session, items, lookups, outcome)
+            await park(session, self.name, parked.keys(), outcome.parked)
             now = self._clock.now()
             letters = [dead_letter_event(letter, now) for letter in outcome.dead_letters]
             rows = [*outbox_rows(self._output_topic, outcome.published)]
@@ -137,58 +168,120 @@ class BatchProcessor:
         self._count(outcome)
         return outcome
 
-    def _route(self, record: ConsumerRecord, outcome: BatchOutcome) -> Routed | None:
-        """Parse and validate once; what cannot be handled is a dead letter or ignored."""
-        try:
-            event = CloudEvent.from_bytes(record.value or b"")
-        except ValidationError as error:
-            reason = f"not a CloudEvent: {error.errors()[:3]}"
-            outcome.dead_letters.append(dead_letter(self.name, record, None, "malformed", reason))
-            return None
-        except ValueError as error:
-            reason = f"not JSON: {error}"
-            outcome.dead_letters.append(dead_letter(self.name, record, None, "malformed", reason))
-            return None
-        route = self._routes.get(event.type)
-        if route is None:
-            if spec_for_type(event.type) is None:
-                reason = f"{event.type!r} is not in the event catalogue"
-                outcome.dead_letters.append(
-                    dead_letter(self.name, record, event, "unknown_type", reason)
-                )
-            else:
-                outcome.ignored += 1  # another consumer's event on a shared topic
-            return None
-        try:
-            payload = route.spec.payload.model_validate(event.data)
-        except ValidationError as error:
-            outcome.dead_letters.append(
-                dead_letter(self.name, record, event, "invalid_payload", str(error))
-            )
-            return None
-        return Routed(record, Message(event, payload), route)
+    def _attempts(self, item: Routed, parked: Mapping[str, ParkedEvent]) -> int:
+        earlier = parked.get(item.message.event.id)
+        return earlier.attempts if earlier is not None else 0
 
-    async def _prefetch(self, messages: list[Message[Any]]) -> tuple[Any, str | None]:
-        if not messages:
-            return None, None
-        delay = self._backoff_s
-        for attempt in range(1, self._max_attempts + 1):
+    def _sort_by_faults(
+        self, routed: list[Routed], parked: Mapping[str, ParkedEvent], outcome: BatchOutcome
+    ) -> tuple[list[Routed], list[Failed]]:
+        """Ready messages, and those an injected ``sync_error`` fails; held ones are parked."""
+        ready: list[Routed] = []
+        failed: list[Failed] = []
+        for item in routed:
+            held = self.checks.held(item.message)
+            if held is not None:
+                attempts = self._attempts(item, parked)
+                outcome.parked.append(self._parking(item, HELD, held, attempts, timedelta(0)))
+                continue
+            error = self.checks.sync_error(item.message, self._attempts(item, parked))
+            if error is not None:
+                failed.append((item, TransientError(error)))
+            else:
+                ready.append(item)
+        return ready, failed
+
+    async def _slow_down(self, ready: list[Routed]) -> None:
+        seconds = self.checks.slow_seconds([item.message for item in ready])
+        if seconds > 0:
+            await asyncio.sleep(seconds)
+
+    async def _prefetch(
+        self, ready: list[Routed]
+    ) -> tuple[list[tuple[list[Routed], Any]], list[Failed]]:
+        """The batch's lookups; on failure, each message alone, so only the failing one waits."""
+        if not ready:
+            return [], []
+        error: TransientError | None = None
+        for attempt in range(self.retry.in_place_attempts):
             try:
-                return await self._handlers.prefetch(messages), None
-            except TransientError as error:
+                return [(ready, await self._handlers.prefetch([i.message for i in ready]))], []
+            except AgencyUnavailable as unavailable:
+                self.stats.last_error = str(unavailable)
+                return [], [(item, unavailable) for item in ready]
+            except TransientError as transient:
+                error = transient
                 self.stats.transient_retries += 1
-                self.stats.last_error = str(error)
-                if attempt == self._max_attempts:
-                    return None, f"gave up after {attempt} attempts: {error}"
-                log.warning("%s: transient failure (%s), retry in %.1fs", self.name, error, delay)
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 10.0)
-        return None, "no attempt made (TRANSIENT_MAX_ATTEMPTS < 1)"
+                self.stats.last_error = str(transient)
+                if attempt + 1 < self.retry.in_place_attempts:
+                    await asyncio.sleep(self.retry.base.total_seconds() * 2**attempt)
+        assert error is not None
+        if len(ready) == 1:
+            return [], [(ready[0], error)]
+        log.warning("%s: lookup of %d failed (%s); trying each alone", self.name, len(ready), error)
+        groups: list[tuple[list[Routed], Any]] = []
+        failed: list[Failed] = []
+        streak = 0
+        for item in ready:
+            if streak >= _SPLIT_GIVE_UP:
+                failed.append((item, error))
+                continue
+            try:
+                groups.append(([item], await self._handlers.prefetch([item.message])))
+                streak = 0
+            except TransientError as alone:
+                failed.append((item, alone))
+                error, streak = alone, streak + 1
+        return groups, failed
+
+    def _after_failures(
+        self, failed: list[Failed], parked: Mapping[str, ParkedEvent], outcome: BatchOutcome
+    ) -> None:
+        """Park each failed message for a later retry, or dead-letter it when out of attempts."""
+        for item, error in failed:
+            waiting = isinstance(error, AgencyUnavailable)
+            attempts = self._attempts(item, parked) + (0 if waiting else 1)
+            if not waiting and self.retry.exhausted(attempts):
+                reason = f"gave up after {attempts} attempts: {error}"
+                outcome.dead_letters.append(
+                    dead_letter(
+                        self.name,
+                        item.record,
+                        item.message.event,
+                        FailureKind.TRANSIENT,
+                        reason,
+                        attempts,
+                    )
+                )
+                continue
+            rng = self._randomness.derive("retry", self.name, item.message.event.id, attempts)
+            wait = self.retry.backoff(max(attempts, 3 if waiting else 1), rng)
+            outcome.parked.append(self._parking(item, RETRY, str(error), attempts, wait))
+
+    def _parking(
+        self, item: Routed, kind: str, reason: str, attempts: int, wait: timedelta
+    ) -> Parking:
+        event = item.message.event
+        return Parking(
+            record=item.record,
+            event_id=event.id,
+            event_type=event.type,
+            scope=scope_of_message(item.message),
+            kind=kind,
+            reason=reason,
+            attempts=attempts,
+            next_attempt_at=utcnow() + wait,
+        )
 
     async def _unseen(
-        self, session: AsyncSession, routed: list[Routed], outcome: BatchOutcome
+        self,
+        session: AsyncSession,
+        routed: list[Routed],
+        outcome: BatchOutcome,
+        *,
+        skip_parked: bool = False,
     ) -> list[Routed]:
-        """The messages this consumer has not applied yet (inbox), each once; counts the rest."""
+        """The messages not applied yet (inbox), each once; a parked one is left to its row."""
         if not routed:
             return []
         ids = [item.message.event.id for item in routed]
@@ -201,6 +294,8 @@ class BatchProcessor:
                 )
             ).all()
         )
+        if skip_parked:
+            seen |= await parked_ids(session, self.name, ids)
         fresh: list[Routed] = []
         for item in routed:
             if item.message.event.id in seen:
@@ -219,45 +314,19 @@ class BatchProcessor:
         if not fresh:
             return
         applied = await apply_batch(
-            session, self.name, self._handlers, fresh, lookups, self._clock.now, self._decided
+            session,
+            self.name,
+            self._handlers,
+            fresh,
+            lookups,
+            self._clock.now,
+            self._stamp.decided,
+            self.checks.refusal,
         )
         await bulk_insert(session, InboxRecord, applied.inbox)
         outcome.published += applied.published
         outcome.dead_letters += applied.dead_letters
         outcome.processed += len(applied.inbox)
-
-    def _decided(
-        self, cause: CloudEvent, decisions: list[BaseModel], now: datetime
-    ) -> list[CloudEvent]:
-        """Wrap decisions in events stamped with the agency's decision time (simulated).
-
-        The decision time is now plus the agency's processing delay, drawn from a generator
-        derived from the causing event, so a replay draws the same delay. The outbox holds an
-        event until the shared clock reaches its time: a slow agency is slow for everyone
-        downstream, without blocking this consumer.
-        """
-        if not decisions:
-            return []
-        decided_at = now + self._delay.sample(self._randomness.derive("delay", self.name, cause.id))
-        events = []
-        for index, payload in enumerate(decisions):
-            spec = spec_for_payload(type(payload))
-            if spec.producer != self.name:
-                raise ValueError(
-                    f"{self.name} may not emit {spec.type} (catalogue: {spec.producer})"
-                )
-            events.append(
-                new_event(
-                    source=self.name,
-                    type_=spec.type,
-                    payload=payload,
-                    dossier_id=cause.correlationid,
-                    cause=cause,
-                    time=decided_at,
-                    index=index,
-                )
-            )
-        return events
 
     def _count(self, outcome: BatchOutcome) -> None:
         self.stats.batches += 1
@@ -265,35 +334,6 @@ class BatchProcessor:
         self.stats.duplicates += outcome.duplicates
         self.stats.ignored += outcome.ignored
         self.stats.dead_lettered += len(outcome.dead_letters)
+        self.stats.parked += len(outcome.parked)
         if outcome.dead_letters:
             self.stats.last_error = outcome.dead_letters[-1].error
-
-
-async def consume_forever(
-    consumer: AIOKafkaConsumer, processor: BatchProcessor, *, batch_size: int, poll_timeout_ms: int
-) -> None:
-    """The loop: fetch a batch, apply it, commit its offsets; a database error retries it."""
-    while True:
-        batch = await consumer.getmany(timeout_ms=poll_timeout_ms, max_records=batch_size)
-        records = [record for partition in batch.values() for record in partition]
-        if not records:
-            continue
-        while True:
-            try:
-                await processor.process(records)
-                break
-            except Exception:
-                log.exception("%s: batch failed, retrying in 1s", processor.name)
-                await asyncio.sleep(1.0)
-        try:
-            await consumer.commit(
-                {partition: recs[-1].offset + 1 for partition, recs in batch.items() if recs}
-            )
-        except KafkaError as error:
-            # Typically a rebalance took the partitions away: their new owner re-reads the
-            # batch and the inbox turns it into duplicates. Nothing is lost; carry on.
-            log.warning(
-                "%s: offset commit failed (%r); the batch will be redelivered",
-                processor.name,
-                error,
-            )

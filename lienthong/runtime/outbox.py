@@ -4,6 +4,9 @@ The :class:`Relay` publishes unpublished rows in id order, once the shared clock
 their ``available_at`` (the agency's simulated decision time), and marks them published only
 after the broker acknowledged them. A crash between the two republishes a row: consumers' inboxes
 absorb that duplicate.
+
+With a :class:`~lienthong.runtime.faults.FaultBoard`, each batch goes through the service's
+message faults (duplicate, delay, reorder, poison; ``message_faults.py``) on its way out.
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ from lienthong.contracts.envelope import CloudEvent
 from lienthong.runtime.broker import Producer
 from lienthong.runtime.clock import SimClock
 from lienthong.runtime.db import Database, bulk_insert
+from lienthong.runtime.faults import FaultBoard
+from lienthong.runtime.message_faults import MessageFaults, SendPlan, plain_plan
 from lienthong.runtime.tables import OutboxMessage, utcnow
 
 log = logging.getLogger(__name__)
@@ -62,12 +67,14 @@ class Relay:
         batch_size: int,
         interval_s: float,
         clock: SimClock,
+        faults: FaultBoard | None = None,
     ) -> None:
         self._db = db
         self._clock = clock
         self._producer = producer
         self._batch_size = batch_size
         self._interval_s = interval_s
+        self._faults = MessageFaults(faults, clock) if faults is not None else None
         self._wakeup = asyncio.Event()
         self.published = 0
 
@@ -79,12 +86,12 @@ class Relay:
         """Publish forever; a broker error is logged and retried on the next round."""
         while True:
             try:
-                sent = await self.publish_pending()
+                picked, _ = await self._round()
             except Exception:
                 log.exception("outbox relay failed; retrying")
-                sent = 0
+                picked = 0
                 await asyncio.sleep(1.0)
-            if sent >= self._batch_size:
+            if picked >= self._batch_size:  # sent or held back: more may be waiting behind
                 continue
             self._wakeup.clear()
             # asyncio.timeout, not wait_for: on Python 3.11 wait_for swallows a cancellation that
@@ -119,47 +126,60 @@ class Relay:
         )
 
     async def publish_pending(self) -> int:
-        """Publish one batch of unpublished rows; returns how many were published.
+        """Publish one batch of unpublished rows; returns how many were published."""
+        _, published = await self._round()
+        return published
+
+    async def _round(self) -> tuple[int, int]:
+        """One batch: returns how many rows it took up and how many of them it published.
 
         On SQLite the rows are read, sent, then marked in a second short transaction: holding
         the single writer while the broker acknowledges would stall every other write of the
         service (the relay is the only publisher, so nothing can publish a row in between). On
         PostgreSQL the rows stay locked (``FOR UPDATE SKIP LOCKED``) from read to mark, so
         several instances of a service never publish the same row on purpose, and row locks
-        block no one else.
+        block no one else. Rows a ``delay`` fault holds back are marked with their new time.
         """
         if self._db.is_sqlite:
             async with self._db.read_session() as session:
                 rows = list((await session.exec(self._pending())).all())
-            await self._send(rows)
+            plan = self._plan(rows)
+            await self._send(plan)
             async with self._db.session() as session:
-                await self._mark_published(session, rows)
+                await self._mark(session, plan)
         else:
             async with self._db.session() as session:
                 query = self._pending().with_for_update(skip_locked=True)
                 rows = list((await session.exec(query)).all())
-                await self._send(rows)
-                await self._mark_published(session, rows)
-        self.published += len(rows)
-        return len(rows)
+                plan = self._plan(rows)
+                await self._send(plan)
+                await self._mark(session, plan)
+        self.published += len(plan.sent)
+        return len(rows), len(plan.sent)
 
-    async def _send(self, rows: list[OutboxMessage]) -> None:
+    def _plan(self, rows: list[OutboxMessage]) -> SendPlan:
+        return self._faults.plan(rows) if self._faults is not None else plain_plan(rows)
+
+    async def _send(self, plan: SendPlan) -> None:
         deliveries = [
             await self._producer.send(
-                row.topic,
-                value=row.value,
-                key=row.key.encode(),
-                headers=[(k, v.encode()) for k, v in row.headers.items()] if row.headers else None,
+                message.topic, value=message.value, key=message.key, headers=message.headers
             )
-            for row in rows
+            for message in plan.messages
         ]
         await asyncio.gather(*deliveries)
 
     @staticmethod
-    async def _mark_published(session: AsyncSession, rows: list[OutboxMessage]) -> None:
-        if rows:
+    async def _mark(session: AsyncSession, plan: SendPlan) -> None:
+        if plan.sent:
             await session.exec(
                 update(OutboxMessage)
-                .where(col(OutboxMessage.id).in_([row.id for row in rows]))
+                .where(col(OutboxMessage.id).in_([row.id for row in plan.sent]))
                 .values(published_at=utcnow())
+            )
+        for row_id, (available_at, headers) in plan.held.items():
+            await session.exec(
+                update(OutboxMessage)
+                .where(col(OutboxMessage.id) == row_id)
+                .values(available_at=available_at, headers=headers)
             )

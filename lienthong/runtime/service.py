@@ -16,21 +16,24 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 from aiokafka import AIOKafkaConsumer
 from fastapi import APIRouter
 from sqlalchemy import MetaData
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from lienthong.contracts.catalogue import topics_consumed_by
 from lienthong.contracts.topics import ALL_TOPICS
 from lienthong.runtime.broker import Broker, KafkaBroker, Producer
 from lienthong.runtime.clock import SimClock
-from lienthong.runtime.consumer import BatchProcessor, consume_forever
+from lienthong.runtime.consume_loop import consume_forever
+from lienthong.runtime.consumer import BatchProcessor
 from lienthong.runtime.db import Database
 from lienthong.runtime.faults import FaultBoard
 from lienthong.runtime.handlers import ServiceHandlers
 from lienthong.runtime.outbox import Relay
+from lienthong.runtime.parking import RetryLoop
 from lienthong.runtime.randomness import RandomSource
 from lienthong.runtime.settings import SeededSettings, ServiceSettings
 from lienthong.runtime.tables import RUNTIME_METADATA, utcnow
@@ -38,6 +41,8 @@ from lienthong.runtime.tables import RUNTIME_METADATA, utcnow
 log = logging.getLogger(__name__)
 
 Hook = Callable[["Service"], Awaitable[None]]
+LedgerHook = Callable[["Service", AsyncSession, str | None], Awaitable[dict[str, Any]]]
+"""A service's own part of ``/admin/ledger`` (see ``runtime/admin_ledger.py``)."""
 
 
 class WorldSeeder(Protocol):
@@ -107,8 +112,10 @@ class Service:
     routers: Sequence[APIRouter] = ()
     on_startup: Hook | None = None
     on_shutdown: Hook | None = None
+    ledger: LedgerHook | None = None
     relay: Relay | None = None
     processor: BatchProcessor | None = None
+    retries: RetryLoop | None = None
     ready: bool = False
     faults: FaultBoard = field(init=False)
     """The faults switched on at this service (``/admin/faults``)."""
@@ -157,6 +164,7 @@ class Service:
             batch_size=settings.relay_batch_size,
             interval_s=settings.relay_interval_ms / 1000,
             clock=self.clock,
+            faults=self.faults,
         )
         if self.on_startup is not None:
             await self.on_startup(self)
@@ -177,9 +185,16 @@ class Service:
                 clock=self.clock,
                 randomness=infra.randomness,
                 delay=settings.delay(),
-                max_attempts=settings.transient_max_attempts,
-                backoff_s=settings.transient_backoff_ms / 1000,
+                faults=self.faults,
+                retry=settings.retry_policy(),
                 on_commit=self.notify_relay,
+            )
+            self.retries = RetryLoop(
+                self.db,
+                self.name,
+                self.processor.process,
+                still_held=self.processor.checks.still_held,
+                paused=self.faults.fully_down,
             )
             self._consumer = infra.broker.consumer(self.name, topics_consumed_by(self.name))
             if self._consumer is not None:
@@ -190,8 +205,14 @@ class Service:
                     self.processor,
                     batch_size=settings.consumer_batch_size,
                     poll_timeout_ms=settings.consumer_poll_timeout_ms,
+                    paused=self.faults.fully_down,
+                    on_unhealthy=self._give_up,
+                    policy=settings.database_policy(),
                 )
                 self._tasks.append(asyncio.create_task(self._supervised("consumer", consume)))
+                self._tasks.append(
+                    asyncio.create_task(self._supervised("retries", self.retries.run))
+                )
         self.ready = True
         log.info("%s ready on port %s", self.name, settings.port)
 
@@ -213,6 +234,10 @@ class Service:
         if self.on_shutdown is not None:
             await self.on_shutdown(self)
         await self.db.dispose()
+
+    def _give_up(self, why: str) -> None:
+        """The database kept failing: say so on ``/health`` (503) rather than loop forever."""
+        self.unhealthy = why
 
     async def _supervised(self, name: str, loop: Callable[[], Awaitable[None]]) -> None:
         """Run a background loop forever: a crash is logged, counted on /health and restarted.

@@ -8,7 +8,7 @@ and tests all configure a service the same way: ``PORT``, ``DATABASE_URL``,
 from __future__ import annotations
 
 import os
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import ClassVar
 
 from pydantic import field_validator
@@ -17,6 +17,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from lienthong.contracts.services import SERVICES, service_info
 from lienthong.runtime.clock import SimClock
 from lienthong.runtime.delays import DelayDistribution, parse_delay
+from lienthong.runtime.policy import DatabasePolicy, RetryPolicy
 from lienthong.runtime.randomness import DEFAULT_SEED, RandomSource
 
 
@@ -47,8 +48,15 @@ class ServiceSettings(BaseSettings):
     # and events that were in flight when the previous broker stopped are delivered.
     broker_is_fresh: bool = False
     outbox_replay_hours: float = 24.0
-    transient_max_attempts: int = 5
-    transient_backoff_ms: int = 200
+    # The failure policy (lienthong/runtime/policy.py): a transient failure is retried with
+    # exponential backoff from TRANSIENT_BACKOFF_MS up to TRANSIENT_BACKOFF_MAX_MS, and becomes
+    # a dead letter after TRANSIENT_MAX_ATTEMPTS (about a minute with the defaults); a failing
+    # database transaction is retried DATABASE_MAX_ATTEMPTS times before the service reports
+    # itself unhealthy.
+    transient_max_attempts: int = 8
+    transient_backoff_ms: int = 500
+    transient_backoff_max_ms: int = 30_000
+    database_max_attempts: int = 6
     log_level: str = "info"
     # The shared simulated clock (see lienthong.runtime.clock) and this agency's delay.
     clock_speed: float = 1.0
@@ -89,6 +97,20 @@ class ServiceSettings(BaseSettings):
             info.name: os.environ.get(info.url_env) or f"http://127.0.0.1:{info.default_port}"
             for info in SERVICES
         }
+
+    def retry_policy(self) -> RetryPolicy:
+        """How transient failures of one message are retried (``TRANSIENT_*``)."""
+        return RetryPolicy(
+            max_attempts=max(self.transient_max_attempts, 1),
+            base=timedelta(milliseconds=self.transient_backoff_ms),
+            cap=timedelta(
+                milliseconds=max(self.transient_backoff_max_ms, self.transient_backoff_ms)
+            ),
+        )
+
+    def database_policy(self) -> DatabasePolicy:
+        """How a failing batch transaction is retried before the service gives up."""
+        return DatabasePolicy(max_attempts=max(self.database_max_attempts, 1))
 
     def randomness(self) -> RandomSource:
         """The run's random source, from ``RUN_SEED``."""

@@ -6,6 +6,7 @@ from lienthong.contracts.services import CIVIL_REGISTRY
 from lienthong.runtime.service import Infrastructure, Parts, Service
 from services.civil_registry.api import router
 from services.civil_registry.handlers import CivilRegistryHandlers
+from services.civil_registry.ledger import ledger
 from services.civil_registry.models import CivilRegistryTable
 from services.civil_registry.population_client import PopulationClient, PopulationLookup
 from services.civil_registry.settings import CivilRegistrySettings
@@ -35,6 +36,7 @@ def bootstrap(
         ),
         infra=infra,
         metadata=CivilRegistryTable.metadata,
+        ledger=ledger,
         handlers=CivilRegistryHandlers(lookup, settings.death_registration_days),
         routers=[router],
         on_shutdown=close_client,

@@ -9,7 +9,7 @@ import httpx
 from pydantic import BaseModel
 
 from lienthong.domain.personal_id import Sex
-from lienthong.runtime.consumer import TransientError
+from lienthong.runtime.policy import AgencyUnavailable, TransientError
 
 
 class PersonRecord(BaseModel):
@@ -52,6 +52,8 @@ class PopulationClient:
                 )
             except httpx.HTTPError as error:
                 raise TransientError(f"population unreachable: {error!r}") from error
+            if response.status_code == 503:
+                raise AgencyUnavailable(f"population is not connected: {response.text[:200]}")
             if response.status_code >= 500:
                 raise TransientError(f"population answered {response.status_code}")
             response.raise_for_status()

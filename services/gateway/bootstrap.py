@@ -6,8 +6,9 @@ from lienthong.contracts.services import GATEWAY
 from lienthong.runtime.service import Infrastructure, Parts, Service
 from services.gateway.deadlines import DeadlinePolicy
 from services.gateway.handlers import Tracker
+from services.gateway.ledger import ledger
 from services.gateway.models import GatewayTable
-from services.gateway.routes import agencies, dossiers, reasons, stats
+from services.gateway.routes import agencies, dossiers, failures, faults, reasons, stats
 from services.gateway.settings import GatewaySettings
 
 
@@ -28,6 +29,14 @@ def bootstrap(
         ),
         infra=infra,
         metadata=GatewayTable.metadata,
+        ledger=ledger,
         handlers=Tracker(DeadlinePolicy.from_settings(settings)),
-        routers=[dossiers.router, reasons.router, stats.router, agencies.router],
+        routers=[
+            dossiers.router,
+            reasons.router,
+            stats.router,
+            agencies.router,
+            faults.router,
+            failures.router,
+        ],
     )

@@ -1,12 +1,15 @@
 """Event handlers of the gateway: every agency decision and dead letter updates a dossier.
 
-Batch-aware: the dossiers and steps a whole batch is about are read with two queries
-(``preload``); each event then moves rows already in memory, and the unit of work writes only
-what changed.
+Batch-aware: the dossiers and steps a whole batch is about are read with two queries, the
+failures (thư lỗi) it touches with one (``preload``); each event then moves rows already in
+memory, and ``finish`` writes only what changed. A dead letter fails its agency's step and is
+counted in the failures table; an agency's decision resolves that agency's failures of the
+dossier.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -41,6 +44,7 @@ from lienthong.runtime.handlers import (
     handles,
 )
 from services.gateway.deadlines import DeadlinePolicy
+from services.gateway.failures import FailureLedger, flow_of, load_failures
 from services.gateway.models import Dossier, DossierStep
 from services.gateway.tracked import TrackedDossiers, load_dossiers
 from services.gateway.tracker import (
@@ -65,6 +69,14 @@ def _dossier_of(message: Message[Any]) -> str | None:
     return message.dossier_id
 
 
+@dataclass
+class GatewayBatch:
+    """What one batch moves: its dossiers with their steps, and the failures it touches."""
+
+    dossiers: TrackedDossiers
+    failures: FailureLedger
+
+
 class Tracker(ServiceHandlers):
     """Applies step outcomes to dossiers, keeping statuses and deadlines consistent."""
 
@@ -75,13 +87,21 @@ class Tracker(ServiceHandlers):
 
     async def preload(
         self, session: AsyncSession, messages: list[Message[Any]], lookups: Any
-    ) -> TrackedDossiers:
-        """Every dossier the batch is about, with its steps."""
-        return await load_dossiers(session, filter(None, map(_dossier_of, messages)))
+    ) -> GatewayBatch:
+        """Every dossier the batch is about, with its steps, then the failures it touches.
 
-    async def finish(self, session: AsyncSession, state: TrackedDossiers) -> None:
-        """Write what the batch's events changed: one statement for dossiers, one for steps."""
-        await state.write(session)
+        The dossiers first: where rows lock, their lock also guards their failures.
+        """
+        dossiers = await load_dossiers(session, filter(None, map(_dossier_of, messages)))
+        letters = [m.payload for m in messages if isinstance(m.payload, DeadLettered)]
+        decided = [m.dossier_id for m in messages if not isinstance(m.payload, DeadLettered)]
+        return GatewayBatch(dossiers, await load_failures(session, letters, decided))
+
+    async def finish(self, session: AsyncSession, state: GatewayBatch) -> None:
+        """Write what the batch's events changed: one statement each for dossiers, steps, new
+        failures and changed failures."""
+        await state.dossiers.write(session)
+        await state.failures.write(session)
 
     def apply(self, tracked: TrackedDossiers, dossier_id: str, outcome: StepOutcome) -> None:
         """Move one step and recompute the dossier; unknown dossiers are ignored (not ours)."""
@@ -153,9 +173,13 @@ class Tracker(ServiceHandlers):
     async def on_agency_decision(
         self, session: AsyncSession, message: Message[BaseModel], context: HandlerContext
     ) -> Decisions:
-        """Track an agency's decision, at the time the agency decided."""
-        self.apply(
-            context.batch, message.dossier_id, outcome_of(message.payload, message.event.time)
+        """Track an agency's decision, at the time the agency decided; it settles the agency's
+        failures of the dossier (a redrive worked, or the agency got there anyway)."""
+        batch: GatewayBatch = context.batch
+        outcome = outcome_of(message.payload, message.event.time)
+        self.apply(batch.dossiers, message.dossier_id, outcome)
+        batch.failures.resolve(
+            message.dossier_id, outcome.agency, message.event.type, message.event.time
         )
         return []
 
@@ -163,8 +187,14 @@ class Tracker(ServiceHandlers):
     async def on_dead_letter(
         self, session: AsyncSession, message: Message[DeadLettered], context: HandlerContext
     ) -> Decisions:
-        """An agency gave up on a dossier's event: its step is failed, with the error."""
+        """A consumer gave up on a message: the failure is counted (whoever the consumer) and,
+        for an agency, its step of the dossier is failed, with the error."""
         letter = message.payload
+        batch: GatewayBatch = context.batch
+        dossier = batch.dossiers.dossiers.get(letter.key) if letter.key else None
+        step = batch.dossiers.steps.get(letter.key, {}).get(letter.consumer) if letter.key else None
+        flow = flow_of(dossier.kind if dossier else None, letter.event_type)
+        batch.failures.record(letter, message.event.time, flow, step)
         if letter.consumer not in AGENCIES or not letter.key:
             return []
         outcome = StepOutcome(
@@ -177,5 +207,5 @@ class Tracker(ServiceHandlers):
                 "message_vi": "Lỗi đồng bộ dữ liệu, hồ sơ chờ xử lý lại.",
             },
         )
-        self.apply(context.batch, letter.key, outcome)
+        self.apply(batch.dossiers, letter.key, outcome)
         return []

@@ -6,6 +6,7 @@ from lienthong.contracts.services import INSURANCE
 from lienthong.runtime.service import Infrastructure, Parts, Service, seeding
 from services.insurance.api import router
 from services.insurance.handlers import InsuranceHandlers
+from services.insurance.ledger import ledger
 from services.insurance.models import InsuranceTable
 from services.insurance.seeding import seed_if_empty
 from services.insurance.settings import InsuranceSettings
@@ -27,6 +28,7 @@ def bootstrap(
         ),
         infra=infra,
         metadata=InsuranceTable.metadata,
+        ledger=ledger,
         handlers=InsuranceHandlers(settings, infra.randomness),
         routers=[router],
         on_startup=seeding(seed_if_empty, settings),

@@ -6,6 +6,7 @@ from lienthong.contracts.services import POPULATION
 from lienthong.runtime.service import Infrastructure, Parts, Service, seeding
 from services.population.api import router
 from services.population.handlers import PopulationHandlers
+from services.population.ledger import ledger
 from services.population.models import PopulationTable
 from services.population.seeding import seed_if_empty
 from services.population.settings import PopulationSettings
@@ -27,6 +28,7 @@ def bootstrap(
         ),
         infra=infra,
         metadata=PopulationTable.metadata,
+        ledger=ledger,
         handlers=PopulationHandlers(infra.randomness),
         routers=[router],
         on_startup=seeding(seed_if_empty, settings),

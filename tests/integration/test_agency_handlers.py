@@ -4,6 +4,7 @@ insurance, on real SQLite, with the civil registry asking a stub of the populati
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import date
 from pathlib import Path
@@ -183,29 +184,63 @@ async def test_a_failing_handler_dead_letters_only_its_own_event(
     assert (await dossier_view(client, ids[1]))["status"] == "completed"
 
 
-async def test_population_down_dead_letters_the_batch_as_transient(tmp_path: Path) -> None:
-    settings = {"transient_max_attempts": 2, "transient_backoff_ms": 1}
+async def test_population_unreachable_parks_the_dossiers_until_it_answers(
+    tmp_path: Path,
+) -> None:
+    """The lookup fails: the dossiers wait (in progress), then complete with no redrive."""
+    settings = {"transient_max_attempts": 5, "transient_backoff_ms": 1}
     async with open_system(tmp_path, civil_registry_settings=settings) as system:
         (mother,) = await seeded_mothers(system)
         known_to_registry(system, mother)
         system.people.failing = True
+        registry = system.services["civil_registry"]
         async with client_of(system.services["gateway"]) as client:
             ids = [
                 await submit(client, birth_form_for(mother, given_name=n)) for n in ("An", "Bình")
             ]
             outcome = (await system.deliver(GATEWAY_EVENTS))["civil_registry"]
-            await system.deliver(DEAD_LETTERS)
-            failed = [await dossier_view(client, dossier_id) for dossier_id in ids]
+            waiting = [await dossier_view(client, dossier_id) for dossier_id in ids]
             system.people.failing = False
-            await process(system.services["civil_registry"], resent(system, GATEWAY_EVENTS))
+            assert registry.retries is not None
+            await asyncio.sleep(0.05)  # the backoff, in milliseconds here
+            await registry.retries.retry_due()
             await run_chain(system)
             recovered = [await dossier_view(client, dossier_id) for dossier_id in ids]
 
-    assert system.people.calls == 3  # two attempts, then the redrive
-    assert outcome.processed == 0
-    assert [(d.key, d.error_kind) for d in outcome.dead_letters] == [
-        (ids[0], "transient"),
-        (ids[1], "transient"),
+    assert (outcome.processed, outcome.dead_letters) == (0, [])
+    assert sorted(p.record.key.decode() for p in outcome.parked) == sorted(ids)
+    assert [view["status"] for view in waiting] == ["submitted", "submitted"]  # not failed
+    assert [view["status"] for view in recovered] == ["completed", "completed"]
+
+
+async def test_population_down_too_long_dead_letters_then_completes_on_redrive(
+    tmp_path: Path,
+) -> None:
+    settings = {"transient_max_attempts": 2, "transient_backoff_ms": 1}
+    async with open_system(tmp_path, civil_registry_settings=settings) as system:
+        (mother,) = await seeded_mothers(system)
+        known_to_registry(system, mother)
+        system.people.failing = True
+        registry = system.services["civil_registry"]
+        assert registry.retries is not None
+        async with client_of(system.services["gateway"]) as client:
+            ids = [
+                await submit(client, birth_form_for(mother, given_name=n)) for n in ("An", "Bình")
+            ]
+            await system.deliver(GATEWAY_EVENTS)
+            await asyncio.sleep(0.05)
+            await registry.retries.retry_due()
+            await system.publish()
+            letters = system.broker.events(DEAD_LETTERS)
+            await system.deliver(DEAD_LETTERS)
+            failed = [await dossier_view(client, dossier_id) for dossier_id in ids]
+            system.people.failing = False
+            await process(registry, resent(system, GATEWAY_EVENTS))
+            await run_chain(system)
+            recovered = [await dossier_view(client, dossier_id) for dossier_id in ids]
+
+    assert sorted((e.data["key"], e.data["error_kind"], e.data["attempts"]) for e in letters) == [
+        (dossier_id, "transient", 2) for dossier_id in sorted(ids)
     ]
     for view in failed:
         assert view["status"] == "failed"

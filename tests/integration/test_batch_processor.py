@@ -19,12 +19,15 @@ from lienthong.contracts.envelope import CloudEvent, new_event
 from lienthong.contracts.population import CitizenRejected
 from lienthong.contracts.reasons import CITIZEN_ALREADY_REGISTERED
 from lienthong.contracts.topics import CIVIL_REGISTRY_EVENTS, DEAD_LETTERS, POPULATION_EVENTS
-from lienthong.runtime.consumer import BatchProcessor, TransientError
+from lienthong.runtime.consumer import BatchOutcome, BatchProcessor
 from lienthong.runtime.db import Database
 from lienthong.runtime.dead_letters import dead_letter_event
 from lienthong.runtime.delays import parse_delay
 from lienthong.runtime.handlers import Decisions, HandlerContext, Message, ServiceHandlers, handles
 from lienthong.runtime.outbox import Relay
+from lienthong.runtime.parked import ParkedEvent
+from lienthong.runtime.parking import as_record
+from lienthong.runtime.policy import RetryPolicy, TransientError
 from lienthong.runtime.randomness import RandomSource
 from lienthong.runtime.tables import RUNTIME_METADATA, OutboxMessage
 from tests.fakes import RecordingProducer, record
@@ -150,9 +153,9 @@ async def test_the_decided_event_id_is_derived_from_its_cause(db: Database, tmp_
     assert here.published[0].causationid == cause.id
     assert here.published[0].id == there.published[0].id
     other_cause = registered("different")
-    assert processor(db)._decided(other_cause, here_payloads(here), NOW)[0].id != (
-        here.published[0].id
-    )
+    cause_of_other = Message(other_cause, birth_registered("d-different", "different", "GKS-x"))
+    stamped = processor(db)._stamp.decided(cause_of_other, here_payloads(here), NOW)
+    assert stamped[0].id != here.published[0].id
 
 
 async def test_poison_event_is_dead_lettered_without_rolling_back_its_neighbours(
@@ -189,10 +192,24 @@ async def test_poison_event_is_dead_lettered_without_rolling_back_its_neighbours
     assert consumer.stats.dead_lettered == 4
 
 
-async def test_transient_failure_is_retried_then_succeeds(db: Database) -> None:
+def quick_retries(max_attempts: int, in_place: int = 1) -> RetryPolicy:
+    """Retries a test can wait for: milliseconds of backoff."""
+    return RetryPolicy(
+        max_attempts=max_attempts, base=timedelta(milliseconds=1), in_place_attempts=in_place
+    )
+
+
+async def retry_parked(db: Database, consumer: BatchProcessor) -> BatchOutcome:
+    """What the retry loop does once its backoff elapsed: hand the parked rows back."""
+    async with db.read_session() as session:
+        rows = list((await session.exec(select(ParkedEvent))).all())
+    return await consumer.process([as_record(row) for row in rows], {r.event_id: r for r in rows})
+
+
+async def test_a_lookup_failure_is_retried_in_place_then_succeeds(db: Database) -> None:
     handlers = ThingHandlers()
     handlers.failures_left = 2
-    consumer = processor(db, handlers, max_attempts=5, backoff_s=0.01)
+    consumer = processor(db, handlers, retry=quick_retries(5, in_place=3))
 
     outcome = await consumer.process([rec(registered("flaky").to_bytes())])
 
@@ -201,17 +218,54 @@ async def test_transient_failure_is_retried_then_succeeds(db: Database) -> None:
     assert consumer.stats.transient_retries == 2
 
 
+async def test_a_failed_message_is_parked_not_lost_and_retried_later(db: Database) -> None:
+    handlers = ThingHandlers()
+    handlers.failures_left = 1
+    consumer = processor(db, handlers, retry=quick_retries(3))
+
+    first = await consumer.process([rec(registered("later").to_bytes())])
+    parked = await count(db, ParkedEvent)
+    second = await retry_parked(db, consumer)
+
+    assert (first.processed, len(first.parked), first.dead_letters, parked) == (0, 1, [], 1)
+    assert second.processed == 1
+    assert await count(db, ParkedEvent) == 0
+    assert await count(db, Thing) == 1
+
+
+async def test_a_failing_neighbour_does_not_take_the_batch_down(db: Database) -> None:
+    """The batch's lookup fails; alone, only "bad" fails: the others are applied at once."""
+
+    class OneBad(ThingHandlers):
+        async def prefetch(self, messages: list[Message[Any]]) -> None:
+            self.prefetches += 1
+            if any(m.payload.registration_number == "bad" for m in messages):
+                raise TransientError("bad lookup")
+
+    consumer = processor(db, OneBad(), retry=quick_retries(3))
+    names = ["a", "bad", "c", "d"]
+    outcome = await consumer.process([rec(registered(name).to_bytes()) for name in names])
+
+    assert outcome.processed == 3
+    assert [p.event_id for p in outcome.parked] == [registered("bad").id]
+    assert outcome.dead_letters == []
+
+
 async def test_transient_failure_gives_up_into_dead_letters(db: Database) -> None:
     handlers = ThingHandlers()
     handlers.failures_left = 99
-    consumer = processor(db, handlers, max_attempts=2, backoff_s=0.01)
+    consumer = processor(db, handlers, retry=quick_retries(2))
 
-    outcome = await consumer.process(
+    first = await consumer.process(
         [rec(registered("a").to_bytes()), rec(registered("b").to_bytes())]
     )
+    last = await retry_parked(db, consumer)
 
-    assert [letter.error_kind for letter in outcome.dead_letters] == ["transient", "transient"]
+    assert (len(first.parked), first.dead_letters) == (2, [])
+    assert [letter.error_kind for letter in last.dead_letters] == ["transient", "transient"]
+    assert [letter.attempts for letter in last.dead_letters] == [2, 2]
     assert await count(db, Thing) == 0
+    assert await count(db, ParkedEvent) == 0
 
 
 async def test_processing_delay_holds_the_decision_in_the_outbox(db: Database) -> None:
@@ -233,7 +287,7 @@ async def test_processing_delay_holds_the_decision_in_the_outbox(db: Database) -
 async def test_a_repeat_is_not_dead_lettered_while_a_dependency_is_down(db: Database) -> None:
     """An event already applied is recognised before the lookup that would fail."""
     handlers = ThingHandlers()
-    consumer = processor(db, handlers, max_attempts=2, backoff_s=0.01)
+    consumer = processor(db, handlers, retry=quick_retries(2))
     raw = registered("applied").to_bytes()
     await consumer.process([rec(raw)])
     handlers.failures_left = 99

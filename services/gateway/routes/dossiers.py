@@ -26,6 +26,7 @@ from services.gateway.models import (
     StepView,
 )
 from services.gateway.overdue import is_overdue, overdue_sql
+from services.gateway.overload import guard_for
 from services.gateway.routes.deps import DeadlinesDep
 from services.gateway.tracker import DossierStatus
 
@@ -40,6 +41,7 @@ router = APIRouter(prefix="/api/v1", tags=["dossiers"])
     responses={
         409: {"description": "Idempotency key reused for a different dossier"},
         422: {"description": "Invalid form; `detail` lists every field and why"},
+        503: {"description": "Portal overloaded (fault `overload`): try again after `Retry-After`"},
     },
 )
 async def submit_dossier(
@@ -60,6 +62,13 @@ async def submit_dossier(
 
     Answers at once; the agencies then process it through Kafka.
     """
+    refusal = guard_for(runtime.faults).check(form, idempotency_key)
+    if refusal is not None:
+        raise HTTPException(
+            status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
+            detail=refusal.detail(),
+            headers={"Retry-After": str(refusal.retry_after_s)},
+        )
     try:
         intake = await submit(runtime, deadlines, form, idempotency_key)
     except FormRejected as rejected:

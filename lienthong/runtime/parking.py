@@ -1,0 +1,191 @@
+"""Parking consumed messages that cannot be applied yet, and trying them again.
+
+See :mod:`lienthong.runtime.parked` for why a message is parked. :func:`park` writes the rows in
+the batch's transaction; :class:`RetryLoop` picks the rows that are due (a ``retry`` whose
+backoff elapsed, a ``held`` one whose ``down`` fault was cleared) and hands them back to the
+batch processor as consumer records, exactly as Kafka would have delivered them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from aiokafka import ConsumerRecord
+from sqlalchemy import delete
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from lienthong.contracts.scope import Scope
+from lienthong.runtime.db import Database, bulk_insert
+from lienthong.runtime.parked import HELD, RETRY, ParkedEvent
+from lienthong.runtime.tables import utcnow
+
+log = logging.getLogger(__name__)
+
+HELD_CHECK_S = 1.0
+"""How often messages held by a ``down`` fault are checked for release (real seconds)."""
+
+
+@dataclass(frozen=True)
+class Parking:
+    """One message to park: its record, event, scope, why, and its attempts so far."""
+
+    record: ConsumerRecord
+    event_id: str
+    event_type: str
+    scope: Scope
+    kind: str
+    reason: str
+    attempts: int
+    next_attempt_at: datetime
+
+
+async def park(
+    session: AsyncSession, consumer: str, released: Iterable[str], parkings: list[Parking]
+) -> None:
+    """Replace this consumer's parked rows of ``released`` event ids by ``parkings``."""
+    ids = list(released)
+    if ids:
+        await session.exec(
+            delete(ParkedEvent).where(
+                col(ParkedEvent.consumer) == consumer, col(ParkedEvent.event_id).in_(ids)
+            )
+        )
+    rows = [
+        {
+            "consumer": consumer,
+            "event_id": item.event_id,
+            "event_type": item.event_type,
+            "topic": item.record.topic,
+            "partition": item.record.partition,
+            "offset": item.record.offset,
+            "key": item.record.key.decode(errors="replace") if item.record.key else None,
+            "value": item.record.value or b"",
+            "headers": [[k, v.decode(errors="replace")] for k, v in item.record.headers or ()]
+            or None,
+            "flow": item.scope.flow,
+            "province": item.scope.province,
+            "kind": item.kind,
+            "reason": item.reason[:2000],
+            "attempts": item.attempts,
+            "next_attempt_at": item.next_attempt_at,
+            "parked_at": utcnow(),
+        }
+        for item in parkings
+    ]
+    await bulk_insert(session, ParkedEvent, rows)
+
+
+async def parked_ids(session: AsyncSession, consumer: str, ids: list[str]) -> set[str]:
+    """Which of ``ids`` this consumer holds parked (a redelivery of them is not applied)."""
+    if not ids:
+        return set()
+    found = await session.exec(
+        select(ParkedEvent.event_id).where(
+            col(ParkedEvent.consumer) == consumer, col(ParkedEvent.event_id).in_(ids)
+        )
+    )
+    return set(found.all())
+
+
+def as_record(row: ParkedEvent) -> ConsumerRecord:
+    """The consumer record a parked row was, with its original bytes and headers."""
+    headers = [(k, v.encode()) for k, v in row.headers or ()]
+    return ConsumerRecord(
+        topic=row.topic,
+        partition=row.partition,
+        offset=row.offset,
+        timestamp=0,
+        timestamp_type=0,
+        key=row.key.encode() if row.key is not None else None,
+        value=row.value,
+        checksum=None,
+        serialized_key_size=len(row.key or ""),
+        serialized_value_size=len(row.value),
+        headers=headers,
+    )
+
+
+Process = Callable[[list[ConsumerRecord], Mapping[str, ParkedEvent]], Awaitable[object]]
+
+
+class RetryLoop:
+    """Hands parked messages back to the processor when they are due."""
+
+    def __init__(
+        self,
+        db: Database,
+        consumer: str,
+        process: Process,
+        *,
+        still_held: Callable[[str | None, str | None], bool],
+        paused: Callable[[], bool],
+        batch_size: int = 200,
+        interval_s: float = 0.25,
+    ) -> None:
+        self._db = db
+        self._consumer = consumer
+        self._process = process
+        self._still_held = still_held
+        self._paused = paused
+        self._batch_size = batch_size
+        self._interval_s = interval_s
+        self._held_checked_at = 0.0
+        self.retried = 0
+
+    async def run(self) -> None:
+        """Retry forever; pauses while the whole agency is down."""
+        while True:
+            done = 0 if self._paused() else await self.retry_due()
+            if done < self._batch_size:
+                await asyncio.sleep(self._interval_s)
+
+    async def retry_due(self) -> int:
+        """Process one batch of due parked messages; returns how many were handed back.
+
+        Retries are due when their backoff elapsed; held messages are looked at every
+        ``HELD_CHECK_S`` only, since they wait for a person to clear a fault.
+        """
+        mine = col(ParkedEvent.consumer) == self._consumer
+        retries = (
+            select(ParkedEvent)
+            .where(mine, col(ParkedEvent.kind) == RETRY)
+            .where(col(ParkedEvent.next_attempt_at) <= utcnow())
+            .order_by(col(ParkedEvent.next_attempt_at))
+            .limit(self._batch_size)
+        )
+        async with self._db.read_session() as session:
+            due = list((await session.exec(retries)).all())
+            now = time.monotonic()
+            if len(due) < self._batch_size and now - self._held_checked_at >= HELD_CHECK_S:
+                self._held_checked_at = now
+                held = select(ParkedEvent).where(mine, col(ParkedEvent.kind) == HELD)
+                released = [
+                    row
+                    for row in (await session.exec(held.limit(5_000))).all()
+                    if not self._still_held(row.flow, row.province)
+                ]
+                due += released[: self._batch_size - len(due)]
+        if due:
+            await self._process([as_record(row) for row in due], {row.event_id: row for row in due})
+            self.retried += len(due)
+        return len(due)
+
+
+async def parked_count(db: Database, consumer: str) -> dict[str, int]:
+    """How many messages wait, by kind (for ``/health``)."""
+    async with db.read_session() as session:
+        rows = (
+            await session.exec(
+                select(ParkedEvent.kind).where(col(ParkedEvent.consumer) == consumer)
+            )
+        ).all()
+    counts: dict[str, int] = {HELD: 0, RETRY: 0}
+    for kind in rows:
+        counts[kind] = counts.get(kind, 0) + 1
+    return counts

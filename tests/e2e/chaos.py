@@ -1,0 +1,110 @@
+"""What the chaos tests share: a mixed load, the CLI as a user runs it, and the tally.
+
+Every scenario pushes a few hundred dossiers of both flows through a real broker and four real
+service processes, breaks something on purpose, ends the fault, drains, and asks
+``lienthong verify`` whether anything was lost or applied twice. Its numbers are printed (and
+appended to ``$CHAOS_REPORT`` when set) for the closing note of the issue.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import asdict, dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from lienthong.chaos.load import (
+    birth_form,
+    death_form,
+    living_citizens,
+    recent_death_day,
+    submit_all,
+)
+from tests.e2e.helpers import RunningSystem
+
+BIRTHS = 200
+DEATHS = 100
+
+
+def cli(system: RunningSystem, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    """``lienthong ARGS --data-dir D`` as a user types it."""
+    done = subprocess.run(
+        [sys.executable, "-m", "lienthong", *args, "--data-dir", str(system.data_dir)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    if check and done.returncode != 0:
+        raise AssertionError(
+            f"lienthong {' '.join(args)} → {done.returncode}\n{done.stdout}\n{done.stderr}"
+        )
+    return done
+
+
+def lock_info(system: RunningSystem) -> dict[str, Any]:
+    """What ``up`` recorded about its run (pids)."""
+    loaded: dict[str, Any] = json.loads((system.data_dir / "up.lock").read_text("utf-8"))
+    return loaded
+
+
+async def mixed_forms(
+    system: RunningSystem, run: str, skip_deaths: int = 0
+) -> list[dict[str, Any]]:
+    """``BIRTHS`` births and ``DEATHS`` deaths, interleaved."""
+    people = await living_citizens(system.urls["population"], DEATHS, skip=skip_deaths)
+    died = recent_death_day(date.today())
+    births = [birth_form(run, n) for n in range(BIRTHS)]
+    deaths = [death_form(person, died) for person in people]
+    forms: list[dict[str, Any]] = []
+    for n, birth in enumerate(births):
+        forms.append(birth)
+        if n % 2 == 0 and deaths:
+            forms.append(deaths.pop())
+    return forms + deaths
+
+
+async def load(system: RunningSystem, gateway: httpx.AsyncClient, run: str) -> list[str]:
+    """Submit the mixed load; the accepted ids (all must be accepted)."""
+    forms = await mixed_forms(system, run)
+    ids = await submit_all(gateway, forms)
+    assert len(ids) == len(forms)
+    return ids
+
+
+@dataclass
+class ChaosResult:
+    """One scenario's numbers, as the issue asks for them."""
+
+    scenario: str
+    submitted: int
+    completed: int
+    rejected: int
+    dead_lettered_then_redriven: int
+    lost: int
+    duplicated_effects: int
+    drain_s: float
+
+    def report(self) -> None:
+        """Print, and append to ``$CHAOS_REPORT`` when set."""
+        line = json.dumps(asdict(self))
+        print(f"CHAOS {line}")
+        target = os.environ.get("CHAOS_REPORT")
+        if target:
+            with Path(target).open("a", encoding="utf-8") as out:
+                out.write(line + "\n")
+
+
+def verified(system: RunningSystem) -> dict[str, Any]:
+    """``lienthong verify --json``: must exit 0 (clean)."""
+    done = cli(system, "verify", "--json", check=False)
+    assert done.returncode == 0, (
+        f"verify found discrepancies:\n{done.stdout[-4000:]}\n{done.stderr}"
+    )
+    report: dict[str, Any] = json.loads(done.stdout)
+    return report
