@@ -41,6 +41,7 @@ from lienthong.runtime.delays import DelayDistribution, parse_delay
 from lienthong.runtime.fault_checks import FaultChecks, scope_of_message
 from lienthong.runtime.faults import FaultBoard
 from lienthong.runtime.handlers import ServiceHandlers
+from lienthong.runtime.lookups import Failed, prefetch_isolated
 from lienthong.runtime.outbox import outbox_rows
 from lienthong.runtime.parked import HELD, RETRY, ParkedEvent
 from lienthong.runtime.parking import Parking, park, parked_ids
@@ -57,9 +58,6 @@ from lienthong.runtime.tables import InboxRecord, OutboxMessage, utcnow
 __all__ = ["BatchOutcome", "BatchProcessor", "ConsumerStats", "TransientError"]
 
 log = logging.getLogger(__name__)
-
-_SPLIT_GIVE_UP = 3
-"""Consecutive single-message lookups that fail before the rest of a split batch is parked."""
 
 
 @dataclass
@@ -92,9 +90,6 @@ class BatchOutcome:
     """The events the batch decided, staged in the outbox."""
     parked: list[Parking] = field(default_factory=list)
     """Messages held or waiting for a retry."""
-
-
-Failed = tuple[Routed, TransientError]
 
 
 class BatchProcessor:
@@ -153,7 +148,7 @@ class BatchProcessor:
             routed = await self._unseen(session, routed, outcome, skip_parked=not parked)
         ready, failed = self._sort_by_faults(routed, parked, outcome)
         await self._slow_down(ready)
-        groups, more_failed = await self._prefetch(ready)
+        groups, more_failed = await prefetch_isolated(self._handlers, ready, self.retry, self.stats)
         self._after_failures([*failed, *more_failed], parked, outcome)
         async with self._db.session() as session:
             for items, lookups in groups:
@@ -195,44 +190,6 @@ class BatchProcessor:
         seconds = self.checks.slow_seconds([item.message for item in ready])
         if seconds > 0:
             await asyncio.sleep(seconds)
-
-    async def _prefetch(
-        self, ready: list[Routed]
-    ) -> tuple[list[tuple[list[Routed], Any]], list[Failed]]:
-        """The batch's lookups; on failure, each message alone, so only the failing one waits."""
-        if not ready:
-            return [], []
-        error: TransientError | None = None
-        for attempt in range(self.retry.in_place_attempts):
-            try:
-                return [(ready, await self._handlers.prefetch([i.message for i in ready]))], []
-            except AgencyUnavailable as unavailable:
-                self.stats.last_error = str(unavailable)
-                return [], [(item, unavailable) for item in ready]
-            except TransientError as transient:
-                error = transient
-                self.stats.transient_retries += 1
-                self.stats.last_error = str(transient)
-                if attempt + 1 < self.retry.in_place_attempts:
-                    await asyncio.sleep(self.retry.base.total_seconds() * 2**attempt)
-        assert error is not None
-        if len(ready) == 1:
-            return [], [(ready[0], error)]
-        log.warning("%s: lookup of %d failed (%s); trying each alone", self.name, len(ready), error)
-        groups: list[tuple[list[Routed], Any]] = []
-        failed: list[Failed] = []
-        streak = 0
-        for item in ready:
-            if streak >= _SPLIT_GIVE_UP:
-                failed.append((item, error))
-                continue
-            try:
-                groups.append(([item], await self._handlers.prefetch([item.message])))
-                streak = 0
-            except TransientError as alone:
-                failed.append((item, alone))
-                error, streak = alone, streak + 1
-        return groups, failed
 
     def _after_failures(
         self, failed: list[Failed], parked: Mapping[str, ParkedEvent], outcome: BatchOutcome

@@ -188,14 +188,18 @@ class Tracker(ServiceHandlers):
         self, session: AsyncSession, message: Message[DeadLettered], context: HandlerContext
     ) -> Decisions:
         """A consumer gave up on a message: the failure is counted (whoever the consumer) and,
-        for an agency, its step of the dossier is failed, with the error."""
+        for an agency, its step of an open dossier is failed, with the error.
+
+        A closed dossier keeps its outcome: what failed then (a poison message carrying its
+        key, a late duplicate) cannot undo a decision, and stays visible in the failures list.
+        """
         letter = message.payload
         batch: GatewayBatch = context.batch
         dossier = batch.dossiers.dossiers.get(letter.key) if letter.key else None
         step = batch.dossiers.steps.get(letter.key, {}).get(letter.consumer) if letter.key else None
         flow = flow_of(dossier.kind if dossier else None, letter.event_type)
         batch.failures.record(letter, message.event.time, flow, step)
-        if letter.consumer not in AGENCIES or not letter.key:
+        if letter.consumer not in AGENCIES or dossier is None or _closed(dossier):
             return []
         outcome = StepOutcome(
             agency=letter.consumer,
@@ -207,5 +211,9 @@ class Tracker(ServiceHandlers):
                 "message_vi": "Lỗi đồng bộ dữ liệu, hồ sơ chờ xử lý lại.",
             },
         )
-        self.apply(batch.dossiers, letter.key, outcome)
+        self.apply(batch.dossiers, dossier.dossier_id, outcome)
         return []
+
+
+def _closed(dossier: Dossier) -> bool:
+    return dossier.status in (DossierStatus.COMPLETED, DossierStatus.REJECTED)

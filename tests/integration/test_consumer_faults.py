@@ -14,8 +14,10 @@ from typing import Any
 
 import httpx
 
+from lienthong.contracts.dead_letters import DeadLettered
 from lienthong.contracts.faults import FaultSetting, checked_fault
-from lienthong.contracts.topics import CIVIL_REGISTRY_EVENTS, GATEWAY_EVENTS
+from lienthong.contracts.topics import CIVIL_REGISTRY_EVENTS, DEAD_LETTERS, GATEWAY_EVENTS
+from lienthong.runtime.dead_letters import dead_letter_event
 from lienthong.runtime.service import Service
 from tests.integration.conftest import NOW, InProcessSystem
 from tests.integration.helpers import (
@@ -23,6 +25,8 @@ from tests.integration.helpers import (
     client_of,
     dossier_view,
     known_to_registry,
+    process,
+    record_of,
     run_chain,
     seeded_mothers,
     steps_by_agency,
@@ -184,3 +188,33 @@ async def test_an_agency_fully_down_answers_503_but_its_admin_api_stays_up(
     assert health.json()["connected"] is False
     assert cleared.json()["cleared"] == ["down"]
     assert after.status_code == 200
+
+
+async def test_a_poison_message_after_a_refusal_leaves_the_closed_dossier_alone(
+    system: InProcessSystem,
+) -> None:
+    """Poison carrying a rejected dossier's key is listed as a failure, not a failed step."""
+    registry = system.services["civil_registry"]
+    async with client_of(system.services["gateway"]) as client:
+        ids, _ = await two_births(system, client)
+        await set_fault(registry, "data_mismatch")
+        await run_chain(system)
+        poison = DeadLettered(
+            consumer="population",
+            topic=CIVIL_REGISTRY_EVENTS,
+            partition=0,
+            offset=7,
+            key=ids[0],
+            error_kind="malformed",
+            error="not JSON",
+            value="{nope",
+        )
+        await process(
+            system.services["gateway"], [record_of(dead_letter_event(poison, NOW), DEAD_LETTERS)]
+        )
+        view = await dossier_view(client, ids[0])
+        listed = (await client.get("/api/v1/failures", params={"dossier_id": ids[0]})).json()
+
+    assert view["status"] == "rejected"
+    assert steps_by_agency(view)["population"]["status"] == "pending"
+    assert [item["error_kind"] for item in listed["items"]] == ["malformed"]
