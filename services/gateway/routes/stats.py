@@ -26,9 +26,10 @@ async def get_stats(session: ReadSessionDep, runtime: RuntimeDep) -> Stats:
     """Per flow: dossiers by status and timeliness; per agency: sent, synced, rejected, failed,
     pending, on time and overdue (pending steps past their deadline count as overdue)."""
     now = runtime.clock.now()
+    connection = await session.connection()  # Core selects of tuples: no ORM objects
     due, closed = col(Dossier.due_at), col(Dossier.closed_at)
     dossier_rows = (
-        await session.execute(
+        await connection.execute(
             sa_select(
                 col(Dossier.kind),
                 col(Dossier.status),
@@ -40,7 +41,7 @@ async def get_stats(session: ReadSessionDep, runtime: RuntimeDep) -> Stats:
     ).all()
     step_due, finished = col(DossierStep.due_at), col(DossierStep.finished_at)
     step_rows = (
-        await session.execute(
+        await connection.execute(
             sa_select(
                 col(Dossier.kind),
                 col(DossierStep.agency),
