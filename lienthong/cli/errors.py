@@ -11,16 +11,41 @@ class SupervisorError(RuntimeError):
 
 
 class AlreadyRunning(SupervisorError):
-    """Another ``lienthong up`` holds this data directory; carries its pid and URLs to show."""
+    """Another ``lienthong up`` holds this data directory; carries its pid, URLs and live pids.
 
-    def __init__(self, pid: int | None, urls: Mapping[str, str], lock_path: Path) -> None:
+    *alive* lists ``(pid, role)`` of that run's processes still alive (role ``up`` for its
+    supervisor, ``broker``, or a service name): the lock is held as long as any of them lives,
+    so these are exactly the processes to stop when the supervisor itself is already gone.
+    """
+
+    def __init__(
+        self,
+        pid: int | None,
+        urls: Mapping[str, str],
+        lock_path: Path,
+        alive: Sequence[tuple[int, str]] = (),
+    ) -> None:
         """Keep the facts separately so a caller can print them its own way."""
         self.pid = pid
         self.urls = dict(urls)
         self.lock_path = lock_path
-        who = f"pid {pid}" if pid is not None else f"lock {lock_path}"
+        self.alive = list(alive)
+        super().__init__(self._describe())
+
+    def _describe(self) -> str:
+        """The holder, where it answers, and which of its pids live; or what to kill."""
+        data_dir = self.lock_path.parent
+        pids = ", ".join(f"{pid} {role}" for pid, role in self.alive)
+        if self.pid is not None and self.alive and self.pid not in {p for p, _ in self.alive}:
+            doomed = " ".join(str(pid) for pid, _ in self.alive)
+            return (
+                f"lienthong is already running at {data_dir}: its supervisor (pid {self.pid}) is "
+                f"gone but pids {pids} still use the data dir; stop them first (kill {doomed})"
+            )
+        who = f"pid {self.pid}" if self.pid is not None else f"lock {self.lock_path}"
         where = ", ".join(f"{name} {url}" for name, url in self.urls.items())
-        super().__init__(f"lienthong is already running ({who})" + (f": {where}" if where else ""))
+        alive = f"; at {data_dir} (pids {pids})" if pids else ""
+        return f"lienthong is already running ({who})" + (f": {where}" if where else "") + alive
 
 
 class PortInUse(SupervisorError):

@@ -1,21 +1,18 @@
 """Start, watch and stop the whole sandbox: the broker plus the four services as child processes.
 
-Each service runs in its own process (``python -m lienthong serve NAME``) exactly as it would in
-production, so ``lienthong up`` exercises the real wiring: env-var configuration, HTTP between
-agencies, Kafka between everyone. The supervisor is synchronous and installs no signal handlers
-unless :meth:`Supervisor.run_forever` asks for them, so a pytest fixture can drive it with
-``start()`` / ``stop()``. One lock file per data directory stops two ``up`` runs from sharing (and
-corrupting) the same SQLite files.
-
-This module only sequences the steps; each job has its own module in ``lienthong/cli/``:
-children, child_env, log_mux, ports, broker, topics, health.
+Each service runs in its own process (``python -m lienthong serve NAME``) exactly as in
+production, so ``lienthong up`` exercises the real wiring: env vars, HTTP, Kafka. Like a process
+manager, it restarts a dead service with backoff while the others go on, lets no child outlive
+it, and holds one lock per data directory (inherited by every child) so two runs never share
+its SQLite files. Signal handlers exist only inside :meth:`Supervisor.run_forever`, so a pytest
+fixture can drive it with ``start()`` / ``stop()``. Each step has its own module in
+``lienthong/cli/`` (spawner, service_group, watcher, broker, health…); this one sequences them.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import signal
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -24,21 +21,17 @@ from typing import Final, Self, TextIO
 
 from lienthong.cli.broker import BrokerError, EmbeddedBroker
 from lienthong.cli.child_env import child_env, service_url
-from lienthong.cli.children import (
-    Child,
-    ServiceExit,
-    ServiceSpec,
-    first_exit,
-    service_command,
-    spawn,
-    stop_children,
-)
+from lienthong.cli.children import ServiceExit, ServiceSpec, service_command
 from lienthong.cli.data_dir import LOCK_FILE_NAME, wipe_databases
 from lienthong.cli.errors import ServiceExited, StartupInterrupted, SupervisorError
 from lienthong.cli.health import wait_healthy
 from lienthong.cli.log_mux import BROKER_SOURCE, LogMux
 from lienthong.cli.ports import check_ports
+from lienthong.cli.restarts import RestartPolicy
 from lienthong.cli.run_lock import RunLock
+from lienthong.cli.service_group import ServiceGroup
+from lienthong.cli.spawner import Spawner
+from lienthong.cli.stop_signals import stopping_on_signals
 from lienthong.cli.topics import create_topics
 from lienthong.contracts.services import DEFAULT_PORTS, SERVICE_NAMES
 
@@ -70,14 +63,15 @@ class Supervisor:
         output: TextIO | None = None,
         color: bool | None = None,
         command: Callable[[str], Sequence[str]] | None = None,
+        restart_policy: RestartPolicy | None = None,
     ) -> None:
         """Record the configuration; nothing starts until :meth:`start`.
 
         *bootstrap_servers* None means "start the embedded broker on *broker_port*". *fresh*
         deletes the databases after the lock is taken, so a running sandbox is never wiped.
-        *command* maps a service name to the argv that runs it (tests substitute fakes).
-        *output* defaults to the ``sys.stdout`` of the moment logs are written, which keeps
-        pytest's capture working.
+        *command* maps a service name to the argv that runs it (tests substitute fakes);
+        *restart_policy* sets the backoff after a crash. *output* defaults to the ``sys.stdout``
+        of the moment logs are written, which keeps pytest's capture working.
         """
         unknown = set(ports or {}) - set(SERVICE_NAMES)
         if unknown:
@@ -93,10 +87,15 @@ class Supervisor:
         self._health_timeout_s = health_timeout_s
         self._fresh = fresh
         self._logs = LogMux(output, color)
-        self._command = command or service_command
+        self._services = ServiceGroup(
+            self.specs,
+            command=command or service_command,
+            logs=self._logs,
+            policy=restart_policy or RestartPolicy(),
+        )
         self._lock = RunLock(self.data_dir / LOCK_FILE_NAME)
         self._broker: EmbeddedBroker | None = None
-        self._children: dict[str, Child] = {}
+        self._spawner: Spawner | None = None
         self._stop_requested = threading.Event()
         self._hurry = threading.Event()
         self._stop_guard = threading.Lock()
@@ -109,8 +108,12 @@ class Supervisor:
         return {spec.name: service_url(self.host, spec.port) for spec in self.specs}
 
     def pids(self) -> dict[str, int]:
-        """Each running service's process id, keyed by name (for diagnostics and tests)."""
-        return {name: child.process.pid for name, child in self._children.items()}
+        """Each service's current process id, keyed by name (for diagnostics and tests)."""
+        return self._services.pids()
+
+    def restarts(self) -> dict[str, int]:
+        """How many times each service was restarted since :meth:`start`."""
+        return self._services.restarts()
 
     @property
     def bootstrap_servers(self) -> str:
@@ -134,10 +137,11 @@ class Supervisor:
     # -- lifecycle -----------------------------------------------------------------------------
 
     def start(self) -> None:
-        """Bring everything up and return once every service is healthy.
+        """Bring everything up, return once every service is healthy, then watch in background.
 
         On any failure (including Ctrl-C) everything already started is stopped and the lock
-        released before the exception propagates, so a failed start leaves nothing behind.
+        released before the exception propagates, so a failed start leaves nothing behind. From
+        here on a service that exits is restarted (see :mod:`lienthong.cli.watcher`).
         """
         if self._started:
             raise SupervisorError("the supervisor is already started")
@@ -145,15 +149,19 @@ class Supervisor:
         self._hurry.clear()
         self._lock.acquire()
         try:
+            # Every child inherits the locked descriptor: the data dir stays ours while any lives.
+            self._spawner = Spawner(keep_fds=[self._lock.fileno()])
             self._lock.write(self._lock_info())
             if self._fresh:
                 for path in wipe_databases(self.data_dir):
                     self._logs.say(f"--fresh: deleted {path.name}")
-            self._check_ports()
+            check_ports(self.host, self._wanted_ports())
             self._start_broker()
             create_topics(self.bootstrap_servers, self.partitions)
-            for spec in self.specs:
-                self._spawn(spec)
+            # A memory-only broker starts empty: services replay their recent outbox into it.
+            self._services.start(
+                self._service_env, self._spawner.popen, fresh_broker=self.embedded_broker
+            )
             self._lock.write(self._lock_info())
             wait_healthy(
                 self.urls(),
@@ -161,6 +169,11 @@ class Supervisor:
                 stop_requested=self._stop_requested,
                 check_alive=self._raise_if_exited,
                 on_healthy=lambda name, s: self._logs.say(f"{name} healthy after {s:.1f} s"),
+            )
+            broker = self._broker
+            self._services.watch(
+                broker_exit=broker.returncode if broker is not None else lambda: None,
+                on_restart=lambda: self._lock.write(self._lock_info()),
             )
         except BaseException:
             self.stop()
@@ -174,60 +187,52 @@ class Supervisor:
         self._stop_requested.set()
 
     def wait(self) -> ServiceExit | None:
-        """Block until a stop is requested (None) or a child exits on its own (which one).
+        """Block until a stop is requested (None) or the embedded broker dies (its exit).
 
-        An unexpected exit is reported on the output stream before returning, so the user sees
-        why the sandbox is going down.
+        A dead service is restarted meanwhile; the broker keeps everything in memory, so its
+        death ends the run.
         """
         while not self._stop_requested.wait(_POLL_S):
-            ended = self._first_exit()
-            if ended is not None:
-                self._logs.say(
-                    f"{ended.name} exited unexpectedly with code {ended.returncode}; stopping"
-                )
-                return ended
+            if self._services.fatal is not None:
+                return self._services.fatal
         return None
 
     def stop(self, grace_s: float = _STOP_GRACE_S) -> None:
-        """SIGTERM every service, kill those still alive after *grace_s*, then stop the broker.
+        """End the watch, SIGTERM every service (SIGKILL after *grace_s*), then the broker.
 
-        Services go first so their relays can flush to a still-running broker. Releases the lock
-        last. A second stop request while stopping (second Ctrl-C) kills the stragglers at once.
+        Services go first so their relays can flush to a live broker; the spawner thread ends
+        once every child is gone (its end is their parent's death); the lock goes last. A
+        second stop request while stopping (second Ctrl-C) kills the stragglers at once.
         """
         with self._stop_guard:
             self._stop_requested.set()
-            children = list(self._children.values())
-            self._children.clear()
-            stop_children(children, grace_s, hurry=self._hurry, say=self._logs.say)
+            self._services.stop(grace_s, hurry=self._hurry)
             if self._broker is not None:
                 self._broker.stop()
                 self._broker = None
+            if self._spawner is not None:
+                self._spawner.close()
+                self._spawner = None
             self._lock.release()
             self._started = False
 
     def run_forever(self, on_ready: Callable[[Supervisor], None] | None = None) -> int:
-        """Start, call *on_ready*, supervise until SIGINT/SIGTERM or a child dies, then stop.
+        """Start, call *on_ready*, supervise until SIGINT/SIGTERM/SIGHUP or the broker dies, stop.
 
         The only method that installs signal handlers (restored afterwards), so it must run on
-        the main thread. Returns 0 after a requested stop, 1 when a child died on its own.
-        Startup errors propagate after cleanup, for the CLI to word.
+        the main thread; SIGHUP (the terminal went away) stops gracefully too. Returns 0 after
+        a requested stop, 1 when the broker died; startup errors propagate after cleanup.
         """
-        previous = {
-            signum: signal.signal(signum, self._on_signal)
-            for signum in (signal.SIGINT, signal.SIGTERM)
-        }
-        try:
+        with stopping_on_signals(self._on_signal):
             try:
                 self.start()
+                if on_ready is not None:
+                    on_ready(self)
+                return 0 if self.wait() is None else 1
             except StartupInterrupted:
                 return 0
-            if on_ready is not None:
-                on_ready(self)
-            return 0 if self.wait() is None else 1
-        finally:
-            self.stop()
-            for signum, handler in previous.items():
-                signal.signal(signum, handler)
+            finally:
+                self.stop()
 
     def __enter__(self) -> Self:
         """Start on entering a ``with`` block."""
@@ -247,72 +252,62 @@ class Supervisor:
         """Write *text* as-is to the output, never interleaved mid-line with service logs."""
         self._logs.echo(text)
 
-    # -- startup steps -------------------------------------------------------------------------
+    # -- steps ---------------------------------------------------------------------------------
 
     def _lock_info(self) -> dict[str, object]:
-        """What a second ``up`` shows the user: who runs, where, and the child pids."""
+        """Who runs, where, and every pid of the run: for a second ``up`` and for ``kill``."""
         info: dict[str, object] = {
             "pid": os.getpid(),
             "urls": self.urls(),
             "data_dir": str(self.data_dir),
             "children": self.pids(),
+            "restarts": self.restarts(),
         }
+        if self._broker is not None and self._broker.pid is not None:
+            info["broker_pid"] = self._broker.pid
         with contextlib.suppress(SupervisorError, BrokerError):
             info["bootstrap_servers"] = self.bootstrap_servers
         return info
 
-    def _check_ports(self) -> None:
-        """Fail before starting anything if a port is duplicated or already taken."""
-        wanted = [(spec.name, spec.port) for spec in self.specs]
-        if self.embedded_broker and self._broker_port:
-            wanted.append((BROKER_SOURCE, self._broker_port))
-        check_ports(self.host, wanted)
+    def _wanted_ports(self) -> list[tuple[str, int]]:
+        """Every port this run listens on, checked before anything starts."""
+        broker = self.embedded_broker and self._broker_port
+        extra = [(BROKER_SOURCE, self._broker_port)] if broker else []
+        return [(spec.name, spec.port) for spec in self.specs] + extra
 
     def _start_broker(self) -> None:
         """Start Tansu unless an external Kafka was given; its logs join ours as ``broker``."""
         if not self.embedded_broker:
             return
+        assert self._spawner is not None  # created by start() before any child
         self._broker = EmbeddedBroker(
-            on_line=lambda line: self._logs.line(BROKER_SOURCE, line), color=self._logs.color
+            on_line=lambda line: self._logs.line(BROKER_SOURCE, line),
+            color=self._logs.color,
+            launch=self._spawner.popen,
         )
         bootstrap = self._broker.start(host="127.0.0.1", port=self._broker_port)
         self._logs.say(f"broker ready on {bootstrap}")
 
-    def _spawn(self, spec: ServiceSpec) -> None:
-        """Start one service with the environment that configures it."""
-        env = child_env(
+    def _service_env(self, spec: ServiceSpec, fresh_broker: bool) -> dict[str, str]:
+        """The environment that configures one service process."""
+        return child_env(
             spec.name,
             host=self.host,
             port=spec.port,
             urls=self.urls(),
             bootstrap_servers=self.bootstrap_servers,
             data_dir=self.data_dir,
-            # A memory-only broker starts empty: services replay their recent outbox into it.
-            fresh_broker=self.embedded_broker,
+            fresh_broker=fresh_broker,
             base_env=os.environ,
             extra_env=self._extra_env,
         )
-        argv = self._command(spec.name)
-        self._children[spec.name] = spawn(spec, argv, env, self._logs)
 
     def _raise_if_exited(self) -> None:
-        """Turn a child's or the broker's early death into an error naming it."""
-        ended = self._first_exit()
-        if ended is None:
-            return
-        if ended.name == BROKER_SOURCE:
-            lines = self._broker.last_lines() if self._broker is not None else []
-            raise ServiceExited(BROKER_SOURCE, ended.returncode, lines)
-        raise ServiceExited(ended.name, ended.returncode, self._children[ended.name].last_lines())
-
-    def _first_exit(self) -> ServiceExit | None:
-        """The first child (or embedded broker) found to have exited, if any."""
-        ended = first_exit(self._children.values())
-        if ended is None and self._broker is not None:
-            code = self._broker.returncode()
-            if code is not None:
-                return ServiceExit(BROKER_SOURCE, code)
-        return ended
+        """Turn a child's or the broker's death during startup into an error naming it."""
+        code = self._broker.returncode() if self._broker is not None else None
+        if self._broker is not None and code is not None:
+            raise ServiceExited(BROKER_SOURCE, code, self._broker.last_lines())
+        self._services.raise_if_exited()
 
     def _on_signal(self, signum: int, frame: FrameType | None) -> None:
         """Only flip events here: writing output from a signal handler risks deadlocks."""

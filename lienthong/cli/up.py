@@ -177,7 +177,11 @@ def format_ready(supervisor: Supervisor, elapsed_s: float) -> str:
 
 
 def run_up(args: argparse.Namespace) -> int:
-    """Run the sandbox in the foreground; 0 after Ctrl-C, 1 if it could not start or crashed."""
+    """Run the sandbox in the foreground; 0 after Ctrl-C/SIGTERM/SIGHUP, 1 if it failed.
+
+    Failing means: it could not start, or the embedded broker died (a crashed service is
+    restarted by the supervisor and does not end the run).
+    """
     supervisor = build_supervisor(args)
     started = time.monotonic()
 
@@ -197,4 +201,8 @@ def run_up(args: argparse.Namespace) -> int:
         return 1
     if code == 0:
         supervisor.echo("lienthong stopped")
+    else:  # a crashed service is restarted; only the broker's death ends the run
+        print(
+            "lienthong up failed: the embedded broker died (see its output above)", file=sys.stderr
+        )
     return code

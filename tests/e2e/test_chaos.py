@@ -1,15 +1,18 @@
 """Chaos on purpose, on the real broker and processes: every run ends with `verify` clean.
 
 The reports' failures, caused one scenario at a time while a few hundred dossiers of both flows
-are in flight: every fault switched on and off, poison on every topic, an agency down, and an
-agency failing until its dead letters are redriven. Nothing may be lost or applied twice.
-(Services SIGKILLed mid-batch and the broker paused past the session timeout come with the
-supervisor's restarts.)
+are in flight: every service SIGKILLed mid-batch (the supervisor restarts it), the broker paused
+past the consumers' session timeout, every fault switched on and off, poison on every topic, an
+agency down, and an agency failing until its dead letters are redriven. Nothing may be lost or
+applied twice.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -19,7 +22,7 @@ import pytest_asyncio
 
 from lienthong.chaos.load import drain, submit_all, tally
 from lienthong.contracts.services import SERVICE_NAMES
-from tests.e2e.chaos import DEATHS, ChaosResult, cli, load, mixed_forms, verified
+from tests.e2e.chaos import DEATHS, ChaosResult, cli, load, lock_info, mixed_forms, verified
 from tests.e2e.helpers import RunningSystem, running_system
 
 pytestmark = pytest.mark.e2e
@@ -36,10 +39,18 @@ async def chaos(tmp_path: Path) -> AsyncIterator[tuple[RunningSystem, httpx.Asyn
 
 
 async def finish(
-    name: str, system: RunningSystem, gateway: httpx.AsyncClient, ids: list[str], redriven: int = 0
+    name: str,
+    system: RunningSystem,
+    gateway: httpx.AsyncClient,
+    ids: list[str],
+    *,
+    ended: float,
+    redriven: int = 0,
 ) -> ChaosResult:
-    """Drain after the fault ended, verify, and report the scenario's numbers."""
-    final, seconds = await drain(gateway, len(ids), DRAIN_S, failed_ends=False)
+    """Drain, verify, and report the scenario's numbers; the drain time is counted from
+    ``ended`` (``time.monotonic()`` when the fault ended: last kill, SIGCONT, clear, redrive)."""
+    final, _ = await drain(gateway, len(ids), DRAIN_S, failed_ends=False)
+    seconds = time.monotonic() - ended
     report = verified(system)
     result = ChaosResult(
         scenario=name,
@@ -58,6 +69,58 @@ async def finish(
     assert result.duplicated_effects == 0
     assert final.total == len(ids)
     return result
+
+
+async def test_every_service_killed_mid_load_is_restarted_and_nothing_is_lost(
+    chaos: tuple[RunningSystem, httpx.AsyncClient],
+) -> None:
+    system, gateway = chaos
+    forms = await mixed_forms(system, "kill")
+    submitting = asyncio.create_task(submit_all(gateway, forms))
+    killed: dict[str, int] = {}
+    for name in ("civil_registry", "population", "insurance", "gateway"):
+        await asyncio.sleep(0.7)
+        killed[name] = lock_info(system)["children"][name]
+        os.kill(killed[name], signal.SIGKILL)
+    ended = time.monotonic()
+    deadline = ended + 60
+    while any(lock_info(system)["children"].get(n) in (None, pid) for n, pid in killed.items()):
+        assert time.monotonic() < deadline, f"not all restarted: {lock_info(system)}"
+        await asyncio.sleep(0.2)
+    ids = await submitting
+    await _healthy(system)
+    assert lock_info(system)["restarts"] == dict.fromkeys(killed, 1)
+    await finish("SIGKILL of every service mid-load", system, gateway, ids, ended=ended)
+
+
+async def _healthy(system: RunningSystem) -> None:
+    """Every service answers /health with 200 again (a restart takes ~12 s to rejoin Kafka)."""
+    deadline = time.monotonic() + 90
+    async with httpx.AsyncClient(timeout=5, trust_env=False) as client:
+        for url in system.urls.values():
+            while True:
+                try:
+                    if (await client.get(f"{url}/health")).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                assert time.monotonic() < deadline, f"{url} not healthy again"
+                await asyncio.sleep(0.2)
+
+
+async def test_the_broker_paused_past_the_session_timeout_loses_nothing(
+    chaos: tuple[RunningSystem, httpx.AsyncClient],
+) -> None:
+    system, gateway = chaos
+    ids = await load(system, gateway, "pause")
+    broker = int(lock_info(system)["broker_pid"])
+    os.kill(broker, signal.SIGSTOP)
+    try:
+        await asyncio.sleep(10)  # the consumers' session timeout is 6 s
+    finally:
+        os.kill(broker, signal.SIGCONT)
+    ended = time.monotonic()
+    await finish("broker paused 10 s (session timeout 6 s)", system, gateway, ids, ended=ended)
 
 
 FAULTS = [
@@ -86,11 +149,14 @@ async def test_every_fault_switched_on_then_off_ends_clean(
     await asyncio.sleep(3)
     during = await tally(gateway)
     cli(system, "faults", "clear")
+    ended = time.monotonic()
     # sync_error at 0.3 spends all three attempts of about 1 message in 40: redrive them.
     settled, _ = await drain(gateway, len(ids), DRAIN_S)
     cli(system, "redrive", "--all-matching", "--kind", "transient")
     redriven = settled.get("failed")
-    result = await finish("every fault on, then cleared", system, gateway, ids, redriven)
+    result = await finish(
+        "every fault on, then cleared", system, gateway, ids, ended=ended, redriven=redriven
+    )
     for _, fault, *_ in FAULTS:
         assert fault in listed
     assert during.final < len(ids)  # civil_registry down for Hà Nội's deaths held them
@@ -104,7 +170,8 @@ async def test_poison_on_every_topic_is_dead_lettered_and_consumers_go_on(
     for agency in SERVICE_NAMES:
         cli(system, "faults", "set", agency, "poison", "--rate", "0.3")
     ids = await load(system, gateway, "poison")
-    result = await finish("poison on every topic (rate 0.3)", system, gateway, ids)
+    ended = time.monotonic()  # poison stays on: nothing to end, the load is the fault
+    result = await finish("poison on every topic (rate 0.3)", system, gateway, ids, ended=ended)
     failures = cli(system, "failures", "--json", "--limit", "1000").stdout
     assert "malformed" in failures or "invalid_payload" in failures
     assert result.completed > 0
@@ -123,7 +190,8 @@ async def test_an_agency_down_holds_its_dossiers_then_dead_letters_are_redriven(
     held = await tally(gateway)
     assert held.get("failed") == 0 and held.final < len(ids)
     cli(system, "faults", "clear", "population")
-    await finish("population down during the load, then back", system, gateway, ids)
+    back = time.monotonic()
+    await finish("population down during the load, then back", system, gateway, ids, ended=back)
 
     # Failing: every birth at population fails until its attempts are spent, then redrive.
     cli(system, "faults", "set", "population", "sync_error", "--flow", "birth")
@@ -132,6 +200,14 @@ async def test_an_agency_down_holds_its_dossiers_then_dead_letters_are_redriven(
     assert failed.get("failed") > 0
     cli(system, "faults", "clear", "population")
     redrive = cli(system, "redrive", "--all").stdout
+    sent = time.monotonic()
     redriven = failed.get("failed")
-    await finish("population failing births, then redrive", system, gateway, ids + more, redriven)
+    await finish(
+        "population failing births, then redrive",
+        system,
+        gateway,
+        ids + more,
+        ended=sent,
+        redriven=redriven,
+    )
     assert redrive

@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
+from lienthong.chaos.load import death_form
 from lienthong.contracts.services import AGENCIES
 from tests.e2e.helpers import (
     RunningSystem,
@@ -135,15 +136,7 @@ async def living_person(system: RunningSystem, **filters: Any) -> dict[str, Any]
 
 def death_of(citizen: dict[str, Any], died: date | None = None) -> dict[str, Any]:
     """A Form 02 for a citizen as the population database knows them."""
-    form = load_example("death-pensioner")
-    died = died or date.today() - timedelta(days=2)
-    form["deceased"] = {
-        key: citizen[key] for key in ("full_name", "date_of_birth", "sex", "personal_id")
-    }
-    form["date_of_death"] = died.isoformat()
-    form["death_notice"]["issued_on"] = died.isoformat()
-    form["place_of_death"]["commune_code"] = citizen["commune_code"] or "00070"
-    return form
+    return death_form(citizen, died or date.today() - timedelta(days=2))
 
 
 async def test_a_child_born_then_dying_loses_the_health_card(

@@ -81,18 +81,29 @@ def test_supervisor_runs_services_and_a_second_one_finds_it_running(tmp_path: Pa
     RunLock(tmp_path / LOCK_FILE_NAME).acquire()  # released by stop()
 
 
-def test_wait_reports_a_service_that_dies(tmp_path: Path) -> None:
+def test_a_service_that_dies_is_restarted_and_the_others_keep_running(tmp_path: Path) -> None:
+    output = io.StringIO()
     supervisor = Supervisor(
         tmp_path,
         ports=_free_ports(),
-        output=io.StringIO(),
+        output=output,
         command=lambda name: [sys.executable, "-c", FAKE_SERVICE],
     )
     with supervisor:
-        os.kill(supervisor.pids()["population"], signal.SIGKILL)
-        ended = supervisor.wait()
-    assert ended is not None
-    assert (ended.name, ended.returncode) == ("population", -9)
+        before = supervisor.pids()
+        os.kill(before["population"], signal.SIGKILL)
+        deadline = time.monotonic() + 20
+        while supervisor.pids().get("population") in (None, before["population"]):
+            assert time.monotonic() < deadline, "population was not restarted"
+            time.sleep(0.05)
+        after = supervisor.pids()
+        restarts = supervisor.restarts()
+    assert after["population"] != before["population"]
+    assert {n: after[n] for n in after if n != "population"} == {
+        n: before[n] for n in before if n != "population"
+    }
+    assert restarts["population"] == 1
+    assert "population exited with code -9; restarting" in output.getvalue()
 
 
 def test_service_dying_during_startup_stops_everything(tmp_path: Path) -> None:

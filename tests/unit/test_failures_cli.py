@@ -8,6 +8,7 @@ from typing import Any, ClassVar, get_args
 
 import pytest
 
+from lienthong.cli import usage
 from lienthong.cli.commands import failures, redrive
 from lienthong.cli.http import ApiError, Unreachable
 from lienthong.cli.target import NothingRunning, Target
@@ -67,7 +68,7 @@ def gateway(monkeypatch: pytest.MonkeyPatch) -> type[FakeClient]:
     target = Target(urls={"gateway": GATEWAY})
     for module in (failures, redrive):
         monkeypatch.setattr(module, "ApiClient", FakeClient)
-        monkeypatch.setattr(module, "find_target", lambda args: target)
+    monkeypatch.setattr(usage, "find_target", lambda args: target)
     return FakeClient
 
 
@@ -178,7 +179,7 @@ def test_failures_reports_refusals_and_silence_with_their_exit_codes(
     def nothing(args: argparse.Namespace) -> Target:
         raise NothingRunning("nothing runs at .lienthong")
 
-    monkeypatch.setattr(failures, "find_target", nothing)
+    monkeypatch.setattr(usage, "find_target", nothing)
     nobody = failures.run(parse(failures))
 
     assert (refused, silent, nobody) == (2, 3, 3)

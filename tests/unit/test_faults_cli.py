@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from lienthong.cli import usage
 from lienthong.cli.commands import faults as command
 from lienthong.cli.http import ApiClient, ApiError, Unreachable
 from lienthong.cli.main import main
@@ -36,7 +37,7 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> list[Call]:
         raise AssertionError("the command started a process")
 
     monkeypatch.setattr(ApiClient, "request", request)
-    monkeypatch.setattr(command, "find_target", lambda args: Target(urls=URLS))
+    monkeypatch.setattr(usage, "find_target", lambda args: Target(urls=URLS))
     monkeypatch.setattr(subprocess, "Popen", no_process)
     return made
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from lienthong.cli import usage
 from lienthong.cli.commands import verify
 from lienthong.cli.http import ApiError, Unreachable
 from lienthong.cli.main import main
@@ -216,7 +217,7 @@ def test_an_unreachable_service_is_named() -> None:
 
 def run(monkeypatch: pytest.MonkeyPatch, answers: dict[str, Any], *argv: str) -> int:
     api = FakeApi(answers)
-    monkeypatch.setattr(verify, "find_target", lambda args: Target(urls=URLS))
+    monkeypatch.setattr(usage, "find_target", lambda args: Target(urls=URLS))
     monkeypatch.setattr(verify, "ApiClient", lambda timeout_s: api)
     return verify.run(parser().parse_args(list(argv)))
 

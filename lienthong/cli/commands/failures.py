@@ -16,12 +16,12 @@ from datetime import datetime
 from typing import Any, Final
 
 from lienthong.cli.http import ApiClient, ApiError, Unreachable
-from lienthong.cli.target import EXIT_UNREACHABLE, NothingRunning, add_target_arguments, find_target
+from lienthong.cli.target import EXIT_UNREACHABLE, add_target_arguments
+from lienthong.cli.usage import EXIT_USAGE, bounded, reached
 from lienthong.contracts.services import SERVICE_NAMES
 from lienthong.domain.calendar import VIETNAM_TZ
 from lienthong.runtime.policy import FailureKind
 
-EXIT_USAGE: Final = 2
 FAILURES: Final = "/api/v1/failures"
 FLOWS: Final = ("birth", "death")
 KINDS: Final = tuple(kind.value for kind in FailureKind)
@@ -55,28 +55,6 @@ def iso_instant(text: str) -> str:
             f"{text!r} is not an ISO time, e.g. 2026-11-16T08:00"
         ) from None
     return (moment if moment.tzinfo else moment.replace(tzinfo=VIETNAM_TZ)).isoformat()
-
-
-def page_size(text: str) -> int:
-    """A ``--limit`` between 1 and 1000 (argparse type)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not 1 <= value <= 1000:
-        raise argparse.ArgumentTypeError("must be between 1 and 1000")
-    return value
-
-
-def non_negative(text: str) -> int:
-    """An ``--offset`` of 0 or more (argparse type)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError("must be 0 or more")
-    return value
 
 
 def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
@@ -113,19 +91,19 @@ def filters_of(args: argparse.Namespace) -> dict[str, Any]:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Filters, paging, ``--json``, and where the sandbox runs."""
     add_filter_arguments(parser)
-    parser.add_argument("--limit", type=page_size, default=100, help="at most N (1–1000; 100)")
-    parser.add_argument("--offset", type=non_negative, default=0, help="skip the first N")
+    parser.add_argument(
+        "--limit", type=bounded(int, 1, 1000), default=100, help="at most N (1–1000; 100)"
+    )
+    parser.add_argument("--offset", type=bounded(int, 0), default=0, help="skip the first N")
     parser.add_argument("--json", action="store_true", help="print the API's JSON")
     add_target_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     """List the failures the gateway holds, newest first."""
-    try:
-        target = find_target(args)
-    except NothingRunning as error:
-        print(f"lienthong failures: {error}", file=sys.stderr)
-        return EXIT_UNREACHABLE
+    target = reached(args, "lienthong failures")
+    if isinstance(target, int):
+        return target
     params = {**filters_of(args), "limit": args.limit, "offset": args.offset}
     try:
         page = ApiClient().get(f"{target.gateway}{FAILURES}", params=params)

@@ -22,11 +22,10 @@ from pydantic import ValidationError
 from lienthong.cli.http import ApiClient, ApiError, Unreachable
 from lienthong.cli.target import (
     EXIT_UNREACHABLE,
-    NothingRunning,
     Target,
     add_target_arguments,
-    find_target,
 )
+from lienthong.cli.usage import EXIT_USAGE, UsageError, reached, usage_error
 from lienthong.contracts.faults import (
     POISON_KINDS,
     FaultKind,
@@ -36,8 +35,6 @@ from lienthong.contracts.faults import (
 )
 from lienthong.contracts.services import SERVICE_NAMES
 from lienthong.domain.calendar import VIETNAM_TZ
-
-EXIT_USAGE: Final = 2
 
 OPTION_OF_FIELD: Final = {
     "agency": "AGENCY",
@@ -54,10 +51,6 @@ OPTION_OF_FIELD: Final = {
     "ends_at": "--until",
 }
 """The option of each field of a setting, so an error names what the user typed."""
-
-
-class UsageError(ValueError):
-    """A bad command line: reported like argparse does, with exit code 2, nothing sent."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -105,15 +98,10 @@ def run(args: argparse.Namespace) -> int:
     try:
         request = _requests(args)
     except UsageError as error:
-        usage: argparse.ArgumentParser = args.usage
-        usage.print_usage(sys.stderr)
-        print(f"{usage.prog}: error: {error}", file=sys.stderr)
-        return EXIT_USAGE
-    try:
-        target = find_target(args)
-    except NothingRunning as error:
-        print(f"lienthong faults: {error}", file=sys.stderr)
-        return EXIT_UNREACHABLE
+        return usage_error(args.usage, error)
+    target = reached(args, "lienthong faults")
+    if isinstance(target, int):
+        return target
     if args.action == "list":
         return _list(target, as_json=args.json)
     return _send(target, request)

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from lienthong.cli.commands.failures import (
-    EXIT_USAGE,
     FAILURES,
     add_filter_arguments,
     filters_of,
@@ -27,17 +26,12 @@ from lienthong.cli.commands.failures import (
 from lienthong.cli.http import ApiClient, ApiError, Unreachable
 from lienthong.cli.target import (
     EXIT_UNREACHABLE,
-    NothingRunning,
     Target,
     add_target_arguments,
-    find_target,
 )
+from lienthong.cli.usage import EXIT_USAGE, UsageError, reached, usage_error
 
 PROG: Final = "lienthong redrive"
-
-
-class UsageError(ValueError):
-    """A bad command line: reported like argparse does, with exit code 2, nothing sent."""
 
 
 @dataclass(frozen=True)
@@ -89,15 +83,10 @@ def run(args: argparse.Namespace) -> int:
     try:
         plan = plan_of(args)
     except UsageError as error:
-        usage: argparse.ArgumentParser = args.usage
-        usage.print_usage(sys.stderr)
-        print(f"{usage.prog}: error: {error}", file=sys.stderr)
-        return EXIT_USAGE
-    try:
-        target = find_target(args)
-    except NothingRunning as error:
-        print(f"{PROG}: {error}", file=sys.stderr)
-        return EXIT_UNREACHABLE
+        return usage_error(args.usage, error)
+    target = reached(args, PROG)
+    if isinstance(target, int):
+        return target
     try:
         if plan.selection is not None:
             return _bulk(target, plan.selection, as_json=args.json)

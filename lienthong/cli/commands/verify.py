@@ -22,14 +22,14 @@ from collections.abc import Callable
 from typing import Any, Final
 
 from lienthong.cli.http import ApiClient, ApiError, Unreachable
-from lienthong.cli.target import EXIT_UNREACHABLE, NothingRunning, add_target_arguments, find_target
+from lienthong.cli.target import EXIT_UNREACHABLE, add_target_arguments
+from lienthong.cli.usage import EXIT_USAGE, bounded, reached
 from lienthong.contracts.services import CIVIL_REGISTRY, GATEWAY, INSURANCE, POPULATION
 from lienthong.verify.ledgers import Ledger, LedgerError, Snapshot, parse_failures, parse_ledger
 from lienthong.verify.report import as_json, reconcile, render
 
 EXIT_CLEAN: Final = 0
 EXIT_DISCREPANCIES: Final = 1
-EXIT_USAGE: Final = 2
 
 READ_ORDER: Final = (GATEWAY, INSURANCE, POPULATION, CIVIL_REGISTRY)
 """The gateway, then the agencies downstream first (see the module docstring)."""
@@ -49,33 +49,20 @@ class UnknownDossier(LookupError):
     """``--dossier`` names a dossier no service knows."""
 
 
-def _non_negative(kind: Callable[[str], Any]) -> Callable[[str], Any]:
-    def parse(text: str) -> Any:
-        try:
-            value = kind(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-        if value < 0:
-            raise argparse.ArgumentTypeError(f"must be 0 or more, not {text}")
-        return value
-
-    return parse
-
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Where the sandbox runs, and how to report."""
     add_target_arguments(parser)
     parser.add_argument("--json", action="store_true", help="print the full report as JSON")
     parser.add_argument(
         "--show",
-        type=_non_negative(int),
+        type=bounded(int, 0),
         default=20,
         metavar="N",
         help="discrepancies listed under the table (default 20; --json lists all)",
     )
     parser.add_argument(
         "--grace",
-        type=_non_negative(float),
+        type=bounded(float, 0.0),
         default=0.0,
         metavar="SECONDS",
         help="real seconds: a dossier that changed this recently counts as in flight, not "
@@ -144,11 +131,9 @@ def collect(urls: dict[str, str], get: Get, dossier_id: str | None = None) -> Sn
 
 def run(args: argparse.Namespace) -> int:
     """Read, reconcile, report; the exit code says whether everything reconciles."""
-    try:
-        target = find_target(args)
-    except NothingRunning as error:
-        print(f"lienthong verify: {error}", file=sys.stderr)
-        return EXIT_UNREACHABLE
+    target = reached(args, "lienthong verify")
+    if isinstance(target, int):
+        return target
     client = ApiClient(timeout_s=args.timeout)
     try:
         report = reconcile(collect(target.urls, client.get, args.dossier), args.grace)

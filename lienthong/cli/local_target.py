@@ -1,0 +1,80 @@
+"""What ``lienthong kill`` and ``lienthong restart`` share: one service's process on this machine.
+
+Both act on a process id, and a pid means something only on the machine that runs ``up``: they
+find the sandbox through its data directory's lock file, never through ``--url`` (refused as a
+usage error, exit 2, even when ``LIENTHONG_URL`` is set for the other commands).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import Final
+
+from lienthong.cli.target import (
+    EXIT_UNREACHABLE,
+    NothingRunning,
+    Target,
+    add_target_arguments,
+    find_target,
+)
+from lienthong.cli.usage import EXIT_USAGE, usage_error
+from lienthong.contracts.services import SERVICE_NAMES
+
+__all__ = ["EXIT_USAGE", "add_service_arguments", "local_target", "parent_of"]
+
+_READS: Final = 3
+_REREAD_S: Final = 0.05
+
+
+def add_service_arguments(parser: argparse.ArgumentParser) -> None:
+    """SERVICE (one of the four) and ``--data-dir``; ``--url`` is accepted only to be refused."""
+    parser.add_argument(
+        "service", choices=SERVICE_NAMES, metavar="SERVICE", help=", ".join(SERVICE_NAMES)
+    )
+    add_target_arguments(parser)
+    # LIENTHONG_URL suits the HTTP commands; here only an explicit --url is an error.
+    parser.set_defaults(url=None, usage=parser)
+
+
+def local_target(args: argparse.Namespace) -> Target | int:
+    """The sandbox running from ``--data-dir``, or the exit code after saying why not.
+
+    2 for ``--url``, 3 when nothing runs there.
+    """
+    usage: argparse.ArgumentParser = args.usage
+    if args.url:
+        return usage_error(
+            usage,
+            "--url cannot be used: process ids are only known on the machine running "
+            "`lienthong up`, through its --data-dir",
+        )
+    for attempt in range(_READS):
+        try:
+            return find_target(args)
+        except NothingRunning as error:
+            if attempt == _READS - 1:
+                print(f"{usage.prog}: {error}", file=sys.stderr)
+            else:  # the lock file may be mid-rewrite (a restart): read it again
+                time.sleep(_REREAD_S)
+    return EXIT_UNREACHABLE
+
+
+def parent_of(pid: int) -> int | None:
+    """The parent pid of *pid* from ``/proc`` (Linux), None where unknown or *pid* is gone.
+
+    Lets a command check that a recorded pid still is a child of the run's supervisor, so a pid
+    reused by an unrelated process after a crash is never signalled.
+    """
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    # "pid (comm) state ppid …": comm may hold spaces and parentheses, so split after the last.
+    fields = stat.rpartition(")")[2].split()
+    try:
+        return int(fields[1])
+    except (IndexError, ValueError):
+        return None
