@@ -23,6 +23,7 @@ __all__ = [
     "EXIT_UNREACHABLE",
     "NothingRunning",
     "Target",
+    "add_data_dir_argument",
     "add_target_arguments",
     "find_target",
 ]
@@ -52,15 +53,20 @@ class Target:
         return self.urls[GATEWAY]
 
 
-def add_target_arguments(parser: argparse.ArgumentParser) -> None:
-    """``--data-dir`` and ``--url``: where the command finds the running sandbox."""
+def add_data_dir_argument(parser: argparse.ArgumentParser) -> None:
+    """``--data-dir``: where ``up`` keeps its databases and lock, and where others find it."""
     parser.add_argument(
         "--data-dir",
         type=Path,
         default=Path(os.environ.get("LIENTHONG_DATA_DIR", DEFAULT_DATA_DIR)),
-        help="data dir of the running `lienthong up` (default: ./.lienthong, env "
-        "LIENTHONG_DATA_DIR)",
+        help="the run's data dir: the services' SQLite databases and the lock of `up` "
+        "(default: ./.lienthong, env LIENTHONG_DATA_DIR)",
     )
+
+
+def add_target_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--data-dir`` and ``--url``: where the command finds the running sandbox."""
+    add_data_dir_argument(parser)
     parser.add_argument(
         "--url",
         default=os.environ.get("LIENTHONG_URL") or None,

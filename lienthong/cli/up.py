@@ -12,11 +12,11 @@ import os
 import sys
 import time
 from datetime import datetime
-from pathlib import Path
 
 from lienthong.cli.broker import BrokerError
 from lienthong.cli.errors import AlreadyRunning, ServiceExited, SupervisorError
 from lienthong.cli.supervisor import Supervisor
+from lienthong.cli.target import add_data_dir_argument
 from lienthong.contracts.services import DEFAULT_PORTS, SERVICE_NAMES
 from lienthong.runtime.clock import clock_environment
 from lienthong.runtime.delays import parse_delay
@@ -24,7 +24,6 @@ from lienthong.runtime.randomness import DEFAULT_SEED
 
 __all__ = ["add_up_arguments", "build_supervisor", "run_environment", "run_up"]
 
-DEFAULT_DATA_DIR = ".lienthong"
 RUN_SEED_ENV = "RUN_SEED"
 """The env var through which every service learns the run's seed (its ``run_seed`` setting)."""
 
@@ -40,13 +39,7 @@ def add_up_arguments(parser: argparse.ArgumentParser) -> None:
     Env-var defaults are read here, when the parser is built, and are strings on purpose:
     argparse runs them through ``type=int`` so a bad value gets the usual clear usage error.
     """
-    parser.add_argument(
-        "--data-dir",
-        type=Path,
-        default=Path(os.environ.get("LIENTHONG_DATA_DIR", DEFAULT_DATA_DIR)),
-        help="where the services' SQLite databases and the lock live "
-        "(default: ./.lienthong, env LIENTHONG_DATA_DIR)",
-    )
+    add_data_dir_argument(parser)
     parser.add_argument(
         "--fresh",
         action="store_true",

@@ -255,3 +255,22 @@ def birth_form_for(
         },
         "health_insurance": {"initial_clinic_code": f"{mother.province_code}001"},
     }
+
+
+FAIL_AT_ONCE = {"transient_max_attempts": 1, "transient_backoff_ms": 1}
+"""Civil registry settings giving up on a failing lookup at once (no parking, no backoff)."""
+
+
+async def dead_lettered_birth(
+    system: InProcessSystem, client: httpx.AsyncClient
+) -> tuple[Citizen, str]:
+    """A birth whose population lookup fails at the civil registry (a system opened with
+    ``FAIL_AT_ONCE``): dead-lettered, the dead letter delivered to the gateway. Returns the
+    mother and the dossier id."""
+    (mother,) = await seeded_mothers(system)
+    known_to_registry(system, mother)
+    system.people.failing = True
+    dossier_id = await submit(client, birth_form_for(mother))
+    await system.deliver(GATEWAY_EVENTS)
+    await system.deliver(DEAD_LETTERS)
+    return mother, dossier_id

@@ -17,21 +17,20 @@ import pytest_asyncio
 from lienthong.contracts.civil_registry import BIRTH_REGISTERED
 from lienthong.contracts.dead_letters import DeadLettered
 from lienthong.contracts.gateway import BIRTH_DOSSIER_SUBMITTED
-from lienthong.contracts.topics import CIVIL_REGISTRY_EVENTS, DEAD_LETTERS, GATEWAY_EVENTS
+from lienthong.contracts.topics import CIVIL_REGISTRY_EVENTS, GATEWAY_EVENTS
 from lienthong.runtime.dead_letters import dead_letter_event
 from lienthong.runtime.service import Service
 from tests.helpers import birth_registered
 from tests.integration.conftest import InProcessSystem, open_system
 from tests.integration.helpers import (
-    birth_form_for,
+    FAIL_AT_ONCE,
     client_of,
+    dead_lettered_birth,
     dossier_view,
     event_of,
-    known_to_registry,
     load_example,
     process,
     record_of,
-    seeded_mothers,
     steps_by_agency,
     submit,
 )
@@ -42,8 +41,6 @@ T1 = datetime(2026, 11, 16, 10, 0, tzinfo=VIETNAM)
 T2 = T1 + timedelta(hours=1)
 T3 = T1 + timedelta(hours=2)
 DEATH_REGISTERED = "vn.lienthong.civil_registry.death_registered.v1"
-FAIL_AT_ONCE = {"transient_max_attempts": 1, "transient_backoff_ms": 1}
-"""The civil registry gives up on a failing lookup at once (no parking, no backoff)."""
 
 Gateway = tuple[Service, httpx.AsyncClient]
 
@@ -102,13 +99,8 @@ async def test_a_dead_letter_is_listed_with_its_agency_flow_kind_and_original_by
     tmp_path: Path,
 ) -> None:
     async with open_system(tmp_path, civil_registry_settings=FAIL_AT_ONCE) as system:
-        (mother,) = await seeded_mothers(system)
-        known_to_registry(system, mother)
-        system.people.failing = True
         async with client_of(system.services["gateway"]) as client:
-            dossier_id = await submit(client, birth_form_for(mother))
-            await system.deliver(GATEWAY_EVENTS)
-            await system.deliver(DEAD_LETTERS)
+            _, dossier_id = await dead_lettered_birth(system, client)
             page = await listed(client)
             detail = (await client.get(f"{FAILURES}/{page['items'][0]['id']}")).json()
             view = await dossier_view(client, dossier_id)

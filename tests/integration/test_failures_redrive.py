@@ -22,19 +22,15 @@ from services.insurance.models import HealthCard
 from services.population.models import Citizen
 from tests.integration.conftest import InProcessSystem, open_system
 from tests.integration.helpers import (
-    birth_form_for,
+    FAIL_AT_ONCE,
     client_of,
     count,
+    dead_lettered_birth,
     dossier_view,
-    known_to_registry,
     run_chain,
-    seeded_mothers,
-    submit,
 )
 
 FAILURES = "/api/v1/failures"
-FAIL_AT_ONCE = {"transient_max_attempts": 1, "transient_backoff_ms": 1}
-"""The civil registry gives up on a failing lookup at once (no parking, no backoff)."""
 
 
 @dataclass
@@ -50,16 +46,13 @@ class Failed:
 
 @pytest_asyncio.fixture
 async def failed(tmp_path: Path) -> AsyncIterator[Failed]:
-    async with open_system(tmp_path, civil_registry_settings=FAIL_AT_ONCE) as system:
-        (mother,) = await seeded_mothers(system)
-        known_to_registry(system, mother)
-        system.people.failing = True
-        async with client_of(system.services["gateway"]) as client:
-            dossier_id = await submit(client, birth_form_for(mother))
-            await system.deliver(GATEWAY_EVENTS)
-            await system.deliver(DEAD_LETTERS)
-            (failure,) = (await client.get(FAILURES)).json()["items"]
-            yield Failed(system, client, mother, dossier_id, failure)
+    async with (
+        open_system(tmp_path, civil_registry_settings=FAIL_AT_ONCE) as system,
+        client_of(system.services["gateway"]) as client,
+    ):
+        mother, dossier_id = await dead_lettered_birth(system, client)
+        (failure,) = (await client.get(FAILURES)).json()["items"]
+        yield Failed(system, client, mother, dossier_id, failure)
 
 
 async def redrive(client: httpx.AsyncClient, failure_id: str) -> dict[str, Any]:
