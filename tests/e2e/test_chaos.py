@@ -111,16 +111,24 @@ async def _healthy(system: RunningSystem) -> None:
 async def test_the_broker_paused_past_the_session_timeout_loses_nothing(
     chaos: tuple[RunningSystem, httpx.AsyncClient],
 ) -> None:
+    """Paused mid-load: intake goes on into the outboxes, consumers lose their group."""
     system, gateway = chaos
-    ids = await load(system, gateway, "pause")
+    forms = await mixed_forms(system, "pause")
+    submitting = asyncio.create_task(submit_all(gateway, forms))
+    await asyncio.sleep(1.0)
     broker = int(lock_info(system)["broker_pid"])
     os.kill(broker, signal.SIGSTOP)
     try:
         await asyncio.sleep(10)  # the consumers' session timeout is 6 s
+        during = await tally(gateway)
     finally:
         os.kill(broker, signal.SIGCONT)
     ended = time.monotonic()
-    await finish("broker paused 10 s (session timeout 6 s)", system, gateway, ids, ended=ended)
+    ids = await submitting
+    assert during.final < len(ids)  # the pause did catch dossiers in flight
+    await finish(
+        "broker paused 10 s mid-load (session timeout 6 s)", system, gateway, ids, ended=ended
+    )
 
 
 FAULTS = [
