@@ -8,6 +8,7 @@ found is one line naming where it was looked for, exit 3.
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from collections.abc import Callable
 from typing import Final, TypeVar
@@ -49,7 +50,7 @@ def bounded(kind: Callable[[str], N], low: N, high: N | None = None) -> Callable
             value = kind(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-        if value < low or (high is not None and value > high):
+        if not math.isfinite(value) or value < low or (high is not None and value > high):
             span = f"between {low} and {high}" if high is not None else f"{low} or more"
             raise argparse.ArgumentTypeError(f"must be {span}, not {text}")
         return value

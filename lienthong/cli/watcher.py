@@ -114,6 +114,7 @@ class Watcher:
             child = self._respawn(name)
         except Exception as error:
             now = self._clock()
+            self._book.started(name, now)  # a failed start ran for no time: the streak grows
             delay = self._book.exited(name, now, requested=False)
             self._say(f"could not restart {name} ({error}); trying again in {delay:g} s")
             self._due[name] = now + delay

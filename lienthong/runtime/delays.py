@@ -20,6 +20,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+MAX_DELAY = timedelta(days=365)
+"""The longest delay a spec may name, and the cap on any drawn delay: a year of simulated time
+is past every deadline of the domain, and a date must stay within the calendar."""
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
 
 
@@ -28,7 +31,10 @@ def parse_duration(text: str) -> timedelta:
     match = _DURATION.match(text)
     if match is None:
         raise ValueError(f"bad duration {text!r}: use a number and one of s, m, h, d (e.g. 4h)")
-    return timedelta(seconds=float(match.group(1)) * _UNITS[match.group(2)])
+    seconds = float(match.group(1)) * _UNITS[match.group(2)]
+    if seconds > MAX_DELAY.total_seconds():
+        raise ValueError(f"bad duration {text!r}: at most {MAX_DELAY.days} days")
+    return timedelta(seconds=seconds)
 
 
 @dataclass(frozen=True)
@@ -51,8 +57,10 @@ class DelayDistribution:
         elif self.kind == "exponential":
             seconds = rng.expovariate(1 / self.a) if self.a > 0 else 0.0
         else:
-            seconds = rng.lognormvariate(math.log(self.a), self.b)
-        return timedelta(seconds=seconds)
+            # exp() of a huge normal draw overflows a float: that draw is "longer than a year"
+            exponent = rng.normalvariate(math.log(self.a), self.b)  # as lognormvariate draws
+            seconds = math.exp(min(exponent, math.log(MAX_DELAY.total_seconds())))
+        return timedelta(seconds=min(seconds, MAX_DELAY.total_seconds()))
 
 
 def parse_delay(spec: str) -> DelayDistribution:

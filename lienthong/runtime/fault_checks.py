@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from lienthong.contracts.catalogue import CATALOGUE
 from lienthong.contracts.faults import Fault, FaultKind
 from lienthong.contracts.reasons import DATA_MISMATCH, SIGNATURE_INVALID, Refusal
-from lienthong.contracts.scope import FlowName, Scope, flow_of, scope_of
+from lienthong.contracts.scope import Scope, flow_of, scope_of
 from lienthong.runtime.delays import parse_delay
 from lienthong.runtime.faults import FaultBoard, in_scope
 from lienthong.runtime.handlers import Message
@@ -62,16 +62,6 @@ class FaultChecks:
         if fault is None or not in_scope(fault, scope_of_message(message)):
             return None
         return f"waiting: {describe(fault)}"
-
-    def still_held(self, flow: str | None, province: str | None) -> bool:
-        """Whether a message parked as held, with this scope, must keep waiting."""
-        fault = self.board.active(FaultKind.DOWN)
-        if fault is None:
-            return False
-        known: FlowName | None = (
-            "birth" if flow == "birth" else "death" if flow == "death" else None
-        )
-        return in_scope(fault, Scope(flow=known, province=province))
 
     def sync_error(self, message: Message[Any], attempt: int) -> str | None:
         """The injected transient error of this attempt, or None."""

@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from aiokafka import ConsumerRecord
-from sqlalchemy import delete
+from sqlalchemy import ColumnElement, and_, delete, func, not_, or_, true
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from lienthong.contracts.faults import Fault
 from lienthong.contracts.scope import Scope
 from lienthong.runtime.db import Database, bulk_insert
 from lienthong.runtime.parked import HELD, RETRY, ParkedEvent
@@ -114,6 +115,25 @@ def as_record(row: ParkedEvent) -> ConsumerRecord:
 Process = Callable[[list[ConsumerRecord], Mapping[str, ParkedEvent]], Awaitable[object]]
 
 
+def released_from(down: Fault | None) -> ColumnElement[bool]:
+    """Held rows the ``down`` fault (None: no fault) no longer covers, as SQL.
+
+    The same rule as :func:`~lienthong.runtime.faults.in_scope`, in the query, so released rows
+    are found however many others stay held: a row is held while its province is one of the
+    fault's (or the fault names none) and its flow is the fault's (or either is unknown).
+    """
+    if down is None:
+        return true()
+    province_held: ColumnElement[bool] = true()
+    if down.provinces:
+        province_held = func.coalesce(col(ParkedEvent.province), "").in_(down.provinces)
+    flow_held: ColumnElement[bool] = true()
+    if down.flow is not None:
+        flow = col(ParkedEvent.flow)
+        flow_held = or_(flow.is_(None), flow == down.flow)
+    return not_(and_(province_held, flow_held))
+
+
 class RetryLoop:
     """Hands parked messages back to the processor when they are due."""
 
@@ -123,7 +143,7 @@ class RetryLoop:
         consumer: str,
         process: Process,
         *,
-        still_held: Callable[[str | None, str | None], bool],
+        down: Callable[[], Fault | None],
         paused: Callable[[], bool],
         batch_size: int = 200,
         interval_s: float = 0.25,
@@ -131,7 +151,7 @@ class RetryLoop:
         self._db = db
         self._consumer = consumer
         self._process = process
-        self._still_held = still_held
+        self._down = down
         self._paused = paused
         self._batch_size = batch_size
         self._interval_s = interval_s
@@ -164,13 +184,13 @@ class RetryLoop:
             now = time.monotonic()
             if len(due) < self._batch_size and now - self._held_checked_at >= HELD_CHECK_S:
                 self._held_checked_at = now
-                held = select(ParkedEvent).where(mine, col(ParkedEvent.kind) == HELD)
-                released = [
-                    row
-                    for row in (await session.exec(held.limit(5_000))).all()
-                    if not self._still_held(row.flow, row.province)
-                ]
-                due += released[: self._batch_size - len(due)]
+                released = (
+                    select(ParkedEvent)
+                    .where(mine, col(ParkedEvent.kind) == HELD, released_from(self._down()))
+                    .order_by(col(ParkedEvent.parked_at))
+                    .limit(self._batch_size - len(due))
+                )
+                due += list((await session.exec(released)).all())
         if due:
             await self._process([as_record(row) for row in due], {row.event_id: row for row in due})
             self.retried += len(due)

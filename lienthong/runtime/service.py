@@ -24,6 +24,7 @@ from sqlalchemy import MetaData
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from lienthong.contracts.catalogue import topics_consumed_by
+from lienthong.contracts.faults import FaultKind
 from lienthong.contracts.topics import ALL_TOPICS
 from lienthong.runtime.broker import Broker, KafkaBroker, Producer
 from lienthong.runtime.clock import SimClock
@@ -193,7 +194,7 @@ class Service:
                 self.db,
                 self.name,
                 self.processor.process,
-                still_held=self.processor.checks.still_held,
+                down=lambda: self.faults.active(FaultKind.DOWN),
                 paused=self.faults.fully_down,
             )
             self._consumer = infra.broker.consumer(self.name, topics_consumed_by(self.name))

@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Final
 
-from lienthong.contracts.services import CIVIL_REGISTRY
+from lienthong.contracts.dead_letters import DEAD_LETTERED
+from lienthong.contracts.scope import flow_of
+from lienthong.contracts.services import AGENCIES, CIVIL_REGISTRY
 from lienthong.verify.facts import FACT_BY_NAME, FACTS, FAILED, Fact, downstream_of, facts_of, short
 from lienthong.verify.ledgers import DossierRow, Snapshot
 from lienthong.verify.pending import Pending, in_flight, why_waiting
@@ -97,7 +99,29 @@ def one_effect_each(snapshot: Snapshot) -> RuleResult:
             result.checked += 1
             if rows > 1:
                 result.found(dossier_id, f"{rows} {fact.name} rows at {fact.agency} (expected 1)")
+    _one_decision_each(snapshot, result)
     return result
+
+
+def _one_decision_each(snapshot: Snapshot, result: RuleResult) -> None:
+    """An agency decides a dossier's step once: two decisions (two of one kind, or a result
+    and a refusal) mean an event was applied twice, even when a rule refused the second write
+    so that no second row exists."""
+    for agency in AGENCIES:
+        for dossier_id, decisions in snapshot.ledgers[agency].decisions.items():
+            if dossier_id in snapshot.late:
+                continue
+            by_step: dict[str | None, list[str]] = {}
+            for decision in decisions:
+                if decision.event_type != DEAD_LETTERED:
+                    step = by_step.setdefault(flow_of(decision.event_type), [])
+                    step += [short(decision.event_type)] * decision.count
+            for decided in by_step.values():
+                result.checked += 1
+                if len(decided) > 1:
+                    result.found(
+                        dossier_id, f"{agency} decided its step {len(decided)} times: {decided}"
+                    )
 
 
 def cause_before_effect(snapshot: Snapshot) -> RuleResult:

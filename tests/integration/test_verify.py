@@ -116,7 +116,9 @@ async def test_a_finished_run_reconciles(run: Run) -> None:
     checked = {rule.rule: rule.checked for rule in report.rules}
     assert checked == {
         "final_or_pending": 4,  # every dossier
-        "one_effect_each": 9,  # 3 facts × 2 completed births + 3 facts × 1 completed death
+        # 3 facts × 2 completed births + 3 facts × 1 completed death, and the agency steps
+        # decided: 3 + 3 for the births, 1 refusal of the duplicate birth, 3 for the death
+        "one_effect_each": 19,
         "cause_before_effect": 9,  # the same 9 rows, each with its cause
         "effect_after_cause": 0,  # no open dossier holds a fact
         # per flow: 5 statuses + total, on time, overdue, 3 agencies × 7 figures = 29

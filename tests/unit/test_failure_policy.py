@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import argparse
 import random
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
 
+from lienthong.cli.usage import bounded
 from lienthong.contracts.civil_registry import BIRTH_REGISTERED, DEATH_REGISTERED
 from lienthong.contracts.faults import FaultProblem, FaultSetting, checked_fault
 from lienthong.contracts.insurance import CARD_ISSUED, FUNERAL_BENEFIT_DECIDED
 from lienthong.contracts.scope import flow_of, province_of
+from lienthong.runtime.delays import parse_delay
 from lienthong.runtime.faults import in_office_hours
 from lienthong.runtime.policy import RetryPolicy
 
@@ -85,3 +88,22 @@ def test_a_fault_that_does_not_fit_names_the_field(
 def test_out_of_range_settings_are_refused(setting: dict[str, object]) -> None:
     with pytest.raises(ValueError):
         FaultSetting.model_validate(setting)
+
+
+@pytest.mark.parametrize("latency", ["fixed:366d", "fixed:1000000000d", "uniform:1s..400d"])
+def test_a_fault_duration_past_a_year_is_refused_not_overflowed(latency: str) -> None:
+    with pytest.raises(ValueError, match="at most 365 days"):
+        FaultSetting.model_validate({"latency": latency})
+
+
+def test_a_drawn_delay_never_passes_a_year() -> None:
+    # σ = 1000 around a 2-second median: most draws are astronomically large or tiny
+    spread = parse_delay("lognormal:2s,1000")
+    draws = [spread.sample(random.Random(n)) for n in range(50)]
+    assert max(draws) == timedelta(days=365)
+
+
+@pytest.mark.parametrize("text", ["nan", "inf", "-1", "1001"])
+def test_numbers_out_of_range_or_not_finite_are_usage_errors(text: str) -> None:
+    with pytest.raises(argparse.ArgumentTypeError):
+        bounded(float, 0.0, 1000.0)(text)

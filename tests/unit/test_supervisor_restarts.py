@@ -174,3 +174,20 @@ def test_every_kind_of_crash_backs_off(code: int) -> None:
     harness.round()
     assert harness.spawned == []
     assert f"exited with code {code}; restarting in 0.5 s" in harness.lines[0]
+
+
+def test_failed_restarts_after_a_long_run_keep_backing_off() -> None:
+    """A minute of good run wipes the streak once, not at every failed start after it."""
+    harness = Harness(fail_spawns=2)
+    harness.build(["insurance"])
+    harness.now += 100.0
+    harness.exit("insurance", 1)
+    harness.round()  # 0.5 s: the first delay, the long run having wiped the streak
+    harness.now += 0.5
+    harness.round()  # fails: 1 s
+    harness.now += 1.0
+    harness.round()  # fails again: 2 s, not 0.5 s again
+    assert harness.lines[-2:] == [
+        "could not restart insurance (no such file); trying again in 1 s",
+        "could not restart insurance (no such file); trying again in 2 s",
+    ]

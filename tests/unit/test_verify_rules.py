@@ -100,7 +100,7 @@ def test_completed_births_and_deaths_with_one_of_each_fact_are_clean() -> None:
     checked = {rule.rule: rule.checked for rule in report.rules}
     assert checked == {
         "final_or_pending": 2,
-        "one_effect_each": 6,
+        "one_effect_each": 12,  # 3 facts × 2 dossiers, and 3 agency steps decided × 2
         "cause_before_effect": 6,
         "effect_after_cause": 0,
         "counters": 0,
@@ -118,6 +118,22 @@ def test_a_second_citizen_for_a_completed_birth_is_a_duplicate() -> None:
             "one_effect_each",
             "B1",
             "completed birth with 2 citizen rows at population (expected 1)",
+        )
+    ]
+
+
+def test_a_result_and_a_refusal_for_one_step_are_an_event_applied_twice() -> None:
+    """The second application was refused ("already registered"): still one row, but two
+    decisions of population for the same step."""
+    snapshot = empty()
+    completed(snapshot, "B1")
+    decide(snapshot, "population", "B1", population.CITIZEN_REJECTED)
+
+    assert found(snapshot) == [
+        (
+            "one_effect_each",
+            "B1",
+            "population decided its step 2 times: ['citizen_registered', 'citizen_rejected']",
         )
     ]
 

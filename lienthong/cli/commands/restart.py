@@ -24,6 +24,7 @@ import httpx
 
 from lienthong.cli.local_target import add_service_arguments, local_target, parent_of
 from lienthong.cli.target import NothingRunning, from_data_dir
+from lienthong.cli.usage import bounded
 
 _POLL_S: Final = 0.2
 
@@ -37,7 +38,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_service_arguments(parser)
     parser.add_argument(
         "--timeout",
-        type=float,
+        type=bounded(float, 0.1, 3600.0),
         default=60.0,
         metavar="SECONDS",
         help="how long to wait for the new process to be healthy (default: 60)",

@@ -71,7 +71,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--dossier", metavar="ID", help="check only this dossier")
     parser.add_argument(
-        "--timeout", type=float, default=60.0, metavar="SECONDS", help="per request (60)"
+        "--timeout",
+        type=bounded(float, 0.1, 3600.0),
+        default=60.0,
+        metavar="SECONDS",
+        help="per request (60)",
     )
 
 
