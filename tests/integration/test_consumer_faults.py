@@ -51,6 +51,16 @@ async def two_births(system: InProcessSystem, client: httpx.AsyncClient) -> tupl
     return ids, mother.province_code
 
 
+async def births_under(
+    system: InProcessSystem, client: httpx.AsyncClient, service: str, kind: str, **setting: Any
+) -> list[dict[str, Any]]:
+    """Two births run to their end with one fault on at ``service``; their dossier views."""
+    ids, _ = await two_births(system, client)
+    await set_fault(system.services[service], kind, **setting)
+    await run_chain(system, rounds=3)
+    return [await dossier_view(client, d) for d in ids]
+
+
 async def test_an_agency_down_in_one_province_holds_its_dossiers_until_cleared(
     system: InProcessSystem,
 ) -> None:
@@ -115,12 +125,8 @@ async def test_a_sync_error_on_every_attempt_ends_in_a_transient_dead_letter(
 async def test_signature_invalid_is_a_refusal_with_its_reason_code(
     system: InProcessSystem,
 ) -> None:
-    population = system.services["population"]
     async with client_of(system.services["gateway"]) as client:
-        ids, _ = await two_births(system, client)
-        await set_fault(population, "signature_invalid", flow="birth")
-        await run_chain(system, rounds=3)
-        views = [await dossier_view(client, d) for d in ids]
+        views = await births_under(system, client, "population", "signature_invalid", flow="birth")
 
     for view in views:
         assert view["status"] == "rejected"
@@ -132,12 +138,8 @@ async def test_signature_invalid_is_a_refusal_with_its_reason_code(
 async def test_data_mismatch_at_the_civil_registry_uses_its_existing_reason(
     system: InProcessSystem,
 ) -> None:
-    registry = system.services["civil_registry"]
     async with client_of(system.services["gateway"]) as client:
-        ids, _ = await two_births(system, client)
-        await set_fault(registry, "data_mismatch")
-        await run_chain(system)
-        views = [await dossier_view(client, d) for d in ids]
+        views = await births_under(system, client, "civil_registry", "data_mismatch")
 
     for view in views:
         assert view["status"] == "rejected"
@@ -146,13 +148,9 @@ async def test_data_mismatch_at_the_civil_registry_uses_its_existing_reason(
 
 
 async def test_a_death_flow_fault_leaves_births_alone(system: InProcessSystem) -> None:
-    population = system.services["population"]
     async with client_of(system.services["gateway"]) as client:
-        ids, _ = await two_births(system, client)
-        await set_fault(population, "signature_invalid", flow="death")
-        await run_chain(system, rounds=3)
-        statuses = [(await dossier_view(client, d))["status"] for d in ids]
-    assert statuses == ["completed", "completed"]
+        views = await births_under(system, client, "population", "signature_invalid", flow="death")
+    assert [view["status"] for view in views] == ["completed", "completed"]
 
 
 async def test_latency_delays_the_decision_in_simulated_time(system: InProcessSystem) -> None:
@@ -194,17 +192,15 @@ async def test_a_poison_message_after_a_refusal_leaves_the_closed_dossier_alone(
     system: InProcessSystem,
 ) -> None:
     """Poison carrying a rejected dossier's key is listed as a failure, not a failed step."""
-    registry = system.services["civil_registry"]
     async with client_of(system.services["gateway"]) as client:
-        ids, _ = await two_births(system, client)
-        await set_fault(registry, "data_mismatch")
-        await run_chain(system)
+        (rejected, _) = await births_under(system, client, "civil_registry", "data_mismatch")
+        dossier_id = rejected["dossier_id"]
         poison = DeadLettered(
             consumer="population",
             topic=CIVIL_REGISTRY_EVENTS,
             partition=0,
             offset=7,
-            key=ids[0],
+            key=dossier_id,
             error_kind="malformed",
             error="not JSON",
             value="{nope",
@@ -212,8 +208,8 @@ async def test_a_poison_message_after_a_refusal_leaves_the_closed_dossier_alone(
         await process(
             system.services["gateway"], [record_of(dead_letter_event(poison, NOW), DEAD_LETTERS)]
         )
-        view = await dossier_view(client, ids[0])
-        listed = (await client.get("/api/v1/failures", params={"dossier_id": ids[0]})).json()
+        view = await dossier_view(client, dossier_id)
+        listed = (await client.get("/api/v1/failures", params={"dossier_id": dossier_id})).json()
 
     assert view["status"] == "rejected"
     assert steps_by_agency(view)["population"]["status"] == "pending"
