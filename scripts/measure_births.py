@@ -10,22 +10,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import statistics
 import time
 from datetime import datetime
-from pathlib import Path
-from typing import Any
 
 import httpx
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "birth.json"
-
-
-def _form(n: int, run: str) -> dict[str, Any]:
-    form: dict[str, Any] = json.loads(EXAMPLE.read_text("utf-8"))
-    form["child"]["given_name"] = f"An {run} {n}"
-    return form
+from lienthong.chaos.load import birth_form
 
 
 async def _completed(client: httpx.AsyncClient) -> int:
@@ -47,7 +38,7 @@ async def main(url: str, count: int, concurrency: int) -> None:
             while queue:
                 n = queue.pop()
                 sent = time.perf_counter()
-                response = await client.post("/api/v1/dossiers", json=_form(n, run))
+                response = await client.post("/api/v1/dossiers", json=birth_form(run, n))
                 post_latencies.append(time.perf_counter() - sent)
                 response.raise_for_status()
                 ids.append(response.json()["dossier_id"])

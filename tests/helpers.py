@@ -6,13 +6,13 @@ made in one place.
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import httpx
 
+from lienthong.chaos.load import example
 from lienthong.contracts.civil_registry import BirthRegistered
 from lienthong.contracts.forms import BirthDossier
 
@@ -22,8 +22,7 @@ DOSSIERS = "/api/v1/dossiers"
 
 def load_example(name: str = "birth") -> dict[str, Any]:
     """A shipped example dossier (``examples/NAME.json``), as a fresh dict."""
-    data: dict[str, Any] = json.loads((ROOT / "examples" / f"{name}.json").read_text("utf-8"))
-    return data
+    return example(name)
 
 
 async def submit(client: httpx.AsyncClient, form: dict[str, Any], **headers: str) -> str:

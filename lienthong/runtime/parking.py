@@ -195,17 +195,3 @@ class RetryLoop:
             await self._process([as_record(row) for row in due], {row.event_id: row for row in due})
             self.retried += len(due)
         return len(due)
-
-
-async def parked_count(db: Database, consumer: str) -> dict[str, int]:
-    """How many messages wait, by kind (for ``/health``)."""
-    async with db.read_session() as session:
-        rows = (
-            await session.exec(
-                select(ParkedEvent.kind).where(col(ParkedEvent.consumer) == consumer)
-            )
-        ).all()
-    counts: dict[str, int] = {HELD: 0, RETRY: 0}
-    for kind in rows:
-        counts[kind] = counts.get(kind, 0) + 1
-    return counts

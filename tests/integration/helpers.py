@@ -274,3 +274,12 @@ async def dead_lettered_birth(
     await system.deliver(GATEWAY_EVENTS)
     await system.deliver(DEAD_LETTERS)
     return mother, dossier_id
+
+
+async def two_births(system: InProcessSystem, client: httpx.AsyncClient) -> tuple[list[str], str]:
+    """Two dossiers of one seeded mother; returns their ids and her province."""
+    (mother,) = await seeded_mothers(system)
+    known_to_registry(system, mother)
+    ids = [await submit(client, birth_form_for(mother, given_name=n)) for n in ("An", "Bình")]
+    assert mother.province_code is not None
+    return ids, mother.province_code

@@ -38,6 +38,7 @@ from tests.integration.helpers import (
     seeded_mothers,
     steps_by_agency,
     submit,
+    two_births,
 )
 
 Chain = tuple[InProcessSystem, httpx.AsyncClient, Citizen]
@@ -190,14 +191,10 @@ async def test_population_unreachable_parks_the_dossiers_until_it_answers(
     """The lookup fails: the dossiers wait (in progress), then complete with no redrive."""
     settings = {"transient_max_attempts": 5, "transient_backoff_ms": 1}
     async with open_system(tmp_path, civil_registry_settings=settings) as system:
-        (mother,) = await seeded_mothers(system)
-        known_to_registry(system, mother)
-        system.people.failing = True
         registry = system.services["civil_registry"]
         async with client_of(system.services["gateway"]) as client:
-            ids = [
-                await submit(client, birth_form_for(mother, given_name=n)) for n in ("An", "Bình")
-            ]
+            ids, _ = await two_births(system, client)
+            system.people.failing = True
             outcome = (await system.deliver(GATEWAY_EVENTS))["civil_registry"]
             waiting = [await dossier_view(client, dossier_id) for dossier_id in ids]
             system.people.failing = False
@@ -218,15 +215,11 @@ async def test_population_down_too_long_dead_letters_then_completes_on_redrive(
 ) -> None:
     settings = {"transient_max_attempts": 2, "transient_backoff_ms": 1}
     async with open_system(tmp_path, civil_registry_settings=settings) as system:
-        (mother,) = await seeded_mothers(system)
-        known_to_registry(system, mother)
-        system.people.failing = True
         registry = system.services["civil_registry"]
         assert registry.retries is not None
         async with client_of(system.services["gateway"]) as client:
-            ids = [
-                await submit(client, birth_form_for(mother, given_name=n)) for n in ("An", "Bình")
-            ]
+            ids, _ = await two_births(system, client)
+            system.people.failing = True
             await system.deliver(GATEWAY_EVENTS)
             await asyncio.sleep(0.05)
             await registry.retries.retry_due()

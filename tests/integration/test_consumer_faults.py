@@ -21,16 +21,13 @@ from lienthong.runtime.dead_letters import dead_letter_event
 from lienthong.runtime.service import Service
 from tests.integration.conftest import NOW, InProcessSystem
 from tests.integration.helpers import (
-    birth_form_for,
     client_of,
     dossier_view,
-    known_to_registry,
     process,
     record_of,
     run_chain,
-    seeded_mothers,
     steps_by_agency,
-    submit,
+    two_births,
 )
 
 LOOKUP = {"personal_ids": ["001226123456"]}
@@ -40,15 +37,6 @@ async def set_fault(service: Service, kind: str, **setting: Any) -> None:
     """What ``PUT /admin/faults/{kind}`` does."""
     fault = checked_fault(service.name, kind, FaultSetting(**setting))
     await service.faults.put(service.db, fault)
-
-
-async def two_births(system: InProcessSystem, client: httpx.AsyncClient) -> tuple[list[str], str]:
-    """Two dossiers of one seeded mother; returns their ids and her province."""
-    (mother,) = await seeded_mothers(system)
-    known_to_registry(system, mother)
-    ids = [await submit(client, birth_form_for(mother, given_name=n)) for n in ("An", "Bình")]
-    assert mother.province_code is not None
-    return ids, mother.province_code
 
 
 async def births_under(
