@@ -8,7 +8,16 @@ from services.gateway.deadlines import DeadlinePolicy
 from services.gateway.handlers import Tracker
 from services.gateway.ledger import ledger
 from services.gateway.models import GatewayTable
-from services.gateway.routes import agencies, dossiers, failures, faults, reasons, stats
+from services.gateway.routes import (
+    agencies,
+    dossiers,
+    failures,
+    faults,
+    lookup,
+    reasons,
+    stats,
+    submissions,
+)
 from services.gateway.settings import GatewaySettings
 
 
@@ -32,6 +41,8 @@ def bootstrap(
         ledger=ledger,
         handlers=Tracker(DeadlinePolicy.from_settings(settings)),
         routers=[
+            lookup.router,
+            submissions.router,
             dossiers.router,
             reasons.router,
             stats.router,

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from sqlalchemy import ColumnElement
 from sqlmodel import col, select
 
 from lienthong.runtime.app import ReadSessionDep
-from lienthong.runtime.http import get_or_404
+from lienthong.runtime.http import Limit, Offset, get_or_404
 from services.insurance.models import (
     FuneralBenefit,
     FuneralBenefitPublic,
@@ -71,3 +72,43 @@ async def get_funeral_benefit(personal_id: str, session: ReadSessionDep) -> Fune
 async def get_insured_person(personal_id: str, session: ReadSessionDep) -> InsuredPerson:
     """Pension, contribution months and social assistance of one person."""
     return await get_or_404(session, InsuredPerson, personal_id, "insurance record for")
+
+
+Months = Annotated[int | None, Query(ge=0, le=1200, description="Months of contributions.")]
+
+
+@router.get(
+    "/insured-persons",
+    summary="Find insured persons by what BHXH knows",
+    response_model=list[InsuredPerson],
+    tags=["insured persons"],
+)
+async def search_insured_persons(
+    session: ReadSessionDep,
+    pensioner: Annotated[bool | None, Query(description="Only pensioners (true) or not")] = None,
+    social_assistance: Annotated[
+        bool | None, Query(description="Only monthly social-assistance beneficiaries, or not")
+    ] = None,
+    min_compulsory_months: Months = None,
+    max_compulsory_months: Months = None,
+    min_voluntary_months: Months = None,
+    max_voluntary_months: Months = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> list[InsuredPerson]:
+    """People whose deaths lead to each funeral outcome: test dossiers pick them from here."""
+    conditions: list[ColumnElement[bool]] = []
+    if pensioner is not None:
+        conditions.append(col(InsuredPerson.pensioner) == pensioner)
+    if social_assistance is not None:
+        conditions.append(col(InsuredPerson.social_assistance) == social_assistance)
+    for column, low, high in (
+        (col(InsuredPerson.compulsory_months), min_compulsory_months, max_compulsory_months),
+        (col(InsuredPerson.voluntary_months), min_voluntary_months, max_voluntary_months),
+    ):
+        if low is not None:
+            conditions.append(column >= low)
+        if high is not None:
+            conditions.append(column <= high)
+    query = select(InsuredPerson).where(*conditions).order_by(col(InsuredPerson.personal_id))
+    return list((await session.exec(query.limit(limit).offset(offset))).all())

@@ -16,6 +16,8 @@ COMMANDS: Final[dict[str, str]] = {
     "kill": "lienthong.cli.commands.kill",
     "restart": "lienthong.cli.commands.restart",
     "verify": "lienthong.cli.commands.verify",
+    "replay": "lienthong.cli.commands.replay",
+    "record": "lienthong.cli.commands.record",
 }
 """Command name → module implementing it."""
 
@@ -26,5 +28,7 @@ HELP: Final[dict[str, str]] = {
     "kill": "send a signal to one service of a running `up` (chaos on purpose)",
     "restart": "stop one service of a running `up` and let the supervisor start it again",
     "verify": "reconcile the four databases and the gateway: exit 0 clean, 1 discrepancies",
+    "replay": "run scenario files against a sandbox: exit 0 all pass, 1 failed, 2 invalid, 3 down",
+    "record": "capture a live run as a scenario (people replaced by roles) to replay elsewhere",
 }
 """One line per command for ``lienthong -h``, without importing the module."""

@@ -1,0 +1,73 @@
+"""Process-level outages a scenario causes: pause the broker, kill or restart a service.
+
+They act on the processes of a local ``lienthong up`` (found through its data dir's lock, read
+afresh each time because a restarted service has a new pid); a sandbox reached only by URL
+cannot be disrupted, which ``replay`` reports as a usage error before anything runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import signal
+from pathlib import Path
+
+from lienthong.cli.data_dir import LOCK_FILE_NAME
+from lienthong.scenarios.bounds import parse_seconds
+from lienthong.scenarios.model import Disruption
+
+__all__ = ["DisruptionRunner"]
+
+
+class DisruptionRunner:
+    """Carries out a scenario's disruptions on time, and always undoes a broker pause."""
+
+    def __init__(self, data_dir: Path, real_seconds: float) -> None:
+        """``real_seconds``: real seconds per simulated second of scenario time."""
+        self._data_dir = data_dir
+        self._scale = real_seconds
+        self._paused: int | None = None
+        self.log: list[str] = []
+
+    def _pids(self) -> tuple[int | None, dict[str, int]]:
+        info = json.loads((self._data_dir / LOCK_FILE_NAME).read_text(encoding="utf-8"))
+        children = {str(k): int(v) for k, v in (info.get("children") or {}).items()}
+        broker = info.get("broker_pid")
+        return (int(broker) if isinstance(broker, int) else None), children
+
+    async def run(self, disruption: Disruption) -> None:
+        """Wait for ``at``, act, and for a pause wait for ``until`` and resume."""
+        await asyncio.sleep(parse_seconds(disruption.at) * self._scale)
+        broker, children = self._pids()
+        if disruption.action == "pause_broker":
+            if broker is None:
+                self.log.append("pause_broker: no embedded broker in this run; skipped")
+                return
+            os.kill(broker, signal.SIGSTOP)
+            self._paused = broker
+            self.log.append(f"broker paused (pid {broker})")
+            assert disruption.until is not None
+            pause = parse_seconds(disruption.until) - parse_seconds(disruption.at)
+            await asyncio.sleep(pause * self._scale)
+            self.resume()
+            return
+        assert disruption.service is not None
+        pid = children.get(disruption.service)
+        if pid is None:
+            self.log.append(f"{disruption.action} {disruption.service}: no process; skipped")
+            return
+        sig = signal.SIGKILL if disruption.action == "kill" else signal.SIGTERM
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, sig)
+            os.kill(pid, signal.SIGCONT)
+        self.log.append(f"{disruption.action} {disruption.service} (pid {pid})")
+
+    def resume(self) -> None:
+        """Thaw a paused broker (called again on the way out, whatever happened)."""
+        if self._paused is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self._paused, signal.SIGCONT)
+            self.log.append(f"broker resumed (pid {self._paused})")
+            self._paused = None

@@ -1,0 +1,117 @@
+"""How dossiers spread over provinces and hours: the shape of a census-like load.
+
+Province weights are population, because births and deaths happen where people live; the share
+of births among dossiers, and the nationwide totals, are the reports' figures of 16/02/2024
+(domain.md: 634,723 linked birth dossiers and 52,267 linked death dossiers). Submissions peak
+in office hours (giờ hành chính), when the one-stop desks and the portal are busiest.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from itertools import accumulate
+from types import MappingProxyType
+from typing import Final
+
+from lienthong.domain.calendar import VIETNAM_TZ
+
+__all__ = [
+    "BIRTH_SHARE",
+    "NATIONAL_BIRTH_DOSSIERS",
+    "NATIONAL_DEATH_DOSSIERS",
+    "PROVINCE_POPULATION",
+    "apportion",
+    "office_hours_factor",
+    "province_sampler",
+]
+
+NATIONAL_BIRTH_DOSSIERS: Final = 634_723
+"""Linked birth dossiers nationwide by 16/02/2024 (domain.md, "Figures from the source reports")."""
+
+NATIONAL_DEATH_DOSSIERS: Final = 52_267
+"""Linked death dossiers nationwide by 16/02/2024 (same source)."""
+
+BIRTH_SHARE: Final = NATIONAL_BIRTH_DOSSIERS / (NATIONAL_BIRTH_DOSSIERS + NATIONAL_DEATH_DOSSIERS)
+"""Births among linked dossiers: 0.924."""
+
+PROVINCE_POPULATION: Final[Mapping[str, int]] = MappingProxyType(
+    {
+        # Population of the 34 provinces formed on 1/7/2025 (Resolution 202/2025/QH15), in
+        # thousands: the GSO's 2023 average population of the provinces each one merged,
+        # rounded. Approximate (no source file in this repository); used only as weights.
+        "01": 8_588,  # Hà Nội
+        "04": 547,  # Cao Bằng
+        "08": 1_705,  # Tuyên Quang + Hà Giang
+        "11": 639,  # Điện Biên
+        "12": 482,  # Lai Châu
+        "14": 1_300,  # Sơn La
+        "15": 1_615,  # Lào Cai + Yên Bái
+        "19": 1_661,  # Thái Nguyên + Bắc Kạn
+        "20": 802,  # Lạng Sơn
+        "22": 1_362,  # Quảng Ninh
+        "24": 3_410,  # Bắc Ninh + Bắc Giang
+        "25": 3_578,  # Phú Thọ + Vĩnh Phúc + Hòa Bình
+        "31": 4_063,  # Hải Phòng + Hải Dương
+        "33": 3_168,  # Hưng Yên + Thái Bình
+        "37": 3_775,  # Ninh Bình + Hà Nam + Nam Định
+        "38": 3_740,  # Thanh Hóa
+        "40": 3_442,  # Nghệ An
+        "42": 1_323,  # Hà Tĩnh
+        "44": 1_563,  # Quảng Trị + Quảng Bình
+        "46": 1_160,  # Huế
+        "48": 2_770,  # Đà Nẵng + Quảng Nam
+        "51": 1_825,  # Quảng Ngãi + Kon Tum
+        "52": 3_095,  # Gia Lai + Bình Định
+        "56": 1_851,  # Khánh Hòa + Ninh Thuận
+        "66": 2_795,  # Đắk Lắk + Phú Yên
+        "68": 3_252,  # Lâm Đồng + Đắk Nông + Bình Thuận
+        "75": 4_280,  # Đồng Nai + Bình Phước
+        "79": 13_472,  # Hồ Chí Minh + Bình Dương + Bà Rịa – Vũng Tàu
+        "80": 2_925,  # Tây Ninh + Long An
+        "82": 3_395,  # Đồng Tháp + Tiền Giang
+        "86": 3_350,  # Vĩnh Long + Bến Tre + Trà Vinh
+        "91": 3_670,  # An Giang + Kiên Giang
+        "92": 3_186,  # Cần Thơ + Sóc Trăng + Hậu Giang
+        "96": 2_120,  # Cà Mau + Bạc Liêu
+    }
+)
+
+_HOURLY: Final = (
+    # Relative intensity of submissions by local hour on a working day: the desks open 7:30–
+    # 11:30 and 13:00–17:00 (the office hours of the overload fault), online filing trickles on.
+    0.1, 0.05, 0.05, 0.05, 0.05, 0.1, 0.3, 1.0, 2.0, 2.4, 2.4, 1.6,
+    0.6, 1.4, 2.2, 2.2, 1.8, 0.8, 0.5, 0.5, 0.4, 0.3, 0.2, 0.1,
+)  # fmt: skip
+
+
+def province_sampler(rng: random.Random) -> Callable[[], str]:
+    """A draw of a province code, weighted by population (one draw per dossier)."""
+    codes = list(PROVINCE_POPULATION)
+    cumulative = list(accumulate(PROVINCE_POPULATION.values()))
+    return lambda: rng.choices(codes, cum_weights=cumulative)[0]
+
+
+def apportion(total: int, weights: Mapping[str, int]) -> dict[str, int]:
+    """``total`` split over ``weights`` in whole numbers that add up exactly (largest remainder)."""
+    whole = sum(weights.values())
+    exact = {key: total * weight / whole for key, weight in weights.items()}
+    shares = {key: int(value) for key, value in exact.items()}
+    leftover = total - sum(shares.values())
+    by_remainder = sorted(exact, key=lambda key: (shares[key] - exact[key], key))
+    for key in by_remainder[:leftover]:
+        shares[key] += 1
+    return shares
+
+
+def office_hours_factor(moment: datetime) -> float:
+    """How busy the portal is at ``moment`` (Vietnam local time), relative to a day's average.
+
+    Weekends get a fifth of a working day's hourly intensity: online filing goes on, the desks
+    are closed. The factors of one working day average 1.0.
+    """
+    local = moment.astimezone(VIETNAM_TZ)
+    average = sum(_HOURLY) / len(_HOURLY)
+    factor = _HOURLY[local.hour] / average
+    return factor / 5 if local.weekday() >= 5 else factor
