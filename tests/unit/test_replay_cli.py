@@ -44,7 +44,7 @@ def test_nothing_running_in_the_data_dir_exits_3(tmp_path: Path) -> None:
 def test_check_validates_the_whole_library_without_a_sandbox(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    files = sorted(str(p) for p in SCENARIOS.glob("*.yaml"))
+    files = sorted(str(p) for p in SCENARIOS.glob("**/*.yaml"))
     assert main(["replay", "--check", *files]) == 0
     assert f"{len(files)} scenario file(s) valid" in capsys.readouterr().out
 

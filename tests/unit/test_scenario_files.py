@@ -14,7 +14,7 @@ from lienthong.scenarios.loading import ScenarioInvalid, load_scenario, load_sce
 from lienthong.scenarios.schema import schema_text
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
-SHIPPED = sorted(SCENARIOS.glob("*.yaml"))
+SHIPPED = sorted(SCENARIOS.glob("**/*.yaml"))
 
 
 def test_the_library_covers_what_testers_need() -> None:
