@@ -1,34 +1,46 @@
 """Intake (tiếp nhận hồ sơ): a form checked at the door becomes a dossier and its first event.
 
-The route only translates HTTP; this function decides. The form is checked against the
-simulated clock's today (in Vietnam) and the reference data; the dossier, its steps and the
-``…_dossier_submitted`` event commit in one transaction (outbox). The dossier id is derived from
-the run's seed and the idempotency key (or, without one, the form and how many identical forms
-came before), so the same submissions give the same ids in every run with the same seed.
+The routes only translate HTTP; these functions decide. The form is checked against the
+simulated clock's today (in Vietnam) and the reference data, then written with its steps and
+its ``…_dossier_submitted`` event in one transaction (outbox) by
+:func:`~services.gateway.dossier_writes.write_dossiers`, the one writer of dossiers: a batch
+(``POST …/dossiers/batch``) goes to it whole; concurrent single submissions reach it through
+the process's :class:`~services.gateway.group_commit.GroupCommitter`, which writes together
+those that arrive while the writer is busy.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
-from dataclasses import dataclass
-from datetime import datetime
+import weakref
+from collections.abc import Sequence
 
-from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
-from sqlmodel.ext.asyncio.session import AsyncSession
 
-from lienthong.contracts import gateway as gateway_events
-from lienthong.contracts.catalogue import spec_for_payload
-from lienthong.contracts.envelope import CloudEvent, derived_id, new_event
 from lienthong.contracts.form_checks import FieldProblem, form_problems
 from lienthong.contracts.forms import BirthDossier, DeathDossier
-from lienthong.runtime.outbox import stage_events
+from lienthong.runtime.db import Database
 from lienthong.runtime.service import Service
 from services.gateway.deadlines import DeadlinePolicy
-from services.gateway.models import Dossier, DossierStep
-from services.gateway.tracker import FLOW_AGENCIES, DossierStatus, StepStatus
+from services.gateway.dossier_writes import Intake, KeyReused, Prepared, Written, write_dossiers
+from services.gateway.group_commit import GroupCommitter
+
+__all__ = [
+    "FormRejected",
+    "Intake",
+    "KeyReused",
+    "Prepared",
+    "Written",
+    "committer_for",
+    "idempotency_key",
+    "prepare",
+    "request_hash",
+    "submit",
+    "write_group",
+    "write_together",
+]
 
 _RACE_RETRIES = 5
 
@@ -39,25 +51,6 @@ class FormRejected(Exception):
     def __init__(self, problems: list[FieldProblem]) -> None:
         super().__init__(f"{len(problems)} problem(s) in the form")
         self.problems = problems
-
-
-class KeyReused(Exception):
-    """An idempotency key came back with a different form."""
-
-    def __init__(self, key: str, dossier_id: str) -> None:
-        super().__init__(
-            f"key {key!r} was already used for a different dossier ({dossier_id}); "
-            "use a new key for a new dossier"
-        )
-
-
-@dataclass(frozen=True)
-class Intake:
-    """The dossier a submission maps to, and whether this submission created it."""
-
-    dossier_id: str
-    status: str
-    created: bool
 
 
 def request_hash(form: BirthDossier | DeathDossier) -> str:
@@ -71,32 +64,25 @@ def idempotency_key(form: BirthDossier | DeathDossier, header: str | None) -> st
     return header or (f"reference:{form.reference}" if form.reference else None)
 
 
-async def _existing(service: Service, key: str, fingerprint: str) -> Intake | None:
-    async with service.db.read_session() as session:
-        found = (await session.exec(select(Dossier).where(Dossier.idempotency_key == key))).first()
-    if found is None:
-        return None
-    if found.request_hash != fingerprint:
-        raise KeyReused(key, found.dossier_id)
-    return Intake(found.dossier_id, found.status, created=False)
+def prepare(service: Service, form: BirthDossier | DeathDossier, key: str | None) -> Prepared:
+    """The door checks (raising :class:`FormRejected`), then the form's key and fingerprint."""
+    problems = form_problems(form, service.clock.today())
+    if problems:
+        raise FormRejected(problems)
+    return Prepared(form, idempotency_key(form, key), request_hash(form))
 
 
-async def _new_dossier_id(
-    session: AsyncSession, seed: int, key: str | None, fingerprint: str
-) -> str:
-    """Derived from the key; without one, from the form and how many identical ones came before.
+_COMMITTERS: weakref.WeakKeyDictionary[Database, GroupCommitter[Prepared, Intake]] = (
+    weakref.WeakKeyDictionary()
+)
 
-    Counted inside the write transaction: on SQLite that holds the only writer, so identical
-    forms submitted at once are numbered one after the other, never the same.
-    """
-    if key is not None:
-        return derived_id("dossier", seed, "key", key)
-    earlier = (
-        await session.exec(
-            select(func.count()).select_from(Dossier).where(Dossier.request_hash == fingerprint)
-        )
-    ).one()
-    return derived_id("dossier", seed, "form", fingerprint, earlier)
+
+def committer_for(db: Database) -> GroupCommitter[Prepared, Intake]:
+    """The group committer of the service whose database is ``db`` (one per process)."""
+    committer = _COMMITTERS.get(db)
+    if committer is None:
+        committer = _COMMITTERS[db] = GroupCommitter()
+    return committer
 
 
 async def submit(
@@ -105,79 +91,44 @@ async def submit(
     form: BirthDossier | DeathDossier,
     key_header: str | None,
 ) -> Intake:
-    """Take a dossier in: door checks, idempotency, then dossier + steps + event in one commit."""
-    problems = form_problems(form, service.clock.today())
-    if problems:
-        raise FormRejected(problems)
-    key = idempotency_key(form, key_header)
-    fingerprint = request_hash(form)
-    for _ in range(_RACE_RETRIES):
-        if key is not None:
-            existing = await _existing(service, key, fingerprint)
-            if existing is not None:
-                return existing
+    """Take one dossier in: door checks, then written with whatever arrives at the same time.
+
+    Raises :class:`FormRejected` or :class:`KeyReused`; its own, whatever its group holds.
+    """
+    prepared = prepare(service, form, key_header)
+    write = functools.partial(write_group, service, policy)
+    return await committer_for(service.db).submit(prepared, write)
+
+
+async def write_group(
+    service: Service, policy: DeadlinePolicy, items: list[Prepared]
+) -> list[Intake | Exception]:
+    """The group committer's writer: one transaction; after a race, each item on its own.
+
+    An IntegrityError (another process took a key or an id between our read and our insert)
+    rolls the whole group back; each member is then written alone, with retries, so one
+    member's race or failure cannot fail the others.
+    """
+    try:
+        return [*await write_dossiers(service, policy, items)]
+    except IntegrityError:
+        pass
+    answers: list[Intake | Exception] = []
+    for item in items:
         try:
-            dossier_id = await _record(service, policy, form, key, fingerprint)
+            answers.extend(await write_together(service, policy, [item]))
+        except Exception as error:
+            answers.append(error)
+    return answers
+
+
+async def write_together(
+    service: Service, policy: DeadlinePolicy, items: Sequence[Prepared]
+) -> list[Written]:
+    """``items`` in one transaction, tried again as a whole if a concurrent writer raced it."""
+    for _ in range(_RACE_RETRIES):
+        try:
+            return await write_dossiers(service, policy, items)
         except IntegrityError:
-            continue  # a concurrent submission took the key or the id: look again
-        service.notify_relay()
-        return Intake(dossier_id, DossierStatus.SUBMITTED, created=True)
+            continue  # a concurrent submission took a key or an id: look again
     raise RuntimeError(f"dossier intake kept racing after {_RACE_RETRIES} attempts")
-
-
-async def _record(
-    service: Service,
-    policy: DeadlinePolicy,
-    form: BirthDossier | DeathDossier,
-    key: str | None,
-    fingerprint: str,
-) -> str:
-    """Dossier, steps and event in one transaction; returns the new dossier's id."""
-    now = service.clock.now()
-    async with service.db.session() as session:
-        dossier_id = await _new_dossier_id(session, service.infra.randomness.seed, key, fingerprint)
-        session.add(
-            Dossier(
-                dossier_id=dossier_id,
-                kind=form.kind,
-                status=DossierStatus.SUBMITTED,
-                idempotency_key=key,
-                request_hash=fingerprint,
-                form=form.model_dump(mode="json"),
-                submitted_at=now,
-                due_at=policy.dossier_due(form.kind, now),
-                updated_at=now,
-            )
-        )
-        for position, agency in enumerate(FLOW_AGENCIES[form.kind]):
-            first = position == 0
-            session.add(
-                DossierStep(
-                    dossier_id=dossier_id,
-                    agency=agency,
-                    position=position,
-                    status=StepStatus.PENDING,
-                    started_at=now if first else None,
-                    due_at=policy.step_due(form.kind, agency, now) if first else None,
-                )
-            )
-        await session.flush()
-        topic, event = _submitted_event(service.name, form, dossier_id, now)
-        await stage_events(session, topic, [event])
-    return dossier_id
-
-
-def _submitted_event(
-    source: str, form: BirthDossier | DeathDossier, dossier_id: str, now: datetime
-) -> tuple[str, CloudEvent]:
-    """The ``…_dossier_submitted`` event and its topic: the declaration, not the form."""
-    payload: gateway_events.BirthDossierSubmitted | gateway_events.DeathDossierSubmitted
-    if isinstance(form, BirthDossier):
-        payload = gateway_events.BirthDossierSubmitted.from_form(dossier_id, now, form)
-    else:
-        payload = gateway_events.DeathDossierSubmitted.from_form(dossier_id, now, form)
-    spec = spec_for_payload(type(payload))
-    event = new_event(
-        source=source, type_=spec.type, payload=payload, dossier_id=dossier_id, time=now
-    )
-    return spec.topic, event
