@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Header, HTTPException, Query, Response, status
@@ -13,7 +12,6 @@ from sqlalchemy import not_
 from sqlmodel import col, select
 
 from lienthong.contracts.forms import DossierForm
-from lienthong.contracts.reasons import Reason
 from lienthong.runtime.app import ReadSessionDep, RuntimeDep
 from lienthong.runtime.http import Limit, Offset, get_or_404
 from services.gateway.batch_models import (
@@ -28,7 +26,6 @@ from services.gateway.batch_models import (
     written,
 )
 from services.gateway.examples import dossier_examples
-from services.gateway.handlers import as_utc
 from services.gateway.intake import (
     FormRejected,
     KeyReused,
@@ -43,12 +40,12 @@ from services.gateway.models import (
     DossierStep,
     DossierSummary,
     DossierView,
-    StepView,
 )
-from services.gateway.overdue import is_overdue, overdue_sql
+from services.gateway.overdue import overdue_sql
 from services.gateway.overload import guard_for
 from services.gateway.routes.deps import DeadlinesDep
 from services.gateway.tracker import DossierStatus
+from services.gateway.views import step_view, summary_of
 
 router = APIRouter(prefix="/api/v1", tags=["dossiers"])
 
@@ -184,35 +181,6 @@ async def submit_batch(
     return BatchResults(results=[results[index] for index in sorted(results)])
 
 
-def _utc(moment: datetime | None) -> datetime | None:
-    return as_utc(moment) if moment is not None else None
-
-
-def _step_view(step: DossierStep, now: datetime) -> StepView:
-    return StepView(
-        agency=step.agency,
-        status=step.status,
-        started_at=_utc(step.started_at),
-        finished_at=_utc(step.finished_at),
-        result=step.result,
-        reason=Reason.model_validate(step.reason) if step.reason else None,
-        due_at=_utc(step.due_at),
-        overdue=is_overdue(_utc(step.due_at), _utc(step.finished_at), now),
-    )
-
-
-def _summary(row: Dossier, now: datetime) -> DossierSummary:
-    return DossierSummary(
-        dossier_id=row.dossier_id,
-        kind=row.kind,
-        status=row.status,
-        submitted_at=as_utc(row.submitted_at),
-        completed_at=_utc(row.completed_at),
-        due_at=_utc(row.due_at),
-        overdue=is_overdue(_utc(row.due_at), _utc(row.closed_at), now),
-    )
-
-
 @router.get(
     "/dossiers/{dossier_id}",
     response_model=DossierView,
@@ -231,7 +199,7 @@ async def get_dossier(dossier_id: str, session: ReadSessionDep, runtime: Runtime
     ).all()
     now = runtime.clock.now()
     return DossierView(
-        **_summary(dossier, now).model_dump(), steps=[_step_view(step, now) for step in steps]
+        **summary_of(dossier, now).model_dump(), steps=[step_view(step, now) for step in steps]
     )
 
 
@@ -262,4 +230,4 @@ async def list_dossiers(
             query.order_by(col(Dossier.submitted_at).desc()).limit(limit).offset(offset)
         )
     ).all()
-    return [_summary(row, now) for row in rows]
+    return [summary_of(row, now) for row in rows]

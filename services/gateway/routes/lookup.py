@@ -14,7 +14,7 @@ from sqlmodel import col, select
 
 from lienthong.runtime.app import ReadSessionDep, RuntimeDep
 from services.gateway.models import Dossier, DossierStep, DossierView
-from services.gateway.routes.dossiers import _step_view, _summary
+from services.gateway.views import step_view, summary_of
 
 router = APIRouter(prefix="/api/v1", tags=["dossiers"])
 
@@ -61,8 +61,8 @@ async def lookup_dossiers(
     return DossierLookupResult(
         found=[
             DossierView(
-                **_summary(found[i], now).model_dump(),
-                steps=[_step_view(step, now) for step in by_dossier[i]],
+                **summary_of(found[i], now).model_dump(),
+                steps=[step_view(step, now) for step in by_dossier[i]],
             )
             for i in asked
             if i in found
