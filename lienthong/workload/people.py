@@ -114,6 +114,7 @@ class PeoplePicker:
         self._mortal: dict[tuple[str | None, str], list[Person]] = {}
         self._mortal_offset: dict[tuple[str | None, str], int] = {}
         self._used: set[str] = set()
+        self._parents: set[str] = set()
 
     async def aclose(self) -> None:
         """Close the HTTP clients."""
@@ -131,10 +132,12 @@ class PeoplePicker:
                 sex="female", min_age=20, max_age=40, alive="true", province_code=province
             )
             self._mothers[province] = [p for p in found if p.household_id and p.commune_code]
-        pool = self._mothers[province]
+        pool = [p for p in self._mothers[province] if p.personal_id not in self._used]
         if not pool:
             raise NoOneFits(f"no living woman of 20–40 in a household in province {province}")
-        return self._rng.choice(pool)
+        mother = self._rng.choice(pool)
+        self._parents.add(mother.personal_id)
+        return mother
 
     async def household(self, person: Person) -> list[Person]:
         """The members of ``person``'s household (``person`` alone when they have none)."""
@@ -150,7 +153,9 @@ class PeoplePicker:
     async def head_of(self, person: Person) -> Person:
         """The living head of ``person``'s household; ``person`` when the household has none."""
         heads = [m for m in await self.household(person) if m.is_household_head and m.alive]
-        return heads[0] if heads else person
+        head = heads[0] if heads else person
+        self._parents.add(head.personal_id)  # named on a form: not to be declared dead later
+        return head
 
     async def spouse_of(self, mother: Person) -> Person | None:
         """A living man of the mother's household old enough to be the father, if any."""
@@ -158,9 +163,15 @@ class PeoplePicker:
         men = [
             m
             for m in await self.household(mother)
-            if m.sex == "male" and m.alive and abs(int(m.date_of_birth[:4]) - int(born)) <= 12
+            if m.sex == "male"
+            and m.alive
+            and m.personal_id not in self._used
+            and abs(int(m.date_of_birth[:4]) - int(born)) <= 12
         ]
-        return men[0] if men else None
+        if not men:
+            return None
+        self._parents.add(men[0].personal_id)
+        return men[0]
 
     async def dead(self, sex: str | None = None) -> Person:
         """Somebody the population database holds as deceased."""
@@ -174,13 +185,15 @@ class PeoplePicker:
         province: str | None = None,
         insurance: InsuranceProfile | None = None,
     ) -> Person:
-        """A living person who heads no household, never picked to die before in this run."""
+        """A living person who heads no household, never picked to die before in this run and
+        never named as a parent in it (a birth after the parent's death would be refused)."""
         key = (province, insurance.value if insurance else "")
         while True:
             pool = self._mortal.setdefault(key, [])
             while pool:
                 person = pool.pop(self._rng.randrange(len(pool)))
-                if person.personal_id not in self._used:
+                pid = person.personal_id
+                if pid not in self._used and pid not in self._parents:
                     self._used.add(person.personal_id)
                     return person
             if not await self._more_mortals(key, province, insurance):
