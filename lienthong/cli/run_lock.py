@@ -23,7 +23,9 @@ class RunLock:
     ``flock`` is released by the kernel when the last descriptor of the locked file closes, so a
     crashed run never leaves a stale lock behind. ``up`` hands the descriptor (:meth:`fileno`)
     to every child it starts, so the lock stays held while *any* process of the run lives, even
-    one its supervisor lost. The JSON inside is only informative (pids and URLs).
+    one its supervisor lost. The JSON inside says who holds it: pids and URLs for a second
+    ``up`` to name, plus the Kafka bootstrap address, which is how commands such as ``bench``
+    find the broker of the run (``lienthong.cli.target``).
     """
 
     def __init__(self, path: Path) -> None:
@@ -67,7 +69,7 @@ class RunLock:
         self._fd = fd
 
     def write(self, info: Mapping[str, object]) -> None:
-        """Replace the recorded holder information (pid, URLs, child pids).
+        """Replace the recorded holder information (pid, URLs, child pids, bootstrap address).
 
         Written over the old record and then cut to length, never truncated first, so a reader
         polling the file (``lienthong restart``) never finds it empty while the run goes on.

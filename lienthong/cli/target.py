@@ -1,9 +1,10 @@
 """Finding the running sandbox a command talks to: through its data dir, or the gateway's URL.
 
-``up`` writes who runs (its pid, the children's pids, every service's URL) into the lock file of
-its data dir; every other command reads it from there (``--data-dir``, the same default as
-``up``). With ``--url`` only the gateway is known and it names the other services
-(``GET /api/v1/agencies``), so a sandbox on another machine can be driven too, without pids.
+``up`` writes who runs (its pid, the children's pids, every service's URL, the Kafka bootstrap
+address) into the lock file of its data dir; every other command reads it from there
+(``--data-dir``, the same default as ``up``). With ``--url`` only the gateway is known and it
+names the other services and its broker (``GET /api/v1/agencies``), so a sandbox on another
+machine can be driven too, without pids.
 """
 
 from __future__ import annotations
@@ -40,12 +41,18 @@ class NothingRunning(RuntimeError):
 
 @dataclass(frozen=True)
 class Target:
-    """A running sandbox: every service's base URL, and the pids when found through its dir."""
+    """A running sandbox: every service's base URL, and the pids when found through its dir.
+
+    ``bootstrap_servers`` is the Kafka its services use, for commands that talk to the broker
+    themselves (``bench`` runs its null pipeline there); None when the run has not said yet
+    (``up`` records it once the broker answers) or a gateway too old to tell was asked.
+    """
 
     urls: dict[str, str]
     supervisor_pid: int | None = None
     pids: dict[str, int] = field(default_factory=dict)
     data_dir: Path | None = None
+    bootstrap_servers: str | None = None
 
     @property
     def gateway(self) -> str:
@@ -104,7 +111,13 @@ def from_data_dir(data_dir: Path) -> Target:
         supervisor_pid=info.get("pid") if isinstance(info.get("pid"), int) else None,
         pids={str(k): int(v) for k, v in children.items()},
         data_dir=data_dir.resolve(),
+        bootstrap_servers=_address(info.get("bootstrap_servers")),
     )
+
+
+def _address(value: object) -> str | None:
+    """A recorded bootstrap address, or None when missing or not a non-empty string."""
+    return value if isinstance(value, str) and value else None
 
 
 def _locked(path: Path) -> bool:
@@ -130,4 +143,4 @@ def _from_gateway(url: str) -> Target:
         raise NothingRunning(str(error)) from error
     urls = {str(k): str(v) for k, v in agencies.get("urls", {}).items()}
     urls[GATEWAY] = url
-    return Target(urls=urls)
+    return Target(urls=urls, bootstrap_servers=_address(agencies.get("bootstrap_servers")))

@@ -2,11 +2,13 @@
 
 A second ``up`` must be refused while *any* process of an earlier run lives, because each of
 them inherits the locked descriptor. The last test proves it with a real ``sleep`` outliving
-the process that took the lock.
+the process that took the lock. The record also tells other commands where the run's broker is
+(``bench`` runs its null pipeline there), through the lock or through the gateway.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import signal
@@ -14,12 +16,17 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from lienthong.cli.data_dir import LOCK_FILE_NAME
 from lienthong.cli.errors import AlreadyRunning
+from lienthong.cli.http import ApiClient
 from lienthong.cli.run_lock import RunLock, live_pids, pid_alive
+from lienthong.cli.supervisor import Supervisor
+from lienthong.cli.target import find_target, from_data_dir
+from lienthong.contracts.services import SERVICE_NAMES
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -85,6 +92,53 @@ def test_a_shorter_record_replaces_a_longer_one_whole(tmp_path: Path) -> None:
     finally:
         lock.release()
     assert lock.path.read_text(encoding="utf-8") == ""
+
+
+def test_the_record_of_a_run_names_its_broker(tmp_path: Path) -> None:
+    supervisor = Supervisor(tmp_path, bootstrap_servers="kafka.example:9092")
+    info = supervisor._lock_info()
+    assert info["bootstrap_servers"] == "kafka.example:9092"
+    assert json.loads(json.dumps(info))["bootstrap_servers"] == "kafka.example:9092"
+
+
+def test_a_running_sandbox_is_found_with_its_broker_through_its_lock(tmp_path: Path) -> None:
+    urls = {name: f"http://127.0.0.1:{8000 + n}" for n, name in enumerate(SERVICE_NAMES)}
+    lock = RunLock(tmp_path / LOCK_FILE_NAME)
+    lock.acquire()
+    try:
+        lock.write({"pid": os.getpid(), "urls": urls, "children": {}})
+        assert from_data_dir(tmp_path).bootstrap_servers is None  # the broker is not up yet
+        lock.write({"pid": os.getpid(), "urls": urls, "bootstrap_servers": "127.0.0.1:9192"})
+        target = from_data_dir(tmp_path)
+    finally:
+        lock.release()
+    assert (target.bootstrap_servers, target.urls, target.supervisor_pid) == (
+        "127.0.0.1:9192",
+        urls,
+        os.getpid(),
+    )
+
+
+def test_a_sandbox_given_by_url_names_its_broker_through_the_gateway(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    answers = {
+        "http://gw:8000/api/v1/agencies": {
+            "urls": {"gateway": "http://127.0.0.1:8000", "population": "http://pop:8002"},
+            "bootstrap_servers": "kafka.example:9092",
+        },
+        "http://old:8000/api/v1/agencies": {"urls": {}},
+    }
+
+    def get(self: ApiClient, url: str, params: dict[str, Any] | None = None) -> Any:
+        return answers[url]
+
+    monkeypatch.setattr(ApiClient, "get", get)
+    target = find_target(argparse.Namespace(url="http://gw:8000/", data_dir=Path("unused")))
+    assert target.bootstrap_servers == "kafka.example:9092"
+    assert target.urls == {"gateway": "http://gw:8000", "population": "http://pop:8002"}
+    older = find_target(argparse.Namespace(url="http://old:8000", data_dir=Path("unused")))
+    assert older.bootstrap_servers is None
 
 
 HOLDER = """
