@@ -16,6 +16,8 @@ COMMANDS: Final[dict[str, str]] = {
     "kill": "lienthong.cli.commands.kill",
     "restart": "lienthong.cli.commands.restart",
     "verify": "lienthong.cli.commands.verify",
+    "load": "lienthong.cli.commands.load",
+    "bench": "lienthong.cli.commands.bench",
     "replay": "lienthong.cli.commands.replay",
     "record": "lienthong.cli.commands.record",
 }
@@ -28,6 +30,8 @@ HELP: Final[dict[str, str]] = {
     "kill": "send a signal to one service of a running `up` (chaos on purpose)",
     "restart": "stop one service of a running `up` and let the supervisor start it again",
     "verify": "reconcile the four databases and the gateway: exit 0 clean, 1 discrepancies",
+    "load": "drive the sandbox at a rate, a census day or full speed; report rates and latencies",
+    "bench": "the null pipeline's rate (raw Kafka relays) next to the full system's, and the ratio",
     "replay": "run scenario files against a sandbox: exit 0 all pass, 1 failed, 2 invalid, 3 down",
     "record": "capture a live run as a scenario (people replaced by roles) to replay elsewhere",
 }
