@@ -54,8 +54,7 @@ def test_load_reports_what_the_gateway_counts(
     assert counts["planned"] == counts["sent"] == 100
     assert counts["submitted"] == 100 and counts["lost"] == 0
     assert counts["completed"] + counts["rejected"] + counts["failed"] == 100
-    assert counts["completed"] >= 90  # the factory's forms are valid; a few name a parent
-    # whom a death of the same run declared dead (FormFactory does not exclude them yet)
+    assert counts["completed"] == 100  # every form the factory builds is one all agencies accept
     delta = {status: after.get(status, 0) - before.get(status, 0) for status in after}
     assert delta["total"] == counts["submitted"]
     assert delta["completed"] == counts["completed"]
