@@ -1,6 +1,7 @@
 """The commands that talk to a running sandbox, one module each, found by name.
 
-Each module defines ``HELP`` (one line), ``add_arguments(parser)`` and ``run(args) -> int``.
+Each module defines ``add_arguments(parser)`` and ``run(args) -> int``; its one-line help is
+here (:data:`HELP`), so ``lienthong -h`` imports none of them.
 ``lienthong.cli.main`` imports a module only when its command is chosen, so ``lienthong serve``
 (run four times per ``up``) never pays for them.
 """
