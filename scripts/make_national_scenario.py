@@ -1,4 +1,4 @@
-"""Write ``scenarios/national/national-2024-02.yaml``: the nationwide linked dossiers of the reports.
+"""Write ``scenarios/national/national-2024-02.yaml``: the reports' nationwide linked dossiers.
 
 By 16/02/2024, 634,723 birth and 52,267 death dossiers had gone through the linked service
 since it went nationwide on 10/7/2023 (domain.md). This spreads them over the 34 provinces in

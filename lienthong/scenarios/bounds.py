@@ -6,6 +6,7 @@ verdict says the expected bound and the actual value side by side.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Final
@@ -44,8 +45,8 @@ def _value(number: str, unit: str | None) -> float:
 def parse_seconds(text: str | float) -> float:
     """``"2.5s"``, ``"10m"``, ``"3d"`` or a bare number of seconds → seconds."""
     if isinstance(text, int | float) and not isinstance(text, bool):
-        if text < 0:
-            raise ValueError(f"{text} is negative")
+        if not math.isfinite(text) or text < 0:
+            raise ValueError(f"{text} is not a duration: a finite number of seconds, 0 or more")
         return float(text)
     match = re.fullmatch(rf"\s*{_NUMBER}\s*", str(text))
     if match is None:
@@ -58,6 +59,8 @@ def parse_bound(spec: str | float) -> Bound:
     if isinstance(spec, bool):
         raise ValueError("a bound is a number or a comparison, not true/false")
     if isinstance(spec, int | float):
+        if not math.isfinite(spec):
+            raise ValueError(f"{spec} is not a number a count or a time can equal")
         return Bound(str(spec), float(spec), float(spec))
     if match := _RANGE.match(spec):
         low, high = _value(match[1], match[2]), _value(match[3], match[4])

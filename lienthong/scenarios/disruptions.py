@@ -12,6 +12,7 @@ import contextlib
 import json
 import os
 import signal
+import time
 from pathlib import Path
 
 from lienthong.cli.data_dir import LOCK_FILE_NAME
@@ -30,6 +31,8 @@ class DisruptionRunner:
         self._scale = real_seconds
         self._paused: int | None = None
         self.log: list[str] = []
+        self.problems: list[str] = []
+        """Disruptions that could not be carried out: the scenario did not run as written."""
 
     def _pids(self) -> tuple[int | None, dict[str, int]]:
         info = json.loads((self._data_dir / LOCK_FILE_NAME).read_text(encoding="utf-8"))
@@ -37,26 +40,26 @@ class DisruptionRunner:
         broker = info.get("broker_pid")
         return (int(broker) if isinstance(broker, int) else None), children
 
-    async def run(self, disruption: Disruption) -> None:
-        """Wait for ``at``, act, and for a pause wait for ``until`` and resume."""
-        await asyncio.sleep(parse_seconds(disruption.at) * self._scale)
+    async def run(self, disruption: Disruption, origin: float) -> None:
+        """Wait for ``at`` (real seconds after the monotonic ``origin``), act, and for a pause
+        wait for ``until`` and resume."""
+        await _until(origin + parse_seconds(disruption.at) * self._scale)
         broker, children = self._pids()
         if disruption.action == "pause_broker":
             if broker is None:
-                self.log.append("pause_broker: no embedded broker in this run; skipped")
+                self.problems.append("pause_broker: this run has no embedded broker to pause")
                 return
             os.kill(broker, signal.SIGSTOP)
             self._paused = broker
             self.log.append(f"broker paused (pid {broker})")
             assert disruption.until is not None
-            pause = parse_seconds(disruption.until) - parse_seconds(disruption.at)
-            await asyncio.sleep(pause * self._scale)
+            await _until(origin + parse_seconds(disruption.until) * self._scale)
             self.resume()
             return
         assert disruption.service is not None
         pid = children.get(disruption.service)
         if pid is None:
-            self.log.append(f"{disruption.action} {disruption.service}: no process; skipped")
+            self.problems.append(f"{disruption.action} {disruption.service}: no such process")
             return
         sig = signal.SIGKILL if disruption.action == "kill" else signal.SIGTERM
         with contextlib.suppress(ProcessLookupError):
@@ -71,3 +74,10 @@ class DisruptionRunner:
                 os.kill(self._paused, signal.SIGCONT)
             self.log.append(f"broker resumed (pid {self._paused})")
             self._paused = None
+
+
+async def _until(moment: float) -> None:
+    """Sleep until the monotonic ``moment`` (at once if it has passed)."""
+    delay = moment - time.monotonic()  # real-time ok: disruptions keep the scenario's pace
+    if delay > 0:
+        await asyncio.sleep(delay)

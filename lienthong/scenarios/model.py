@@ -8,66 +8,38 @@ Numbers expected in aggregate are bounds (see :mod:`lienthong.scenarios.bounds`)
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+import re
+from typing import Annotated, Any, Final, Literal
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AwareDatetime, Field, model_validator
 
-from lienthong.contracts.faults import FaultKind, PoisonKind
-from lienthong.contracts.services import SERVICE_NAMES
-from lienthong.scenarios.bounds import parse_bound, parse_seconds
+from lienthong.contracts.faults import (
+    FaultKind,
+    FaultProblem,
+    FaultSetting,
+    PoisonKind,
+    checked_fault,
+)
+from lienthong.scenarios.bounds import parse_seconds
+from lienthong.scenarios.expectations import Expectations
+from lienthong.scenarios.fields import Offset, Province, Service, Strict
 from lienthong.workload.forms import BirthDefect, DeathDefect
 from lienthong.workload.people import InsuranceProfile
 
 __all__ = [
+    "NAME",
     "BirthSpec",
+    "ClockSpec",
     "DeathSpec",
     "Disruption",
-    "DossierExpectation",
-    "Expectations",
     "FaultSpec",
     "GenerateSpec",
-    "GroupExpectation",
     "Scenario",
-    "StepExpectation",
 ]
 
 
-def _duration(value: str | float) -> str | float:
-    parse_seconds(value)
-    return value
-
-
-def _bound(value: str | float) -> str | float:
-    parse_bound(value)
-    return value
-
-
-Offset = Annotated[
-    str | float,
-    AfterValidator(_duration),
-    Field(
-        description="Simulated time from the scenario's start: seconds, or a number with "
-        "ms, s, m, h or d.",
-        examples=["0s", "30s", "2h", "3d"],
-    ),
-]
-BoundSpec = Annotated[
-    str | float,
-    AfterValidator(_bound),
-    Field(
-        description="Exact number, or a comparison ('>= 180', '< 5s') or a range ('170..190').",
-        examples=[200, ">= 180", "< 5s", "170..190"],
-    ),
-]
-Province = Annotated[str, Field(pattern=r"^\d{2}$", description="2-digit province code (2025).")]
-Agency = Literal["civil_registry", "population", "insurance"]
-Service = Annotated[str, Field(description=f"One of {', '.join(SERVICE_NAMES)}.")]
-
-
-class Strict(BaseModel):
-    """Unknown keys are mistakes (a misspelt ``expect`` would silently check nothing)."""
-
-    model_config = ConfigDict(extra="forbid")
+NAME: Final = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+"""A scenario's name: kebab-case, as its file is named."""
 
 
 class ClockSpec(Strict):
@@ -98,9 +70,15 @@ class FaultSpec(Strict):
     poison: PoisonKind | None = Field(default=None, description="Kind of `poison` messages.")
 
     @model_validator(mode="after")
-    def _ends_after_start(self) -> FaultSpec:
+    def _a_fault_the_service_takes(self) -> FaultSpec:
+        """The same checks as ``/admin/faults``: a bad fault is a file error, not a 422 later."""
         if self.until is not None and parse_seconds(self.until) <= parse_seconds(self.at):
             raise ValueError("`until` must be after `at`")
+        setting = self.model_dump(exclude={"service", "kind", "at", "until"})
+        try:
+            checked_fault(self.service, self.kind.value, FaultSetting.model_validate(setting))
+        except FaultProblem as problem:
+            raise ValueError(str(problem)) from None
         return self
 
 
@@ -226,63 +204,6 @@ class GenerateSpec(Strict):
         return self
 
 
-class StepExpectation(Strict):
-    """One agency step: its status, refusal code, and result fields (subset, exact)."""
-
-    status: Literal["pending", "done", "rejected", "failed", "skipped"] | None = None
-    reason: str | None = Field(default=None, description="Reason code, e.g. mother_not_found.")
-    result: dict[str, Any] | None = Field(
-        default=None, description="Fields the result must have (others are not compared)."
-    )
-    overdue: bool | None = None
-
-
-class DossierExpectation(Strict):
-    """One named dossier: final status, overdue or not, and its steps."""
-
-    status: (
-        Literal["invalid", "submitted", "in_progress", "completed", "rejected", "failed"] | None
-    ) = Field(default=None, description="`invalid`: the portal refused the form at the door.")
-    reason: str | None = Field(default=None, description="Reason code of the refusing step.")
-    overdue: bool | None = None
-    steps: dict[Agency, StepExpectation] = Field(default_factory=dict)
-
-
-class LatencyExpectation(Strict):
-    """Submit → completed on the simulated clock, over the completed dossiers."""
-
-    p50: BoundSpec | None = None
-    p95: BoundSpec | None = None
-    p99: BoundSpec | None = None
-    max: BoundSpec | None = None
-
-
-class GroupExpectation(Strict):
-    """Counts over a group of dossiers (a generated label, or all of the scenario)."""
-
-    count: BoundSpec | None = Field(default=None, description="Distinct dossiers created.")
-    status: dict[str, BoundSpec] = Field(default_factory=dict, description="By final status.")
-    reasons: dict[str, BoundSpec] = Field(default_factory=dict, description="By reason code.")
-    overdue: BoundSpec | None = Field(default=None, description="Dossiers past their deadline.")
-    latency: LatencyExpectation | None = None
-
-
-class Expectations(Strict):
-    """What must come out; every one is checked and reported."""
-
-    dossiers: dict[str, DossierExpectation] = Field(default_factory=dict)
-    groups: dict[str, GroupExpectation] = Field(default_factory=dict)
-    all: GroupExpectation | None = Field(default=None, description="Over every dossier.")
-    throttled: BoundSpec | None = Field(
-        default=None, description="Submissions the portal answered 503 (overload) and retried."
-    )
-    dead_letters: dict[str, BoundSpec] = Field(
-        default_factory=dict,
-        description="Dead letters the gateway gained during the run, by failure kind "
-        "(poison, schema, transient, …) or `total`.",
-    )
-
-
 class RecordedEvent(Strict):
     """One agency decision seen while recording: which dossier, which step, when."""
 
@@ -305,7 +226,7 @@ class Recorded(Strict):
 class Scenario(Strict):
     """One replayable scenario."""
 
-    name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,79}$", description="Kebab-case name.")
+    name: str = Field(pattern=NAME.pattern, description="Kebab-case name.")
     description: str = Field(default="", description="What it shows, for the report.")
     seed: int = Field(default=0, ge=0, description="Seeds who is picked and which get defects.")
     clock: ClockSpec | None = Field(default=None, description="Clock it needs; null = any.")
@@ -339,4 +260,7 @@ class Scenario(Strict):
         for label in self.expect.groups:
             if label not in labels:
                 raise ValueError(f"expect.groups names {label!r}, which no generate is labelled")
+        switched = [(f.service, f.kind) for f in self.faults]
+        if len(switched) != len(set(switched)):
+            raise ValueError("one fault per service and kind: a second setting would replace it")
         return self

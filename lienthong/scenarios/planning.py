@@ -27,9 +27,12 @@ from lienthong.workload.forms import (
     child_details,
     death_form,
 )
-from lienthong.workload.people import InsuranceProfile, Person
+from lienthong.workload.people import InsuranceProfile, NoOneFits, Person
 
 __all__ = ["People", "Submission", "deep_merge", "plan"]
+
+_FATHER_TRIES = 50
+"""Mothers tried for one whose household has a husband, when a defect is about the father."""
 
 
 class People(Protocol):
@@ -73,17 +76,22 @@ def deep_merge(base: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any
 class _Builder:
     """Builds forms against the running system's people, dated on its simulated clock."""
 
-    def __init__(self, picker: People, rng: random.Random, start: datetime, tag: str):
+    def __init__(
+        self, picker: People, rng: random.Random, start: datetime, tag: str, speed: float
+    ) -> None:
         self.picker = picker
         self.rng = rng
         self.start = start
+        self.speed = speed
         self.tag = tag
         self.keys = ""
         self.count = 0
         self.aliases: dict[str, Person] = {}
 
     def day(self, offset_s: float, before: str | float) -> date:
-        moment = self.start + timedelta(seconds=offset_s - parse_seconds(before))
+        """The date in Vietnam ``before`` ahead of the submission at ``offset_s`` (replayed
+        ``speed`` times faster, so submitted at ``start + offset_s / speed``)."""
+        moment = self.start + timedelta(seconds=offset_s / self.speed - parse_seconds(before))
         return vietnam_date(moment)
 
     async def birth(
@@ -102,9 +110,17 @@ class _Builder:
             mother = await self.picker.dead(sex="female")
         else:
             mother = await self.picker.mother(province)
+        spouse = await self.picker.spouse_of(mother) if father else None
+        needs_father = bool(defects & {BirthDefect.FATHER_UNKNOWN, BirthDefect.FATHER_MISMATCH})
+        for _ in range(_FATHER_TRIES):
+            if spouse is not None or not needs_father:
+                break
+            mother = await self.picker.mother(province)  # a defect about the father needs one
+            spouse = await self.picker.spouse_of(mother)
+        else:
+            raise NoOneFits(f"no mother with a husband at home in province {province}")
         if alias is not None:
             self.aliases[alias] = mother
-        spouse = await self.picker.spouse_of(mother) if father else None
         people = BirthPeople(mother, spouse, await self.picker.head_of(mother))
         child = child_details(self.rng, f"{self.tag} {self.count}", self.day(offset_s, born))
         return birth_form(people, child, defects, self.rng)
@@ -192,12 +208,12 @@ def _schedule(scenario: Scenario) -> Iterator[tuple[float, int, int]]:
 
 
 async def plan(
-    scenario: Scenario, picker: People, start: datetime, tag: str
+    scenario: Scenario, picker: People, start: datetime, tag: str, *, speed: float = 1.0
 ) -> AsyncIterator[Submission]:
     """Every submission of ``scenario`` in time order; ``tag`` keeps this run's children and
     idempotency keys apart from earlier runs on the same system."""
     rng = random.Random(scenario.seed)
-    builder = _Builder(picker, rng, start, tag)
+    builder = _Builder(picker, rng, start, tag, speed)
     builder.keys = f"scenario:{scenario.name}:{tag}"
     named = [await _named(builder, spec, i) for i, spec in enumerate(scenario.dossiers)]
     named.sort(key=lambda s: s.offset_s)

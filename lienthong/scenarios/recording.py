@@ -19,11 +19,12 @@ from typing import Any, Final
 from lienthong.contracts.services import GATEWAY, INSURANCE
 from lienthong.domain.admin_units import load_admin_units
 from lienthong.domain.calendar import vietnam_date
+from lienthong.scenarios.outcomes import FINAL, refusal_of
 from lienthong.scenarios.system import SandboxApi
 from lienthong.workload.forms import BirthDefect, DeathDefect
-from lienthong.workload.people import InsuranceProfile, PeoplePicker
+from lienthong.workload.people import PeoplePicker, profile_of
 
-__all__ = ["record_scenario"]
+__all__ = ["record_scenario", "submissions"]
 
 DEFECT_OF_REASON: Final[dict[str, str]] = {
     "mother_not_found": BirthDefect.MOTHER_UNKNOWN,
@@ -46,30 +47,6 @@ STABLE_RESULTS: Final[dict[str, tuple[str, ...]]] = {
 """Result fields decided by the rules alone (never by who was picked or in which order)."""
 
 _PAGE: Final = 1000
-
-
-def _profile(facts: dict[str, Any] | None) -> InsuranceProfile:
-    """The profile that decides the funeral benefit, with the Social Insurance Law 2024 limits."""
-    if facts is None:
-        return InsuranceProfile.UNINSURED
-    if facts["pensioner"]:
-        return InsuranceProfile.PENSIONER
-    if facts["compulsory_months"] >= 12:
-        return InsuranceProfile.COMPULSORY
-    if facts["voluntary_months"] >= 60:
-        return InsuranceProfile.VOLUNTARY
-    if facts["social_assistance"]:
-        return InsuranceProfile.ASSISTANCE
-    if facts["compulsory_months"] or facts["voluntary_months"]:
-        return InsuranceProfile.SHORT
-    return InsuranceProfile.UNINSURED
-
-
-def _refusal(view: dict[str, Any]) -> str | None:
-    for step in view["steps"]:
-        if step["status"] == "rejected" and step.get("reason"):
-            return str(step["reason"]["code"])
-    return None
 
 
 def _days(text: str) -> str:
@@ -95,21 +72,23 @@ def _expectation(view: dict[str, Any]) -> dict[str, Any]:
     return {"status": view["status"], "overdue": view["overdue"], "steps": steps}
 
 
+async def submissions(api: SandboxApi, since: datetime, until: datetime) -> list[dict[str, Any]]:
+    """Every form the gateway took in ``[since, until)``, oldest first, page after page."""
+    found: list[dict[str, Any]] = []
+    while True:
+        params = {"since": since.isoformat(), "until": until.isoformat()}
+        page = await api.get(
+            GATEWAY, "/admin/submissions", {**params, "limit": _PAGE, "offset": len(found)}
+        )
+        found += page["items"]
+        if not page["more"]:
+            return found
+
+
 class _Recorder:
     def __init__(self, api: SandboxApi) -> None:
         self.api = api
         self.units = load_admin_units()
-
-    async def submissions(self, since: datetime, until: datetime) -> list[dict[str, Any]]:
-        found: list[dict[str, Any]] = []
-        while True:
-            params = {"since": since.isoformat(), "until": until.isoformat()}
-            page = await self.api.get(
-                GATEWAY, "/admin/submissions", {**params, "limit": _PAGE, "offset": len(found)}
-            )
-            found += page["items"]
-            if not page["more"]:
-                return found
 
     async def insurance_facts(self, personal_ids: list[str]) -> dict[str, dict[str, Any] | None]:
         async def one(pid: str) -> tuple[str, dict[str, Any] | None]:
@@ -127,7 +106,7 @@ async def record_scenario(
 ) -> dict[str, Any]:
     """The scenario (as YAML-ready data) of what the sandbox took in between since and until."""
     recorder = _Recorder(api)
-    submitted = await recorder.submissions(since, until)
+    submitted = await submissions(api, since, until)
     views = await api.dossiers([s["dossier_id"] for s in submitted])
     _, clock_speed = await api.clock()
     faults = await api.get(GATEWAY, "/api/v1/faults")
@@ -175,8 +154,8 @@ async def record_scenario(
         for n, item in enumerate(items):
             label = spec_name if n == 0 else f"{spec_name}#{n + 1}"
             view = views.get(item["dossier_id"])
-            if view is None:
-                continue
+            if view is None or view["status"] not in FINAL | {"failed"}:
+                continue  # still moving: a moment, not an outcome
             expect[label] = _expectation(view)
             for step in view["steps"]:
                 if step.get("finished_at"):
@@ -193,7 +172,12 @@ async def record_scenario(
         "name": name,
         "description": f"Recorded from {api.urls[GATEWAY]}: {len(submitted)} dossiers "
         f"submitted between {since.isoformat()} and {until.isoformat()} (simulated).",
-        "clock": {"speed": clock_speed},
+        # On a fast clock, deadlines (working days) depend on the weekday: replay from the same
+        # simulated start. At speed 1 the outcomes do not, and any running sandbox will do.
+        "clock": {
+            "speed": clock_speed,
+            **({"start": since.isoformat()} if clock_speed > 1 else {}),
+        },
         "timeout": "120s",
         "faults": _faults(faults),
         "dossiers": dossiers,
@@ -209,11 +193,17 @@ async def record_scenario(
 
 
 def _faults(answer: dict[str, Any]) -> list[dict[str, Any]]:
-    """The faults switched on while recording, as scenario faults (they start with the replay)."""
+    """The faults on when the recording ends, as scenario faults on from the replay's start.
+
+    Only those active then: a window that has closed, or not opened yet, did not shape the
+    outcomes (faults switched on and off during the window are not seen — a known limit).
+    """
     kept = ("rate", "provinces", "flow", "latency", "limit", "office_hours", "window", "poison")
     faults = []
     for service, listed in (answer.get("faults") or {}).items():
         for fault in listed:
+            if not fault.get("active", True):
+                continue
             entry = {"service": service, "kind": fault["kind"]}
             entry.update({k: fault[k] for k in kept if fault.get(k) not in (None, [], False)})
             faults.append(entry)
@@ -230,7 +220,7 @@ def _spec(
     """One dossier's role description: province, defects, dates relative to submission."""
     form = item["form"]
     submitted_on = vietnam_date(datetime.fromisoformat(item["submitted_at"]))
-    reason = _refusal(view) if view else None
+    reason = refusal_of(view) if view else None
     defect = DEFECT_OF_REASON.get(reason or "")
     if item["kind"] == "birth":
         mother = people.get(form["mother"]["personal_id"])
@@ -250,7 +240,7 @@ def _spec(
             benefit = "not_claimed"
         spec = {
             "kind": "death",
-            "insurance": _profile(facts.get(form["deceased"]["personal_id"])).value,
+            "insurance": profile_of(facts.get(form["deceased"]["personal_id"])).value,
             "died": _days(str((submitted_on - died).days)),
             "benefit": benefit,
         }

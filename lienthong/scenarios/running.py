@@ -1,9 +1,11 @@
 """Replaying one scenario against a running sandbox: faults, timed submissions, waiting.
 
-Offsets are simulated seconds from the start; on a clock of speed *c* replayed at ``--speed``
-*s*, an offset of *t* is submitted *t / (c·s)* real seconds in, and a fault window is set on
-the simulated clock at *start + t / s*, so the services switch it on and off themselves. The
-people are picked before the first submission, so picking never disturbs the timing.
+Offsets are simulated seconds from one origin: the sandbox's clock read (with the real
+monotonic time) just before people are picked. On a clock of speed *c* replayed at ``--speed``
+*s*, an offset *t* is submitted *t / (c·s)* real seconds after the origin, and stands for the
+simulated instant *origin + t / s*: form dates are computed from that instant, and a fault
+window is set on the simulated clock there, so the services switch it on and off themselves.
+Whatever picking costs is caught up at once by the first submissions.
 """
 
 from __future__ import annotations
@@ -11,15 +13,19 @@ from __future__ import annotations
 import asyncio
 import random
 import time
+from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Final
 
+import httpx
+
 from lienthong.scenarios.bounds import parse_seconds
 from lienthong.scenarios.disruptions import DisruptionRunner
 from lienthong.scenarios.model import Scenario
+from lienthong.scenarios.outcomes import FINAL, compact, wait_until_settled
 from lienthong.scenarios.planning import Submission, plan
 from lienthong.scenarios.system import SandboxApi, Unreachable
 from lienthong.workload.people import NoOneFits, PeoplePicker
@@ -28,11 +34,8 @@ __all__ = ["Progress", "ScenarioRun", "SentDossier", "replay_scenario"]
 
 _CONCURRENCY: Final = 32
 _THROTTLE_RETRIES: Final = 600
-FINAL: Final = frozenset({"completed", "rejected"})
-"""Statuses no later event changes (a ``failed`` step can still be decided after all)."""
-_FAILED_SETTLES_S: Final = 5.0
 _PICKED_AHEAD: Final = 5000
-"""Submissions built before the clock starts (people picked in advance); the rest stream."""
+"""Submissions built before the first is sent (people picked in advance); the rest stream."""
 
 Progress = Callable[[str, int, int], None]
 """``progress(phase, done, total)``: phase is ``submit`` or ``wait``."""
@@ -56,15 +59,26 @@ class ScenarioRun:
     started_at: datetime
     dossiers: list[SentDossier] = field(default_factory=list)
     views: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Named dossiers in full, the others :func:`~lienthong.scenarios.outcomes.compact`."""
     invalid: dict[str, Any] = field(default_factory=dict)
     """Named submissions the portal refused at the door (4xx), with its answer."""
+    refused: Counter[str | None] = field(default_factory=Counter)
+    """Door refusals (4xx) by group (None: not in a group), named or not."""
     throttled: int = 0
     dead_letters: dict[str, int] = field(default_factory=dict)
     elapsed_s: float = 0.0
-    timed_out: bool = False
+    open_ids: list[str] = field(default_factory=list)
+    """Dossiers still moving when the timeout passed."""
     stopped: str | None = None
     """Why submitting stopped before the plan's end (nobody left to pick, ``--max-duration``)."""
+    problems: list[str] = field(default_factory=list)
+    """What the replay could not do as the scenario says (a disruption without its process)."""
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def timed_out(self) -> bool:
+        """Some dossier had not settled when the timeout passed."""
+        return bool(self.open_ids)
 
     @property
     def final_per_s(self) -> float:
@@ -73,51 +87,49 @@ class ScenarioRun:
         return final / self.elapsed_s if self.elapsed_s else 0.0
 
 
-def _expected_status(scenario: Scenario) -> dict[str, str]:
-    return {
-        name: expectation.status
-        for name, expectation in scenario.expect.dossiers.items()
-        if expectation.status
-    }
+class _Sender:
+    """Sends one submission (and its resubmissions), retrying the overloaded portal's 503."""
 
-
-class _Replay:
-    def __init__(
-        self, api: SandboxApi, scenario: Scenario, speed: float, progress: Progress | None
-    ) -> None:
+    def __init__(self, api: SandboxApi, run: ScenarioRun, real_per_sim: float) -> None:
         self.api = api
-        self.scenario = scenario
-        self.speed = speed
-        self.progress = progress or (lambda phase, done, total: None)
-        self.run: ScenarioRun | None = None
+        self.run = run
+        self.real_per_sim = real_per_sim
         self.limit = asyncio.Semaphore(_CONCURRENCY)
+        self.in_flight: set[asyncio.Task[None]] = set()
 
-    async def post(self, form: dict[str, Any], key: str | None, run: ScenarioRun) -> Any:
+    async def post(self, form: dict[str, Any], key: str | None) -> Any:
         for _ in range(_THROTTLE_RETRIES):
             answer = await self.api.submit(form, key)
             if answer.status != 503:
                 return answer
-            run.throttled += 1
+            self.run.throttled += 1
             await asyncio.sleep(min(answer.retry_after_s, 5.0))
         raise Unreachable("the portal kept answering 503")
 
-    async def send(self, submission: Submission, run: ScenarioRun, real_per_sim: float) -> None:
+    def start(self, submission: Submission) -> None:
+        task = asyncio.create_task(self.send(submission))
+        self.in_flight.add(task)  # kept until done, then dropped: memory stays flat
+        task.add_done_callback(self.in_flight.discard)
+
+    async def send(self, submission: Submission) -> None:
         async with self.limit:
-            ids: list[str] = []
+            seen: set[str] = set()
             for n in range(submission.times):
                 if n:
-                    await asyncio.sleep(submission.every_s * real_per_sim)
-                answer = await self.post(submission.form, submission.key, run)
-                label = submission.name if n == 0 or not submission.name else None
+                    await asyncio.sleep(submission.every_s * self.real_per_sim)
+                answer = await self.post(submission.form, submission.key)
+                label = submission.name
                 if submission.name and submission.key is None and n > 0:
                     label = f"{submission.name}#{n + 1}"
                 if answer.status >= 400:
-                    run.invalid[label or f"#{len(run.invalid)}"] = answer.body
+                    self.run.refused[submission.group] += 1
+                    if label:
+                        self.run.invalid[label] = answer.body
                     continue
                 dossier_id = answer.body["dossier_id"]
-                if dossier_id not in ids:
-                    ids.append(dossier_id)
-                    run.dossiers.append(
+                if dossier_id not in seen:
+                    seen.add(dossier_id)
+                    self.run.dossiers.append(
                         SentDossier(dossier_id, label, submission.group, submission.offset_s)
                     )
 
@@ -131,54 +143,74 @@ async def replay_scenario(
     progress: Progress | None = None,
     max_duration_s: float | None = None,
 ) -> ScenarioRun:
-    """Replay ``scenario`` on the sandbox behind ``api``; what came out, for the verdict."""
-    now, clock_speed = await api.clock()
-    run = ScenarioRun(scenario, started_at=now)
-    replay = _Replay(api, scenario, speed, progress)
-    tag = str(await api.dossier_total())
-    picker = PeoplePicker(api.urls, random.Random(f"{scenario.seed}:{scenario.name}:people"))
-    real_per_sim = 1.0 / (clock_speed * speed)
-    disruptions = DisruptionRunner(data_dir, real_per_sim) if data_dir else None
-    set_faults: list[tuple[str, str]] = []
-    started = time.monotonic()  # real-time ok: replay keeps the scenario's real pacing
+    """Replay ``scenario`` on the sandbox behind ``api``; what came out, for the verdict.
+
+    Whatever happens — an error, Ctrl-C — the faults it set are cleared and a paused broker
+    resumed. A sandbox that stops answering is :class:`Unreachable`.
+    """
     try:
-        planned = plan(scenario, picker, now, tag)
+        return await _replay(api, scenario, speed, data_dir, progress, max_duration_s)
+    except httpx.HTTPError as error:  # from picking people: the registers stopped answering
+        raise Unreachable(f"{type(error).__name__}: {error}") from error
+
+
+async def _replay(
+    api: SandboxApi,
+    scenario: Scenario,
+    speed: float,
+    data_dir: Path | None,
+    progress: Progress | None,
+    max_duration_s: float | None,
+) -> ScenarioRun:
+    report = progress or (lambda phase, done, total: None)
+    tag = str(await api.dossier_total())
+    origin, clock_speed = await api.clock()
+    started = time.monotonic()  # real-time ok: the origin's real instant, read with it
+    run = ScenarioRun(scenario, started_at=origin)
+    real_per_sim = 1.0 / (clock_speed * speed)
+    sender = _Sender(api, run, real_per_sim)
+    disruptions = DisruptionRunner(data_dir, real_per_sim) if data_dir else None
+    picker = PeoplePicker(api.urls, random.Random(f"{scenario.seed}:{scenario.name}:people"))
+    set_faults: list[tuple[str, str]] = []
+    tasks: list[asyncio.Task[None]] = []
+    try:
+        planned = plan(scenario, picker, origin, tag, speed=speed)
         try:
             ahead = [s async for s in _first(planned, _PICKED_AHEAD)]
         except NoOneFits as error:
             ahead, run.stopped = [], f"nobody left to pick: {error}"
-        now, _ = await api.clock()
-        run.started_at = now
         for fault in scenario.faults:
-            setting = _fault_setting(fault.model_dump(), now, speed)
+            setting = _fault_setting(fault.model_dump(), origin, speed)
             await api.set_fault(fault.service, fault.kind.value, setting)
             set_faults.append((fault.service, fault.kind.value))
-        started = time.monotonic()  # real-time ok
-        tasks = [
-            asyncio.create_task(disruptions.run(d)) for d in scenario.disruptions if disruptions
-        ]
-        sends: list[asyncio.Task[None]] = []
-        total = _planned_count(scenario)
+        if disruptions is not None:
+            tasks = [asyncio.create_task(disruptions.run(d, started)) for d in scenario.disruptions]
+        sent, total = 0, _planned_count(scenario)
         async for submission in _chain(ahead, planned, run):
-            if max_duration_s is not None and time.monotonic() - started > max_duration_s:
+            now = time.monotonic()  # real-time ok
+            if max_duration_s is not None and now - started > max_duration_s:
                 run.stopped = f"--max-duration {max_duration_s:g} s reached"
                 break
-            due = started + submission.offset_s * real_per_sim
-            delay = due - time.monotonic()  # real-time ok
+            delay = started + submission.offset_s * real_per_sim - now
             if delay > 0:
                 await asyncio.sleep(delay)
-            await replay.limit.acquire()  # back-pressure: never more than the limit in flight
-            replay.limit.release()
-            sends.append(asyncio.create_task(replay.send(submission, run, real_per_sim)))
-            replay.progress("submit", len(sends), total)
+            while len(sender.in_flight) >= 4 * _CONCURRENCY:  # back-pressure on the plan
+                await asyncio.wait(set(sender.in_flight), return_when=asyncio.FIRST_COMPLETED)
+            sender.start(submission)
+            sent += 1
+            report("submit", sent, total)
         await picker.aclose()
-        await asyncio.gather(*sends)
-        await _wait(api, run, started, parse_seconds(scenario.timeout), replay.progress)
+        await asyncio.gather(*sender.in_flight)
+        await _wait(api, run, parse_seconds(scenario.timeout), report)
         await asyncio.gather(*tasks)
     finally:
-        if disruptions:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        if disruptions is not None:
             disruptions.resume()
             run.notes += disruptions.log
+            run.problems += disruptions.problems
         for service, kind in set_faults:
             await api.clear_fault(service, kind)
     run.dead_letters = await api.dead_letters(run.started_at)
@@ -216,64 +248,36 @@ def _planned_count(scenario: Scenario) -> int:
     return named + sum(g.count for g in scenario.generate)
 
 
-def _fault_setting(spec: dict[str, Any], start: datetime, speed: float) -> dict[str, Any]:
+def _fault_setting(spec: dict[str, Any], origin: datetime, speed: float) -> dict[str, Any]:
     """The ``/admin/faults`` body of a scenario fault, its window on the simulated clock."""
     at, until = spec.pop("at"), spec.pop("until")
     spec.pop("service")
     spec.pop("kind")
     offset = parse_seconds(at) / speed
-    spec["starts_at"] = (start + timedelta(seconds=offset)).isoformat() if offset > 0 else None
+    spec["starts_at"] = (origin + timedelta(seconds=offset)).isoformat() if offset > 0 else None
     if until is not None:
-        spec["ends_at"] = (start + timedelta(seconds=parse_seconds(until) / speed)).isoformat()
+        spec["ends_at"] = (origin + timedelta(seconds=parse_seconds(until) / speed)).isoformat()
     return {key: value for key, value in spec.items() if value is not None}
 
 
-async def _wait(
-    api: SandboxApi, run: ScenarioRun, started: float, timeout_s: float, progress: Progress
-) -> None:
-    """Poll the dossiers until each is settled (see :func:`_settled`), or time out."""
-    expected = _expected_status(run.scenario)
-    names = {d.dossier_id: d.name for d in run.dossiers}
-    failed_since: dict[str, float] = {}
-    open_ids = list(names)
-    deadline = time.monotonic() + timeout_s  # real-time ok
-    while True:
-        if open_ids:
-            run.views.update(await api.dossiers(open_ids))
-        now = time.monotonic()  # real-time ok
-        for i in open_ids:
-            if i in run.views and run.views[i]["status"] == "failed":
-                failed_since.setdefault(i, now)
-            else:
-                failed_since.pop(i, None)
-        open_ids = [
-            i
-            for i in open_ids
-            if not _settled(
-                run.views.get(i), expected.get(names[i] or ""), failed_since.get(i), now
-            )
-        ]
-        progress("wait", len(names) - len(open_ids), len(names))
-        if not open_ids:
-            return
-        if now > deadline:
-            run.timed_out = True
-            return
-        await asyncio.sleep(0.25 if len(open_ids) < 1000 else 1.0)
+async def _wait(api: SandboxApi, run: ScenarioRun, timeout_s: float, report: Progress) -> None:
+    """Wait for every dossier to settle; named ones are kept whole, the rest compacted."""
+    named = {d.dossier_id for d in run.dossiers if d.name}
+    by_name = {d.name: d.dossier_id for d in run.dossiers if d.name}
+    expected = {
+        by_name[name]: e.status
+        for name, e in run.scenario.expect.dossiers.items()
+        if e.status and name in by_name
+    }
 
+    def keep(dossier_id: str, view: dict[str, Any]) -> None:
+        run.views[dossier_id] = view if dossier_id in named else compact(view)
 
-def _settled(
-    view: dict[str, Any] | None, expected: str | None, failed_since: float | None, now: float
-) -> bool:
-    """Final, or in the state the scenario expects of it.
-
-    ``failed`` is final only once it lasts: a step failed by a dead letter is replaced by the
-    agency's decision if that still comes (a poison message carrying the dossier's key is
-    dead-lettered while the real event goes through), usually within a second.
-    """
-    if view is None:
-        return False
-    status = view["status"]
-    if status == expected or status in FINAL:
-        return True
-    return failed_since is not None and now - failed_since >= _FAILED_SETTLES_S
+    run.open_ids = await wait_until_settled(
+        api,
+        [d.dossier_id for d in run.dossiers],
+        timeout_s,
+        expected=expected,
+        keep=keep,
+        progress=lambda done, total: report("wait", done, total),
+    )

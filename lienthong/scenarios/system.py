@@ -102,16 +102,19 @@ class SandboxApi:
         await self._call("DELETE", service, f"/admin/faults/{kind}")
 
     async def dead_letters(self, since: datetime) -> dict[str, int]:
-        """Failures the gateway recorded since ``since`` (simulated), by error kind."""
-        page = await self._json(
-            "GET",
-            GATEWAY,
-            "/api/v1/failures",
-            params={"status": "all", "since": since.isoformat(), "limit": 1000},
-        )
+        """Failures the gateway recorded since ``since`` (simulated), by error kind: each
+        failing message counts once, however often it was redelivered."""
         counts: dict[str, int] = {}
-        for item in page["items"]:
-            counts[item["error_kind"]] = counts.get(item["error_kind"], 0) + item["occurrences"]
+        offset = 0
+        while True:
+            params = {"status": "all", "since": since.isoformat(), "limit": 1000, "offset": offset}
+            page = await self._json("GET", GATEWAY, "/api/v1/failures", params=params)
+            for item in page["items"]:
+                if datetime.fromisoformat(item["first_failed_at"]) >= since:
+                    counts[item["error_kind"]] = counts.get(item["error_kind"], 0) + 1
+            offset += len(page["items"])
+            if not page["items"] or offset >= page["total"]:
+                break
         counts["total"] = sum(counts.values())
         return counts
 

@@ -11,13 +11,15 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from lienthong.load.stats import percentile
 from lienthong.scenarios.bounds import parse_bound
-from lienthong.scenarios.model import (
+from lienthong.scenarios.expectations import (
     DossierExpectation,
     GroupExpectation,
     LatencyExpectation,
     StepExpectation,
 )
+from lienthong.scenarios.outcomes import refusal_of
 from lienthong.scenarios.running import ScenarioRun
 
 __all__ = ["Check", "Verdict", "judge"]
@@ -76,13 +78,6 @@ def _step_checks(where: str, expected: StepExpectation, step: dict[str, Any] | N
     return checks
 
 
-def _refusal(view: dict[str, Any]) -> str | None:
-    for step in view["steps"]:
-        if step.get("reason") and step["status"] in ("rejected", "failed"):
-            return str(step["reason"]["code"])
-    return None
-
-
 def _dossier_checks(
     name: str, expected: DossierExpectation, run: ScenarioRun, ids: dict[str, str]
 ) -> list[Check]:
@@ -99,23 +94,18 @@ def _dossier_checks(
     checks: list[Check] = []
     if expected.status is not None:
         checks.append(_equal(f"{where} status", expected.status, status))
-    if view is None:
-        if expected.reason is not None:
-            checks.append(Check(f"{where} reason", expected.reason, problems, False))
+    if view is None:  # refused at the door: anything expected of the dossier did not happen
+        if expected.status != "invalid":
+            checks.append(Check(f"{where} accepted by the portal", "a dossier", problems, False))
         return checks
     if expected.reason is not None:
-        checks.append(_equal(f"{where} reason", expected.reason, _refusal(view)))
+        checks.append(_equal(f"{where} reason", expected.reason, refusal_of(view)))
     if expected.overdue is not None:
         checks.append(_equal(f"{where} overdue", expected.overdue, view["overdue"]))
     steps = {step["agency"]: step for step in view["steps"]}
     for agency, step_expected in expected.steps.items():
         checks += _step_checks(f"{where} step {agency}", step_expected, steps.get(agency))
     return checks
-
-
-def _percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
 
 
 def _latencies(views: list[dict[str, Any]]) -> list[float]:
@@ -131,27 +121,34 @@ def _latencies(views: list[dict[str, Any]]) -> list[float]:
 def _latency_checks(
     where: str, expected: LatencyExpectation, views: list[dict[str, Any]]
 ) -> list[Check]:
-    values = _latencies(views)
+    values = sorted(_latencies(views))
     checks = []
-    for label, share in (("p50", 0.5), ("p95", 0.95), ("p99", 0.99), ("max", 1.0)):
+    for label, share in (("p50", 50), ("p95", 95), ("p99", 99), ("max", 100)):
         spec = getattr(expected, label)
         if spec is None:
             continue
         if not values:
             checks.append(Check(f"{where} latency {label}", spec, "no completed dossier", False))
             continue
-        checks.append(_bounded(f"{where} latency {label} (s)", spec, _percentile(values, share)))
+        value = percentile(values, share)
+        assert value is not None  # values is not empty
+        checks.append(_bounded(f"{where} latency {label} (s)", spec, value))
     return checks
 
 
 def _group_checks(
-    where: str, expected: GroupExpectation, views: list[dict[str, Any]]
+    where: str, expected: GroupExpectation, views: list[dict[str, Any]], refused: int
 ) -> list[Check]:
+    """Counts over ``views``; forms the portal refused at the door count as status
+    ``invalid``, and are a failure unless the expectation names that status."""
     checks: list[Check] = []
+    if refused and "invalid" not in expected.status:
+        checks.append(Check(f"{where} refused at the door (4xx)", 0, refused, False))
     if expected.count is not None:
         checks.append(_bounded(f"{where} count", expected.count, len(views)))
     statuses = Counter(v["status"] for v in views)
-    reasons = Counter(code for v in views if (code := _refusal(v)))
+    statuses["invalid"] += refused
+    reasons = Counter(code for v in views if (code := refusal_of(v)))
     seen = ", ".join(f"{k} {n}" for k, n in sorted(statuses.items()))
     if reasons:
         seen += "; reasons: " + ", ".join(f"{k} {n}" for k, n in sorted(reasons.items()))
@@ -174,14 +171,9 @@ def judge(run: ScenarioRun) -> Verdict:
     expect = run.scenario.expect
     ids = {d.name: d.dossier_id for d in run.dossiers if d.name}
     checks: list[Check] = []
-    open_count = 0
-    if run.timed_out:
-        open_count = sum(
-            1
-            for d in run.dossiers
-            if d.dossier_id not in run.views
-            or run.views[d.dossier_id]["status"] not in ("completed", "rejected", "failed")
-        )
+    open_count = len(run.open_ids)
+    for problem in run.problems:
+        checks.append(Check("the scenario ran as written", "every disruption", problem, False))
     if run.stopped:
         checks.append(Check("every planned dossier submitted", "all", run.stopped, False))
     if open_count:
@@ -196,10 +188,10 @@ def judge(run: ScenarioRun) -> Verdict:
             for d in run.dossiers
             if d.group == label and d.dossier_id in run.views
         ]
-        checks += _group_checks(f"group {label}", group, views)
+        checks += _group_checks(f"group {label}", group, views, run.refused[label])
     if expect.all is not None:
         views = [run.views[d.dossier_id] for d in run.dossiers if d.dossier_id in run.views]
-        checks += _group_checks("all dossiers", expect.all, views)
+        checks += _group_checks("all dossiers", expect.all, views, sum(run.refused.values()))
     if expect.throttled is not None:
         checks.append(_bounded("submissions throttled (503)", expect.throttled, run.throttled))
     for kind, spec in expect.dead_letters.items():

@@ -85,8 +85,8 @@ def child_details(rng: random.Random, tag: str, born: date) -> ChildDetails:
 def stranger(rng: random.Random, sex: str, born: str, province: str = "01") -> str:
     """A well-formed personal ID number that agrees with sex and birth year, of nobody known.
 
-    Six random digits in ten million chances of hitting a real person of that province, sex and
-    year: the callers that need certainty look the number up.
+    Six random digits: about one chance in a million per person of that province, sex and year
+    to hit a real number — small enough for a sandbox of tens of thousands of people.
     """
     return generate_personal_id(province, Sex(sex), date.fromisoformat(born), rng)
 

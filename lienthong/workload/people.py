@@ -19,7 +19,7 @@ import httpx
 
 from lienthong.contracts.services import INSURANCE, POPULATION
 
-__all__ = ["InsuranceProfile", "NoOneFits", "PeoplePicker", "Person"]
+__all__ = ["InsuranceProfile", "NoOneFits", "PeoplePicker", "Person", "profile_of"]
 
 _PAGE: Final = 200
 
@@ -39,29 +39,47 @@ class InsuranceProfile(StrEnum):
     UNINSURED = "uninsured"  # unknown to BHXH
 
 
+MIN_COMPULSORY_MONTHS: Final = 12
+MIN_VOLUNTARY_MONTHS: Final = 60
+"""The funeral allowance's thresholds in the Social Insurance Law 2024 (the insurance service's
+defaults, ``ALLOWANCE_MIN_COMPULSORY_MONTHS`` / ``ALLOWANCE_MIN_VOLUNTARY_MONTHS``)."""
+
+_BELOW_BOTH: Final = {
+    "max_compulsory_months": MIN_COMPULSORY_MONTHS - 1,
+    "max_voluntary_months": MIN_VOLUNTARY_MONTHS - 1,
+}
 _PROFILE_QUERIES: Final[Mapping[InsuranceProfile, dict[str, Any]]] = {
     InsuranceProfile.PENSIONER: {"pensioner": "true"},
-    InsuranceProfile.COMPULSORY: {"pensioner": "false", "min_compulsory_months": 12},
+    InsuranceProfile.COMPULSORY: {
+        "pensioner": "false",
+        "min_compulsory_months": MIN_COMPULSORY_MONTHS,
+    },
     InsuranceProfile.VOLUNTARY: {
         "pensioner": "false",
-        "max_compulsory_months": 11,
-        "min_voluntary_months": 60,
+        "max_compulsory_months": MIN_COMPULSORY_MONTHS - 1,
+        "min_voluntary_months": MIN_VOLUNTARY_MONTHS,
     },
-    InsuranceProfile.ASSISTANCE: {
-        "pensioner": "false",
-        "social_assistance": "true",
-        "max_compulsory_months": 11,
-        "max_voluntary_months": 59,
-    },
-    InsuranceProfile.SHORT: {
-        "pensioner": "false",
-        "social_assistance": "false",
-        "max_compulsory_months": 11,
-        "max_voluntary_months": 59,
-    },
+    InsuranceProfile.ASSISTANCE: {"pensioner": "false", "social_assistance": "true", **_BELOW_BOTH},
+    InsuranceProfile.SHORT: {"pensioner": "false", "social_assistance": "false", **_BELOW_BOTH},
 }
-"""Thresholds of the Social Insurance Law 2024 (12 compulsory / 60 voluntary months), as the
-insurance service's defaults; ``SHORT`` also needs some months, checked on the rows found."""
+"""How BHXH's search finds each profile; ``SHORT`` also needs some months (checked on rows)."""
+
+
+def profile_of(facts: Mapping[str, Any] | None) -> InsuranceProfile:
+    """The profile of what BHXH knows of someone (``None``: nothing, uninsured)."""
+    if facts is None:
+        return InsuranceProfile.UNINSURED
+    if facts["pensioner"]:
+        return InsuranceProfile.PENSIONER
+    if facts["compulsory_months"] >= MIN_COMPULSORY_MONTHS:
+        return InsuranceProfile.COMPULSORY
+    if facts["voluntary_months"] >= MIN_VOLUNTARY_MONTHS:
+        return InsuranceProfile.VOLUNTARY
+    if facts["social_assistance"]:
+        return InsuranceProfile.ASSISTANCE
+    if facts["compulsory_months"] or facts["voluntary_months"]:
+        return InsuranceProfile.SHORT
+    return InsuranceProfile.UNINSURED
 
 
 @dataclass(frozen=True)
@@ -101,8 +119,9 @@ class Person:
 class PeoplePicker:
     """Draws people from the running system, at random from a seeded generator.
 
-    Pools are fetched a page at a time and kept: a load run of thousands of dossiers asks the
-    population database a few dozen times, not once per dossier.
+    Pools are fetched and kept — one page of mothers per province, candidates to die a page at
+    a time as needed — so a load run of thousands of dossiers asks the population database a
+    few dozen times, not once per dossier.
     """
 
     def __init__(self, urls: Mapping[str, str], rng: random.Random) -> None:

@@ -8,6 +8,7 @@ scenarios meet the system as users run it; the clock-pinned scenarios start thei
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from xml.etree import ElementTree
@@ -123,12 +124,16 @@ def test_record_then_replay_reproduces_the_outcomes(
     assert code == 0, capsys.readouterr().err
     text = recorded.read_text(encoding="utf-8")
     scenario = yaml.safe_load(text)
-    # No personal data: no ID number or name of the run's people is written.
+    # No personal data: no ID number at all, and no name or phone number of the forms.
+    assert re.search(r"\b\d{12}\b", text) is None
     forms = httpx.get(f"{url}/admin/submissions", params={"since": clock}, timeout=10).json()
+    assert len(forms["items"]) == 8
     for item in forms["items"]:
         form = item["form"]
-        person = form.get("mother") or form.get("deceased")
-        assert person["personal_id"] not in text and person["full_name"] not in text
+        people = [form.get(role) for role in ("mother", "father", "deceased", "requester")]
+        for person in filter(None, people):
+            assert person["full_name"] not in text
+        assert form["requester"]["phone"] not in text
     expected = scenario["expect"]["dossiers"]
     assert len(expected) == 8  # the seven dossiers and the second "twice"
     statuses = sorted(e["status"] for e in expected.values())

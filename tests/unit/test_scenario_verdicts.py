@@ -123,7 +123,7 @@ def test_a_missing_dossier_is_a_failure_not_a_crash() -> None:
 def test_a_timeout_names_how_many_were_still_open() -> None:
     run = _run()
     run.views["d4"] = {**run.views["d4"], "status": "in_progress", "completed_at": None}
-    run.timed_out = True
+    run.open_ids = ["d4"]
     failures = {f.subject: f.actual for f in judge(run).failures}
     assert failures["dossiers final before the timeout"] == "1 still open"
 
@@ -146,3 +146,25 @@ def test_json_report_lists_checks_and_named_outcomes() -> None:
     assert scenario["invalid"] == {
         "bad-form": {"detail": [{"loc": ["body", "child"], "msg": "bad"}]}
     }
+
+
+def test_forms_refused_at_the_door_fail_a_group_that_does_not_expect_them() -> None:
+    run = _run()
+    run.refused["deaths"] = 1
+    failures = {f.subject: (f.expected, f.actual) for f in judge(run).failures}
+    assert failures["group deaths refused at the door (4xx)"] == (0, 1)
+    assert failures["all dossiers refused at the door (4xx)"] == (0, 1)
+
+
+def test_a_named_dossier_refused_at_the_door_fails_what_was_expected_of_it() -> None:
+    run = _run()
+    run.invalid["ok"] = {"detail": [{"loc": ["body", "child"], "msg": "bad"}]}
+    failures = {f.subject for f in judge(run).failures}
+    assert {"dossier ok status", "dossier ok accepted by the portal"} <= failures
+
+
+def test_a_disruption_that_could_not_happen_fails_the_scenario() -> None:
+    run = _run()
+    run.problems = ["pause_broker: this run has no embedded broker to pause"]
+    [failure] = judge(run).failures
+    assert failure.subject == "the scenario ran as written"

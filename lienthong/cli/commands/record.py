@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
-import time
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,9 @@ from lienthong.cli.target import EXIT_UNREACHABLE, Target, add_target_arguments
 from lienthong.cli.usage import bounded, reached, usage_error
 from lienthong.scenarios.bounds import parse_seconds
 from lienthong.scenarios.loading import ScenarioInvalid, load_scenario_text
-from lienthong.scenarios.recording import record_scenario
+from lienthong.scenarios.model import NAME
+from lienthong.scenarios.outcomes import wait_until_settled
+from lienthong.scenarios.recording import record_scenario, submissions
 from lienthong.scenarios.system import SandboxApi, Unreachable
 
 NAME_HELP = "scenario name, kebab-case (default: recorded-<simulated time>)"
@@ -71,8 +73,12 @@ def _instant(text: str, now: datetime) -> datetime:
 def run(args: argparse.Namespace) -> int:
     """Validate the options, reach the sandbox, record, write."""
     usage: argparse.ArgumentParser = args.usage
-    if args.name is not None and not _valid_name(args.name):
-        return usage_error(usage, f"--name {args.name!r}: use lowercase letters, digits and -")
+    if args.name is not None and not NAME.fullmatch(args.name):
+        return usage_error(usage, f"--name {args.name!r}: lowercase letters, digits and - only")
+    if args.duration is not None and args.until is not None:
+        return usage_error(usage, "--until ends a --since window; --duration ends by itself")
+    if not args.out.parent.is_dir() or not os.access(args.out.parent, os.W_OK):
+        return usage_error(usage, f"--out {args.out}: cannot write in {args.out.parent}")
     target = reached(args, usage.prog)
     if isinstance(target, int):
         return target
@@ -120,23 +126,24 @@ async def _record(target: Target, args: argparse.Namespace) -> dict[str, Any]:
         if until <= since:
             raise ValueError("the window ends before it starts (--until before --since)")
         name = args.name or f"recorded-{since.strftime('%Y%m%d-%H%M%S')}"
+        until += timedelta(microseconds=1)  # the window includes its last instant
         await _settle(api, since, until, args.wait)
-        return await record_scenario(api, since, until + timedelta(microseconds=1), name)
+        return await record_scenario(api, since, until, name)
     finally:
         await api.aclose()
 
 
 async def _settle(api: SandboxApi, since: datetime, until: datetime, wait_s: float) -> None:
-    """Wait until no dossier of the window is still moving (or ``wait_s`` has passed)."""
-    deadline = time.monotonic() + wait_s  # real-time ok
-    params = {"since": since.isoformat(), "until": until.isoformat(), "limit": 1000}
-    while time.monotonic() < deadline:  # real-time ok
-        page = await api.get("gateway", "/admin/submissions", params)
-        ids = [item["dossier_id"] for item in page["items"]]
-        views = await api.dossiers(ids) if ids else {}
-        if all(v["status"] in ("completed", "rejected", "failed") for v in views.values()):
-            return
-        await asyncio.sleep(0.5)
+    """Wait until every dossier of the window has settled (or ``wait_s`` has passed); say how
+    many had not, since their expectations then record a moment, not an outcome."""
+    submitted = await submissions(api, since, until)
+    still = await wait_until_settled(api, [s["dossier_id"] for s in submitted], wait_s)
+    if still:
+        print(
+            f"warning: {len(still)} dossier(s) still moving after {wait_s:g} s; their "
+            "expectations are left out (wait longer with --wait)",
+            file=sys.stderr,
+        )
 
 
 def _yaml(data: dict[str, Any]) -> str:

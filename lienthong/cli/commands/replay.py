@@ -10,10 +10,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Final
 
+from lienthong.cli.broker import BrokerError
+from lienthong.cli.errors import SupervisorError
 from lienthong.cli.target import EXIT_UNREACHABLE, NothingRunning, Target, add_target_arguments
 from lienthong.cli.usage import bounded, reached, usage_error
 from lienthong.scenarios.bounds import parse_seconds
@@ -99,6 +102,8 @@ def run(args: argparse.Namespace) -> int:
             print(problem, file=sys.stderr)
         return usage_error(usage, "invalid scenario file(s); nothing was run")
     scenarios = [s for s in loaded if isinstance(s, Scenario)]
+    if args.junit is not None and not _writable(args.junit):
+        return usage_error(usage, f"--junit {args.junit}: cannot write there")
     if args.check:
         print(f"{len(scenarios)} scenario file(s) valid")
         return EXIT_PASSED
@@ -115,8 +120,8 @@ def run(args: argparse.Namespace) -> int:
     show = args.progress if args.progress is not None else sys.stderr.isatty()
     try:
         verdicts = asyncio.run(_replay_all(scenarios, target, args, show))
-    except (Unreachable, NothingRunning) as error:
-        print(f"{usage.prog}: {error}", file=sys.stderr)
+    except (Unreachable, NothingRunning, SupervisorError, BrokerError) as error:
+        print(f"{usage.prog}: {error}", file=sys.stderr)  # a sandbox of its own failed to start
         return EXIT_UNREACHABLE
     if args.report == "json":
         print(json.dumps(to_json(verdicts), ensure_ascii=False, indent=2, default=str))
@@ -159,6 +164,12 @@ async def _replay_all(
     finally:
         await asyncio.to_thread(launcher.close)
     return verdicts
+
+
+def _writable(path: Path) -> bool:
+    """Whether a report can be written at ``path`` (checked before a long run, not after)."""
+    folder = path.parent
+    return folder.is_dir() and os.access(folder, os.W_OK) and not path.is_dir()
 
 
 def _scaled(timeout: str | float, factor: float) -> float:
