@@ -147,7 +147,8 @@ def _group_checks(
     if expected.count is not None:
         checks.append(_bounded(f"{where} count", expected.count, len(views)))
     statuses = Counter(v["status"] for v in views)
-    statuses["invalid"] += refused
+    if refused:
+        statuses["invalid"] += refused
     reasons = Counter(code for v in views if (code := refusal_of(v)))
     seen = ", ".join(f"{k} {n}" for k, n in sorted(statuses.items()))
     if reasons:
