@@ -14,15 +14,12 @@ from typing import Any, Final
 
 import httpx
 
+from lienthong.cli.http import Unreachable
 from lienthong.contracts.services import GATEWAY
 
 __all__ = ["Answer", "SandboxApi", "Unreachable"]
 
 _LOOKUP_CHUNK: Final = 1000
-
-
-class Unreachable(RuntimeError):
-    """The sandbox did not answer, or failed (5xx)."""
 
 
 @dataclass(frozen=True)
