@@ -6,10 +6,11 @@ without a broker, and so the ``bench`` command can print and compare results as 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
+
+from lienthong.load.stats import percentile as nearest_rank
 
 __all__ = ["Arrivals", "NullPipelineResult", "Window", "percentile", "summarise"]
 
@@ -104,11 +105,8 @@ def percentile(values: Sequence[int], q: float) -> int | None:
     """
     if not 0 < q <= 100:
         raise ValueError(f"percentile must be in (0, 100], got {q}")
-    if not values:
-        return None
-    ordered = sorted(values)
-    rank = math.ceil(q / 100 * len(ordered))
-    return ordered[max(rank, 1) - 1]
+    found = nearest_rank(sorted(values), q)  # the one nearest-rank rule, shared with load
+    return None if found is None else int(found)
 
 
 def _ms(value_ns: int | None) -> float | None:

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Final, TypeVar
 
 from lienthong.cli.target import EXIT_UNREACHABLE, NothingRunning, Target, find_target
 
-__all__ = ["EXIT_USAGE", "UsageError", "bounded", "reached", "usage_error"]
+__all__ = ["EXIT_USAGE", "UsageError", "bounded", "reached", "usage_error", "writable"]
 
 N = TypeVar("N", int, float)
 
@@ -56,3 +58,9 @@ def bounded(kind: Callable[[str], N], low: N, high: N | None = None) -> Callable
         return value
 
     return parse
+
+
+def writable(path: Path) -> bool:
+    """Whether a file can be written at ``path``: checked before a long run, not after it."""
+    folder = path.parent
+    return folder.is_dir() and os.access(folder, os.W_OK) and not path.is_dir()

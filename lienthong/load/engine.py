@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Final
 
+import httpx
+
 from lienthong.cli.target import Target
 from lienthong.domain.calendar import vietnam_date
 from lienthong.load.forms import FormMaker, FormSource
@@ -37,7 +39,7 @@ from lienthong.load.stats import percentile
 from lienthong.load.submit import RunClock, SubmitLog, submit_all
 from lienthong.load.wire import WireClient, WireError
 
-__all__ = ["LoadError", "LoadRun", "Progress", "run_load"]
+__all__ = ["UNREACHABLE", "LoadError", "LoadRun", "Progress", "run_load"]
 
 PREFILL_MAX: Final = 30_000
 """Bodies built before the clock starts, at most (about 1 kB each)."""
@@ -48,6 +50,10 @@ REFILL_KEEP: Final = 2_000
 
 class LoadError(RuntimeError):
     """The sandbox could not be read before the run started; the message says which part."""
+
+
+UNREACHABLE: Final = (LoadError, WireError, httpx.HTTPError, OSError)
+"""What a sandbox that stops answering raises through a run: the commands exit 3 on these."""
 
 
 @dataclass(frozen=True)

@@ -108,9 +108,13 @@ class FormSource:
         """The next body; waits (and counts it) when none is ready."""
         if not self._ready:
             self.starved += 1
-            if self._refill is None:
+            refill = self._refill
+            if refill is None:
                 self._ready.append(await self._make())
             while not self._ready:
+                if refill is not None and refill.done():  # it died (registers stopped answering)
+                    refill.result()  # raises what stopped it
+                    raise RuntimeError("the form refill stopped")
                 self._wanted.set()
                 await asyncio.sleep(0.001)
         self._wanted.set()

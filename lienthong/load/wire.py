@@ -105,7 +105,16 @@ class WireClient:
                 if connection is not None:
                     connection[1].close()
                 raise WireError(f"{method} {path}: no answer in {self._timeout_s:g}s") from error
-            except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError) as error:
+            except WireError:
+                if connection is not None:
+                    connection[1].close()
+                raise
+            except (
+                OSError,
+                ValueError,  # a malformed length or chunk size: not an answer we can read
+                asyncio.IncompleteReadError,
+                asyncio.LimitOverrunError,
+            ) as error:
                 if connection is not None:
                     connection[1].close()
                 stale = isinstance(error, asyncio.IncompleteReadError) and not error.partial

@@ -103,16 +103,20 @@ async def submit(
 async def write_group(
     service: Service, policy: DeadlinePolicy, items: list[Prepared]
 ) -> list[Intake | Exception]:
-    """The group committer's writer: one transaction; after a race, each item on its own.
+    """The group committer's writer: one transaction; after a failure, each item on its own.
 
-    An IntegrityError (another process took a key or an id between our read and our insert)
-    rolls the whole group back; each member is then written alone, with retries, so one
-    member's race or failure cannot fail the others.
+    An IntegrityError (another process took a key or an id between our read and our insert),
+    or any other error of one member, rolls the whole group back; each member is then written
+    alone, with retries, so one member's race or failure cannot fail the others.
     """
     try:
         return [*await write_dossiers(service, policy, items)]
     except IntegrityError:
         pass
+    except Exception:
+        if len(items) == 1:
+            raise
+        # One member's failure (its event would not build, say) must not fail the others.
     answers: list[Intake | Exception] = []
     for item in items:
         try:

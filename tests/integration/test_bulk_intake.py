@@ -296,3 +296,27 @@ async def test_a_group_that_lost_a_race_is_written_one_by_one(
             )
         ).all()
     assert sorted(key for key in keys if key is not None) == ["k-3", "taken"]
+
+
+async def test_one_member_that_cannot_be_written_fails_alone(
+    gateway: Gateway, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    service, _ = gateway
+    real_event = dossier_writes._submitted_event
+
+    def broken_for_binh(source: str, form: Any, *args: Any, **kwargs: Any) -> Any:
+        if form.child.given_name == "Bình":
+            raise ValueError("this member's event cannot be built")
+        return real_event(source, form, *args, **kwargs)
+
+    monkeypatch.setattr(dossier_writes, "_submitted_event", broken_for_binh)
+    assert isinstance(service.handlers, Tracker)
+    forms = [birth("An"), birth("Bình"), birth("Chi")]
+    group = [prepare(service, BirthDossier.model_validate(f), None) for f in forms]
+
+    first, broken, last = await write_group(service, service.handlers.policy, group)
+
+    assert isinstance(first, Intake) and first.created
+    assert isinstance(broken, ValueError)
+    assert isinstance(last, Intake) and last.created
+    assert await written(service) == (2, 2 * STEPS_PER_DOSSIER, 2)

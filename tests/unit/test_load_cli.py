@@ -86,3 +86,11 @@ def test_thresholds_set_the_exit_code_and_name_what_failed(
     ]
     assert "threshold max_p99 failed: p99 submit → completed (s) expected ≤ 1, actual None" in err
     assert page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_an_html_report_that_cannot_be_written_is_refused_before_the_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["load", "--rate", "10", "--html", str(tmp_path / "missing" / "r.html")]
+    assert main([*argv, "--url", "http://127.0.0.1:1"]) == 2  # nothing was reached
+    assert "--html" in capsys.readouterr().err

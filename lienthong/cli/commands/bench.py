@@ -19,10 +19,12 @@ import json
 import sys
 from typing import Any, Final
 
+from aiokafka.errors import KafkaError
+
 from lienthong.cli.commands.load import add_plan_arguments, plan_of, progress_printer
 from lienthong.cli.target import EXIT_UNREACHABLE, Target
 from lienthong.cli.usage import bounded, reached, usage_error
-from lienthong.load.engine import LoadError, Progress, run_load
+from lienthong.load.engine import UNREACHABLE, Progress, run_load
 from lienthong.load.lag import bootstrap_of
 from lienthong.load.plan import Mode
 from lienthong.load.text import describe_plan, render_text
@@ -125,7 +127,7 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         result = asyncio.run(_bench(target, bootstrap, args))
-    except (LoadError, NullPipelineError) as error:
+    except (*UNREACHABLE, NullPipelineError, KafkaError) as error:
         print(f"{PROG}: {error}", file=sys.stderr)
         return EXIT_UNREACHABLE
     if args.report == "json":

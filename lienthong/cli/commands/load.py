@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Final, TextIO
 
 from lienthong.cli.target import EXIT_UNREACHABLE, add_target_arguments
-from lienthong.cli.usage import bounded, reached, usage_error
-from lienthong.load.engine import LoadError, Progress, run_load
+from lienthong.cli.usage import bounded, reached, usage_error, writable
+from lienthong.load.engine import UNREACHABLE, Progress, run_load
 from lienthong.load.plan import Arrivals, LoadPlan, Mode
 from lienthong.load.report import LoadReport
 from lienthong.load.text import progress_line, render_text
@@ -225,6 +225,8 @@ def run(args: argparse.Namespace) -> int:
         return usage_error(parser, "--profile census needs --rate (the day's mean rate)")
     if args.ramp > args.duration:
         return usage_error(parser, "--ramp cannot be longer than --duration")
+    if args.html is not None and not writable(args.html):
+        return usage_error(parser, f"--html {args.html}: cannot write there")
     mode = Mode.MAX if args.max else Mode.CENSUS if args.profile == "census" else Mode.RATE
     plan = plan_of(args, mode=mode, rate=args.rate or 0.0)
     target = reached(args, PROG)
@@ -233,8 +235,8 @@ def run(args: argparse.Namespace) -> int:
     printer = progress_printer(args)
     try:
         report = asyncio.run(run_load(target, plan, progress=printer))
-    except LoadError as error:
-        print(f"{PROG}: {error}", file=sys.stderr)
+    except UNREACHABLE as error:
+        print(f"{PROG}: {type(error).__name__}: {error}", file=sys.stderr)
         return EXIT_UNREACHABLE
     finally:
         if printer is not None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import sys
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -20,7 +19,7 @@ from typing import Any
 import yaml
 
 from lienthong.cli.target import EXIT_UNREACHABLE, Target, add_target_arguments
-from lienthong.cli.usage import bounded, reached, usage_error
+from lienthong.cli.usage import bounded, reached, usage_error, writable
 from lienthong.scenarios.bounds import parse_seconds
 from lienthong.scenarios.loading import ScenarioInvalid, load_scenario_text
 from lienthong.scenarios.model import NAME
@@ -77,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
         return usage_error(usage, f"--name {args.name!r}: lowercase letters, digits and - only")
     if args.duration is not None and args.until is not None:
         return usage_error(usage, "--until ends a --since window; --duration ends by itself")
-    if not args.out.parent.is_dir() or not os.access(args.out.parent, os.W_OK):
+    if not writable(args.out):
         return usage_error(usage, f"--out {args.out}: cannot write in {args.out.parent}")
     target = reached(args, usage.prog)
     if isinstance(target, int):

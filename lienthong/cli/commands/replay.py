@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Final
@@ -18,7 +17,7 @@ from typing import Final
 from lienthong.cli.broker import BrokerError
 from lienthong.cli.errors import SupervisorError
 from lienthong.cli.target import EXIT_UNREACHABLE, NothingRunning, Target, add_target_arguments
-from lienthong.cli.usage import bounded, reached, usage_error
+from lienthong.cli.usage import bounded, reached, usage_error, writable
 from lienthong.scenarios.bounds import parse_seconds
 from lienthong.scenarios.launch import Launcher, clock_key
 from lienthong.scenarios.loading import ScenarioInvalid, load_scenario
@@ -102,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
             print(problem, file=sys.stderr)
         return usage_error(usage, "invalid scenario file(s); nothing was run")
     scenarios = [s for s in loaded if isinstance(s, Scenario)]
-    if args.junit is not None and not _writable(args.junit):
+    if args.junit is not None and not writable(args.junit):
         return usage_error(usage, f"--junit {args.junit}: cannot write there")
     if args.check:
         print(f"{len(scenarios)} scenario file(s) valid")
@@ -164,12 +163,6 @@ async def _replay_all(
     finally:
         await asyncio.to_thread(launcher.close)
     return verdicts
-
-
-def _writable(path: Path) -> bool:
-    """Whether a report can be written at ``path`` (checked before a long run, not after)."""
-    folder = path.parent
-    return folder.is_dir() and os.access(folder, os.W_OK) and not path.is_dir()
 
 
 def _scaled(timeout: str | float, factor: float) -> float:
