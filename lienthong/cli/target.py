@@ -53,6 +53,8 @@ class Target:
     pids: dict[str, int] = field(default_factory=dict)
     data_dir: Path | None = None
     bootstrap_servers: str | None = None
+    broker_pid: int | None = None
+    """The embedded broker's process (None: an external Kafka, or found through ``--url``)."""
 
     @property
     def gateway(self) -> str:
@@ -108,11 +110,17 @@ def from_data_dir(data_dir: Path) -> Target:
     children = info.get("children") or {}
     return Target(
         urls=urls,
-        supervisor_pid=info.get("pid") if isinstance(info.get("pid"), int) else None,
+        supervisor_pid=_pid(info.get("pid")),
         pids={str(k): int(v) for k, v in children.items()},
         data_dir=data_dir.resolve(),
         bootstrap_servers=_address(info.get("bootstrap_servers")),
+        broker_pid=_pid(info.get("broker_pid")),
     )
+
+
+def _pid(value: object) -> int | None:
+    """A recorded process id, or None when missing or not a number."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _address(value: object) -> str | None:

@@ -23,7 +23,7 @@ import httpx
 from lienthong.cli.target import Target
 from lienthong.domain.calendar import vietnam_date
 from lienthong.load.forms import FormMaker, FormSource
-from lienthong.load.lag import LagSampler, bootstrap_of, lock_info
+from lienthong.load.lag import LagSampler
 from lienthong.load.observe import (
     FINAL,
     ClockMap,
@@ -183,15 +183,14 @@ async def _run(
     run_tag: str,
     progress: Callable[[Progress], None] | None,
 ) -> LoadReport:
-    bootstrap = bootstrap_of(target)
+    bootstrap = target.bootstrap_servers
     lag = LagSampler(bootstrap) if bootstrap else None
     lag_error = None if lag else "no Kafka address known (found through --url)"
     if lag is not None and not await lag.start():
         lag_error = lag.error
     pids = dict(target.pids)
-    broker_pid = lock_info(target).get("broker_pid")
-    if isinstance(broker_pid, int):
-        pids["broker"] = broker_pid
+    if target.broker_pid is not None:
+        pids["broker"] = target.broker_pid
     watch = ProcWatch(pids)
     client = WireClient(target.gateway, timeout_s=30.0, max_idle=plan.max_in_flight + 64)
     healths = await _healths(target.urls)

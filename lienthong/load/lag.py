@@ -10,39 +10,17 @@ that carries the group's id but never joins it (no rebalance of the service).
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from lienthong.cli.data_dir import LOCK_FILE_NAME
-from lienthong.cli.target import Target
 from lienthong.contracts.catalogue import topics_consumed_by
 from lienthong.contracts.services import SERVICE_NAMES
 
-__all__ = ["LagSampler", "bootstrap_of", "lock_info"]
+__all__ = ["LagSampler"]
 
 log = logging.getLogger(__name__)
-
-
-def lock_info(target: Target) -> dict[str, Any]:
-    """What ``up`` wrote in its lock file (empty when the target was found by URL)."""
-    if target.data_dir is None:
-        return {}
-    try:
-        info = json.loads((target.data_dir / LOCK_FILE_NAME).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return info if isinstance(info, dict) else {}
-
-
-def bootstrap_of(target: Target) -> str | None:
-    """The run's Kafka bootstrap servers, from the target or the lock of ``up``."""
-    if target.bootstrap_servers:
-        return target.bootstrap_servers
-    found = lock_info(target).get("bootstrap_servers")
-    return found if isinstance(found, str) and found else None
 
 
 @dataclass

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import os
 import signal
 import time
 from pathlib import Path
 
-from lienthong.cli.data_dir import LOCK_FILE_NAME
+from lienthong.cli.target import from_data_dir
 from lienthong.scenarios.bounds import parse_seconds
 from lienthong.scenarios.model import Disruption
 
@@ -35,10 +34,9 @@ class DisruptionRunner:
         """Disruptions that could not be carried out: the scenario did not run as written."""
 
     def _pids(self) -> tuple[int | None, dict[str, int]]:
-        info = json.loads((self._data_dir / LOCK_FILE_NAME).read_text(encoding="utf-8"))
-        children = {str(k): int(v) for k, v in (info.get("children") or {}).items()}
-        broker = info.get("broker_pid")
-        return (int(broker) if isinstance(broker, int) else None), children
+        """Read afresh each time: a restarted service has a new pid."""
+        target = from_data_dir(self._data_dir)
+        return target.broker_pid, target.pids
 
     async def run(self, disruption: Disruption, origin: float) -> None:
         """Wait for ``at`` (real seconds after the monotonic ``origin``), act, and for a pause

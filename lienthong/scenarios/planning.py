@@ -77,14 +77,15 @@ class _Builder:
     """Builds forms against the running system's people, dated on its simulated clock."""
 
     def __init__(
-        self, picker: People, rng: random.Random, start: datetime, tag: str, speed: float
+        self, picker: People, rng: random.Random, start: datetime, tag: str, speed: float, keys: str
     ) -> None:
         self.picker = picker
         self.rng = rng
         self.start = start
         self.speed = speed
         self.tag = tag
-        self.keys = ""
+        self.keys = keys
+        """Prefix of this run's idempotency keys (scenario name and run tag)."""
         self.count = 0
         self.aliases: dict[str, Person] = {}
 
@@ -213,8 +214,7 @@ async def plan(
     """Every submission of ``scenario`` in time order; ``tag`` keeps this run's children and
     idempotency keys apart from earlier runs on the same system."""
     rng = random.Random(scenario.seed)
-    builder = _Builder(picker, rng, start, tag, speed)
-    builder.keys = f"scenario:{scenario.name}:{tag}"
+    builder = _Builder(picker, rng, start, tag, speed, f"scenario:{scenario.name}:{tag}")
     named = [await _named(builder, spec, i) for i, spec in enumerate(scenario.dossiers)]
     named.sort(key=lambda s: s.offset_s)
     marks = [

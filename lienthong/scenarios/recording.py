@@ -19,12 +19,12 @@ from typing import Any, Final
 from lienthong.contracts.services import GATEWAY, INSURANCE
 from lienthong.domain.admin_units import load_admin_units
 from lienthong.domain.calendar import vietnam_date
-from lienthong.scenarios.outcomes import FINAL, refusal_of
+from lienthong.scenarios.outcomes import FINAL, refusal_of, wait_until_settled
 from lienthong.scenarios.system import SandboxApi
 from lienthong.workload.forms import BirthDefect, DeathDefect
 from lienthong.workload.people import PeoplePicker, profile_of
 
-__all__ = ["record_scenario", "submissions"]
+__all__ = ["record_scenario"]
 
 DEFECT_OF_REASON: Final[dict[str, str]] = {
     "mother_not_found": BirthDefect.MOTHER_UNKNOWN,
@@ -102,12 +102,17 @@ class _Recorder:
 
 
 async def record_scenario(
-    api: SandboxApi, since: datetime, until: datetime, name: str
-) -> dict[str, Any]:
-    """The scenario (as YAML-ready data) of what the sandbox took in between since and until."""
+    api: SandboxApi, since: datetime, until: datetime, name: str, wait_s: float
+) -> tuple[dict[str, Any], int]:
+    """The scenario (as YAML-ready data) of what the sandbox took in between since and until,
+    once its dossiers have settled (waiting up to ``wait_s``), and how many had not: their
+    expectations are left out, as they would record a moment, not an outcome."""
     recorder = _Recorder(api)
     submitted = await submissions(api, since, until)
-    views = await api.dossiers([s["dossier_id"] for s in submitted])
+    views: dict[str, dict[str, Any]] = {}
+    still = await wait_until_settled(
+        api, [s["dossier_id"] for s in submitted], wait_s, keep=views.__setitem__
+    )
     _, clock_speed = await api.clock()
     faults = await api.get(GATEWAY, "/api/v1/faults")
     deaths = [s["form"]["deceased"]["personal_id"] for s in submitted if s["kind"] == "death"]
@@ -168,7 +173,7 @@ async def record_scenario(
                             "at": round((moment - first).total_seconds(), 3),
                         }
                     )
-    return {
+    scenario = {
         "name": name,
         "description": f"Recorded from {api.urls[GATEWAY]}: {len(submitted)} dossiers "
         f"submitted between {since.isoformat()} and {until.isoformat()} (simulated).",
@@ -190,6 +195,7 @@ async def record_scenario(
             "events": sorted(events, key=lambda e: (e["at"], e["dossier"])),
         },
     }
+    return scenario, len(still)
 
 
 def _faults(answer: dict[str, Any]) -> list[dict[str, Any]]:

@@ -108,7 +108,15 @@ def test_a_running_sandbox_is_found_with_its_broker_through_its_lock(tmp_path: P
     try:
         lock.write({"pid": os.getpid(), "urls": urls, "children": {}})
         assert from_data_dir(tmp_path).bootstrap_servers is None  # the broker is not up yet
-        lock.write({"pid": os.getpid(), "urls": urls, "bootstrap_servers": "127.0.0.1:9192"})
+        assert from_data_dir(tmp_path).broker_pid is None  # an external Kafka: no process
+        lock.write(
+            {
+                "pid": os.getpid(),
+                "urls": urls,
+                "bootstrap_servers": "127.0.0.1:9192",
+                "broker_pid": 4242,
+            }
+        )
         target = from_data_dir(tmp_path)
     finally:
         lock.release()
@@ -117,6 +125,7 @@ def test_a_running_sandbox_is_found_with_its_broker_through_its_lock(tmp_path: P
         urls,
         os.getpid(),
     )
+    assert target.broker_pid == 4242
 
 
 def test_a_sandbox_given_by_url_names_its_broker_through_the_gateway(

@@ -25,7 +25,6 @@ from lienthong.cli.commands.load import add_plan_arguments, plan_of, progress_pr
 from lienthong.cli.target import EXIT_UNREACHABLE, Target
 from lienthong.cli.usage import bounded, reached, usage_error
 from lienthong.load.engine import UNREACHABLE, Progress, run_load
-from lienthong.load.lag import bootstrap_of
 from lienthong.load.plan import Mode
 from lienthong.load.text import describe_plan, render_text
 
@@ -116,7 +115,7 @@ def run(args: argparse.Namespace) -> int:
     target = reached(args, PROG)
     if isinstance(target, int):
         return target
-    bootstrap = bootstrap_of(target)
+    bootstrap = target.bootstrap_servers
     if bootstrap is None:
         parser = argparse.ArgumentParser(prog=PROG)
         add_arguments(parser)

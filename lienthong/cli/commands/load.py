@@ -26,6 +26,7 @@ from lienthong.load.plan import Arrivals, LoadPlan, Mode
 from lienthong.load.report import LoadReport
 from lienthong.load.text import progress_line, render_text
 from lienthong.load.thresholds import Thresholds, count_or_percent, evaluate
+from lienthong.runtime.randomness import DEFAULT_SEED
 from lienthong.workload.census import BIRTH_SHARE
 
 __all__ = ["ProgressPrinter", "add_arguments", "run"]
@@ -55,9 +56,9 @@ def add_plan_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--seed",
         type=int,
-        default=int(os.environ.get("LIENTHONG_SEED", "2024")),
+        default=int(os.environ.get("LIENTHONG_SEED", str(DEFAULT_SEED))),
         help="seed of every random choice: people, births vs deaths, provinces, arrivals "
-        "(default 2024, env LIENTHONG_SEED)",
+        f"(default {DEFAULT_SEED}, env LIENTHONG_SEED)",
     )
     parser.add_argument(
         "--birth-share",

@@ -23,8 +23,7 @@ from lienthong.cli.usage import bounded, reached, usage_error, writable
 from lienthong.scenarios.bounds import parse_seconds
 from lienthong.scenarios.loading import ScenarioInvalid, load_scenario_text
 from lienthong.scenarios.model import NAME
-from lienthong.scenarios.outcomes import wait_until_settled
-from lienthong.scenarios.recording import record_scenario, submissions
+from lienthong.scenarios.recording import record_scenario
 from lienthong.scenarios.system import SandboxApi, Unreachable
 
 NAME_HELP = "scenario name, kebab-case (default: recorded-<simulated time>)"
@@ -126,23 +125,16 @@ async def _record(target: Target, args: argparse.Namespace) -> dict[str, Any]:
             raise ValueError("the window ends before it starts (--until before --since)")
         name = args.name or f"recorded-{since.strftime('%Y%m%d-%H%M%S')}"
         until += timedelta(microseconds=1)  # the window includes its last instant
-        await _settle(api, since, until, args.wait)
-        return await record_scenario(api, since, until, name)
+        data, still = await record_scenario(api, since, until, name, args.wait)
+        if still:
+            print(
+                f"warning: {still} dossier(s) still moving after {args.wait:g} s; their "
+                "expectations are left out (wait longer with --wait)",
+                file=sys.stderr,
+            )
+        return data
     finally:
         await api.aclose()
-
-
-async def _settle(api: SandboxApi, since: datetime, until: datetime, wait_s: float) -> None:
-    """Wait until every dossier of the window has settled (or ``wait_s`` has passed); say how
-    many had not, since their expectations then record a moment, not an outcome."""
-    submitted = await submissions(api, since, until)
-    still = await wait_until_settled(api, [s["dossier_id"] for s in submitted], wait_s)
-    if still:
-        print(
-            f"warning: {len(still)} dossier(s) still moving after {wait_s:g} s; their "
-            "expectations are left out (wait longer with --wait)",
-            file=sys.stderr,
-        )
 
 
 def _yaml(data: dict[str, Any]) -> str:
