@@ -23,7 +23,7 @@ import httpx
 from lienthong.cli.target import Target
 from lienthong.domain.calendar import vietnam_date
 from lienthong.load.forms import FormMaker, FormSource
-from lienthong.load.lag import LagSampler
+from lienthong.runtime.lag import LagSampler
 from lienthong.load.observe import (
     FINAL,
     ClockMap,

@@ -14,7 +14,8 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import MetaData, delete, event, func, insert, inspect
+from sqlalchemy import MetaData, and_, case, delete, event, func, insert, inspect, or_
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlmodel import select
@@ -42,6 +43,41 @@ async def bulk_insert(session: AsyncSession, table: type[Any], rows: list[dict[s
     if rows:
         connection = await session.connection()
         await connection.execute(insert(table), rows)
+
+
+async def upsert(
+    session: AsyncSession,
+    table: type[Any],
+    rows: list[dict[str, Any]],
+    *,
+    add: Sequence[str] = (),
+    latest: dict[str, Sequence[str]] | None = None,
+) -> None:
+    """Insert ``rows`` or, where the primary key exists, merge them, in one executemany.
+
+    ``add``: columns summed with what is stored (counters). ``latest``: a column kept at its
+    largest non-null value, with the columns that go with it (a time and its reason). Counters
+    move this way in the transaction of the change they count, and two writers never lose an
+    increment (the database does the addition, not the caller).
+    """
+    if not rows:
+        return
+    connection = await session.connection()
+    target = table.__table__
+    build = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+    statement = build(target)
+    new = statement.excluded
+    changes: dict[str, Any] = {name: target.c[name] + new[name] for name in add}
+    for name, companions in (latest or {}).items():
+        newer = and_(
+            new[name].is_not(None), or_(target.c[name].is_(None), new[name] > target.c[name])
+        )
+        for column in (name, *companions):
+            changes[column] = case((newer, new[column]), else_=target.c[column])
+    keys = [column.name for column in target.primary_key.columns]
+    await connection.execute(
+        statement.on_conflict_do_update(index_elements=keys, set_=changes), rows
+    )
 
 
 def _add_missing_columns(connection: Any, metadata: MetaData) -> None:

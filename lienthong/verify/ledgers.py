@@ -80,6 +80,8 @@ class DossierRow:
     closed_at: datetime | None = None
     due_at: datetime | None = None
     steps: tuple[Step, ...] = ()
+    province_code: str = ""
+    """The province whose office handles it ("" when the form names none)."""
 
     def step(self, agency: str) -> Step | None:
         """The step of ``agency``, if the dossier has one."""
@@ -232,6 +234,7 @@ def _dossier(body: Any) -> DossierRow:
         updated_at=_instant(_need(body, "updated_at", where), where),
         closed_at=_maybe_instant(body.get("closed_at"), where),
         due_at=_maybe_instant(body.get("due_at"), where),
+        province_code=str(body.get("province_code") or ""),
         steps=tuple(
             Step(
                 agency=str(_need(step, "agency", where)),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from lienthong.contracts.services import GATEWAY
 from lienthong.runtime.service import Infrastructure, Parts, Service
+from services.gateway.agency_health import LagWatch
 from services.gateway.deadlines import DeadlinePolicy
 from services.gateway.handlers import Tracker
 from services.gateway.ledger import ledger
@@ -13,6 +14,8 @@ from services.gateway.routes import (
     dossiers,
     failures,
     faults,
+    health,
+    latency,
     lookup,
     reasons,
     stats,
@@ -28,6 +31,11 @@ def bootstrap(
     """The gateway, with any part replaced; its tracker holds the deadline policy."""
     settings = settings or GatewaySettings()
     infra = Infrastructure.from_settings(settings, parts)
+    lag = LagWatch(settings.kafka_bootstrap_servers)
+
+    async def disconnect(service: Service) -> None:
+        await lag.close()
+
     return Service(
         name=GATEWAY,
         title="lienthong — gateway (Cổng Dịch vụ công, liên thông)",
@@ -39,6 +47,7 @@ def bootstrap(
         infra=infra,
         metadata=GatewayTable.metadata,
         ledger=ledger,
+        on_shutdown=disconnect,
         handlers=Tracker(DeadlinePolicy.from_settings(settings)),
         routers=[
             lookup.router,
@@ -46,6 +55,8 @@ def bootstrap(
             dossiers.router,
             reasons.router,
             stats.router,
+            latency.router,
+            health.health_router(lag),
             agencies.router,
             faults.router,
             failures.router,

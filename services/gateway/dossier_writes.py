@@ -25,9 +25,11 @@ from lienthong.contracts import gateway as gateway_events
 from lienthong.contracts.catalogue import spec_for_payload
 from lienthong.contracts.envelope import CloudEvent, derived_id, new_event
 from lienthong.contracts.forms import BirthDossier, DeathDossier
+from lienthong.contracts.scope import province_of
 from lienthong.runtime.db import bulk_insert
 from lienthong.runtime.outbox import stage_events
 from lienthong.runtime.service import Service
+from services.gateway.counting import DOSSIER, Tally, dossier_marks, place_of, step_marks
 from services.gateway.deadlines import DeadlinePolicy
 from services.gateway.models import Dossier, DossierStep
 from services.gateway.tracker import FLOW_AGENCIES, DossierStatus, StepStatus
@@ -190,12 +192,18 @@ async def _insert(
     created: list[tuple[str, Prepared]],
     now: datetime,
 ) -> None:
-    """Dossiers, their steps and their events: one executemany each, in the caller's transaction."""
+    """Dossiers, their steps, their events and their counters: one executemany each, in the
+    caller's transaction."""
     dossiers: list[dict[str, Any]] = []
     steps: list[dict[str, Any]] = []
     events: defaultdict[str, list[CloudEvent]] = defaultdict(list)
+    tally = Tally()
     for dossier_id, item in created:
         form = item.form
+        province = province_of(form)
+        place = place_of(form.kind, province, now)
+        tally.move(place, DOSSIER, (), dossier_marks(DossierStatus.SUBMITTED, None, None))
+        tally.happened(now, form.kind, "submitted")
         dossiers.append(
             _row(
                 Dossier,
@@ -205,30 +213,35 @@ async def _insert(
                 idempotency_key=item.key,
                 request_hash=item.fingerprint,
                 form=form.model_dump(mode="json"),
+                province_code=province,
                 submitted_at=now,
                 due_at=policy.dossier_due(form.kind, now),
                 updated_at=now,
             )
         )
         first = FLOW_AGENCIES[form.kind][0]
-        steps.extend(
-            _row(
-                DossierStep,
-                dossier_id=dossier_id,
-                agency=agency,
-                position=position,
-                status=StepStatus.PENDING,
-                started_at=now if agency == first else None,
-                due_at=policy.step_due(form.kind, agency, now) if agency == first else None,
+        for position, agency in enumerate(FLOW_AGENCIES[form.kind]):
+            started = now if agency == first else None
+            steps.append(
+                _row(
+                    DossierStep,
+                    dossier_id=dossier_id,
+                    agency=agency,
+                    position=position,
+                    status=StepStatus.PENDING,
+                    started_at=started,
+                    due_at=policy.step_due(form.kind, agency, now) if started else None,
+                )
             )
-            for position, agency in enumerate(FLOW_AGENCIES[form.kind])
-        )
+            marks = step_marks(StepStatus.PENDING, started, None, None, None)
+            tally.move(place, agency, (), marks)
         topic, event = _submitted_event(source, form, dossier_id, now)
         events[topic].append(event)
     await bulk_insert(session, Dossier, dossiers)
     await bulk_insert(session, DossierStep, steps)
     for topic, staged in events.items():
         await stage_events(session, topic, staged)
+    await tally.write(session)
 
 
 def _submitted_event(

@@ -17,7 +17,7 @@ import binascii
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Final
 
 from sqlalchemy import Table, bindparam, or_, update
@@ -31,6 +31,7 @@ from lienthong.contracts.services import CIVIL_REGISTRY, INSURANCE, POPULATION
 from lienthong.runtime.db import bulk_insert
 from services.gateway.failure_models import UNRESOLVED, Failure, FailureStatus
 from services.gateway.models import DossierStep
+from services.gateway.times import utc
 from services.gateway.tracker import StepStatus
 
 DECISIONS: Final[dict[tuple[str, str], tuple[str, str]]] = {
@@ -71,11 +72,6 @@ UPDATED: Final = (
     "resolved_by",
 )
 """The columns a dead letter, a decision or a redrive may change (never the identity)."""
-
-
-def utc(moment: datetime) -> datetime:
-    """``moment`` in UTC; SQLite returns naive datetimes, and every stored time is UTC."""
-    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def original_bytes(letter: DeadLettered) -> bytes:

@@ -9,8 +9,8 @@ dossier.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
@@ -43,9 +43,12 @@ from lienthong.runtime.handlers import (
     ServiceHandlers,
     handles,
 )
+from services.gateway.counting import Tally, place_of
 from services.gateway.deadlines import DeadlinePolicy
 from services.gateway.failures import FailureLedger, flow_of, load_failures
 from services.gateway.models import Dossier, DossierStep
+from services.gateway.retention import Retention
+from services.gateway.times import utc
 from services.gateway.tracked import TrackedDossiers, load_dossiers
 from services.gateway.tracker import (
     DossierStatus,
@@ -57,11 +60,6 @@ from services.gateway.tracker import (
 )
 
 
-def as_utc(moment: datetime) -> datetime:
-    """SQLite returns naive datetimes; every stored time is UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def _dossier_of(message: Message[Any]) -> str | None:
     payload = message.payload
     if isinstance(payload, DeadLettered):
@@ -71,10 +69,12 @@ def _dossier_of(message: Message[Any]) -> str | None:
 
 @dataclass
 class GatewayBatch:
-    """What one batch moves: its dossiers with their steps, and the failures it touches."""
+    """What one batch moves: its dossiers with their steps, the failures it touches, and the
+    counters all of that moves."""
 
     dossiers: TrackedDossiers
     failures: FailureLedger
+    tally: Tally = field(default_factory=Tally)
 
 
 class Tracker(ServiceHandlers):
@@ -84,6 +84,7 @@ class Tracker(ServiceHandlers):
 
     def __init__(self, policy: DeadlinePolicy) -> None:
         self.policy = policy
+        self.retention = Retention()
 
     async def preload(
         self, session: AsyncSession, messages: list[Message[Any]], lookups: Any
@@ -99,9 +100,12 @@ class Tracker(ServiceHandlers):
 
     async def finish(self, session: AsyncSession, state: GatewayBatch) -> None:
         """Write what the batch's events changed: one statement each for dossiers, steps, new
-        failures and changed failures."""
+        failures, changed failures and each kind of counter — all in the batch's transaction."""
+        state.dossiers.count(state.tally)
         await state.dossiers.write(session)
         await state.failures.write(session)
+        await state.tally.write(session)
+        await self.retention.prune(session, state.tally.newest_second())
 
     def apply(self, tracked: TrackedDossiers, dossier_id: str, outcome: StepOutcome) -> None:
         """Move one step and recompute the dossier; unknown dossiers are ignored (not ours)."""
@@ -130,24 +134,29 @@ class Tracker(ServiceHandlers):
                 )
                 tracked.changed_steps.add((dossier_id, agency))
         self._recompute(dossier, list(by_agency.values()), outcome.at)
+        if dossier.status == DossierStatus.REJECTED:
+            for agency, unreached in by_agency.items():
+                if unreached.started_at is None and unreached.status == StepStatus.PENDING:
+                    unreached.status = StepStatus.SKIPPED  # refused before it: never sent
+                    tracked.changed_steps.add((dossier_id, agency))
         tracked.changed.add(dossier_id)
 
     def _verification_needed(self, dossier: Dossier, step: DossierStep) -> None:
         """The agency had to verify: the longer limits apply to it and to the whole group."""
         dossier.verification_required = True
         dossier.due_at = self.policy.dossier_due(
-            dossier.kind, as_utc(dossier.submitted_at), verified=True
+            dossier.kind, utc(dossier.submitted_at), verified=True
         )
         if step.started_at is not None:
             step.due_at = self.policy.step_due(
-                dossier.kind, step.agency, as_utc(step.started_at), verified=True
+                dossier.kind, step.agency, utc(step.started_at), verified=True
             )
 
     @staticmethod
     def _recompute(dossier: Dossier, steps: list[DossierStep], at: datetime) -> None:
         status = overall_status([StepStatus(s.status) for s in steps])
         dossier.status = status
-        finished = [as_utc(s.finished_at) for s in steps if s.finished_at]
+        finished = [utc(s.finished_at) for s in steps if s.finished_at]
         if status == DossierStatus.COMPLETED:
             dossier.completed_at = max(finished)
         if status in (DossierStatus.COMPLETED, DossierStatus.REJECTED):
@@ -199,6 +208,7 @@ class Tracker(ServiceHandlers):
         step = batch.dossiers.steps.get(letter.key, {}).get(letter.consumer) if letter.key else None
         flow = flow_of(dossier.kind if dossier else None, letter.event_type)
         batch.failures.record(letter, message.event.time, flow, step)
+        self._count_dead_letter(batch.tally, letter, dossier, flow, message.event.time)
         if letter.consumer not in AGENCIES or dossier is None or _closed(dossier):
             return []
         outcome = StepOutcome(
@@ -213,6 +223,21 @@ class Tracker(ServiceHandlers):
         )
         self.apply(batch.dossiers, dossier.dossier_id, outcome)
         return []
+
+    @staticmethod
+    def _count_dead_letter(
+        tally: Tally, letter: DeadLettered, dossier: Dossier | None, flow: str | None, at: datetime
+    ) -> None:
+        """An agency's dead letter: its last failure, and about a known dossier, its step's
+        running total of dead letters."""
+        if flow is not None:
+            tally.happened(at, flow, "dead_lettered")
+        if letter.consumer not in AGENCIES:
+            return
+        tally.failed(letter.consumer, at, f"{letter.error_kind}: {letter.error}"[:300])
+        if dossier is not None:
+            place = place_of(dossier.kind, dossier.province_code, dossier.submitted_at)
+            tally.add(place, letter.consumer, "dead_lettered")
 
 
 def _closed(dossier: Dossier) -> bool:

@@ -16,8 +16,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from lienthong.runtime.admin_ledger import iso, rows_of
 from lienthong.runtime.service import Service
+from services.gateway.failure_models import Failure
 from services.gateway.models import Dossier, DossierStep
-from services.gateway.routes.stats import get_stats
+from services.gateway.stats_models import StatsFilters
+from services.gateway.stats_query import compute_stats
 from services.gateway.tracker import FINAL_STEP_STATUSES
 
 DOSSIER_COLUMNS = (
@@ -29,6 +31,7 @@ DOSSIER_COLUMNS = (
     col(Dossier.completed_at),
     col(Dossier.closed_at),
     col(Dossier.due_at),
+    col(Dossier.province_code),
 )
 STEP_COLUMNS = (
     col(DossierStep.dossier_id),
@@ -73,6 +76,7 @@ async def ledger(service: Service, session: AsyncSession, dossier_id: str | None
             "completed_at": iso(row[5]),
             "closed_at": iso(row[6]),
             "due_at": iso(row[7]),
+            "province_code": row[8] or "",
             "steps": steps.get(row[0], []),
             "waiting": [
                 step["agency"]
@@ -84,5 +88,33 @@ async def ledger(service: Service, session: AsyncSession, dossier_id: str | None
     ]
     counters = None
     if dossier_id is None:
-        counters = (await get_stats(session, service)).model_dump(mode="json")
+        counters = await _counters(session, service)
     return {"dossiers": dossiers, "counters": counters}
+
+
+async def _counters(session: AsyncSession, service: Service) -> dict[str, Any]:
+    """``/api/v1/stats`` as it answers now — overall, by province and by day — and what the
+    running totals count (each failure's dead letters and redrives), all in this transaction."""
+    now = service.clock.now()
+    answers: dict[str, Any] = {}
+    for name, group_by in (("overall", None), ("province", "province"), ("day", "day")):
+        stats = await compute_stats(session, StatsFilters(group_by=group_by), now)
+        answers[name] = stats.model_dump(mode="json")
+    failures = await rows_of(
+        session,
+        sa_select(
+            col(Failure.dossier_id),
+            col(Failure.agency),
+            col(Failure.occurrences),
+            col(Failure.redrive_count),
+        ),
+    )
+    return {
+        **answers["overall"],
+        "by_province": answers["province"]["groups"],
+        "by_day": answers["day"]["groups"],
+        "failures": [
+            {"dossier_id": row[0], "agency": row[1], "dead_letters": row[2], "redrives": row[3]}
+            for row in failures
+        ],
+    }

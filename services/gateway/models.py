@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel
 from pydantic import Field as PydanticField
-from sqlalchemy import JSON, Column
+from sqlalchemy import JSON, Column, Index
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
@@ -22,13 +22,17 @@ class Dossier(GatewayTable, table=True):
     """Hồ sơ: one submitted form and its overall status."""
 
     __tablename__ = "dossiers"
+    __table_args__ = (Index("ix_dossiers_status_due", "status", "due_at"),)
 
     dossier_id: str = Field(primary_key=True)
     kind: str = Field(index=True)
-    status: str = Field(index=True)
+    status: str
     idempotency_key: str | None = Field(default=None, unique=True)
     request_hash: str = Field(index=True)
     form: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    province_code: str | None = Field(
+        default=None, description="Province whose office handles it (its counters' province)."
+    )
     submitted_at: datetime = Field(description="Simulated time the portal received it.")
     completed_at: datetime | None = None
     closed_at: datetime | None = Field(
@@ -43,11 +47,12 @@ class DossierStep(GatewayTable, table=True):
     """One agency's part of a dossier, with its timestamps and result."""
 
     __tablename__ = "dossier_steps"
+    __table_args__ = (Index("ix_dossier_steps_status_due", "status", "due_at"),)
 
     dossier_id: str = Field(primary_key=True, foreign_key="dossiers.dossier_id")
     agency: str = Field(primary_key=True)
     position: int
-    status: str = Field(index=True)
+    status: str
     started_at: datetime | None = None
     finished_at: datetime | None = None
     due_at: datetime | None = None
@@ -66,7 +71,9 @@ class StepView(BaseModel):
     """One agency step as testers see it."""
 
     agency: str = PydanticField(examples=["population"])
-    status: str = PydanticField(description="pending | done | rejected | failed")
+    status: str = PydanticField(
+        description="pending | done | rejected | failed | skipped (not reached: refused before)"
+    )
     started_at: datetime | None = PydanticField(description="When the dossier reached it.")
     finished_at: datetime | None = PydanticField(description="When the agency decided.")
     result: dict[str, Any] | None = PydanticField(
@@ -115,31 +122,3 @@ class ReasonEntry(BaseModel):
     code: str = PydanticField(examples=["mother_not_found"])
     message: str
     message_vi: str
-
-
-class AgencyCounts(BaseModel):
-    """Per agency and flow: how many dossiers reached it and what became of them."""
-
-    sent: int = PydanticField(description="Dossiers that reached this agency.")
-    synced: int = PydanticField(description="Done: the agency's record exists.")
-    rejected: int
-    failed: int
-    pending: int = PydanticField(description="sent − synced − rejected − failed.")
-    on_time: int = PydanticField(description="Decided within the step's deadline.")
-    overdue: int = PydanticField(description="Decided late, or still open past the deadline.")
-
-
-class FlowStats(BaseModel):
-    """Counts for one procedure group."""
-
-    dossiers: dict[str, int] = PydanticField(description="Dossiers by overall status, and total.")
-    on_time: int = PydanticField(description="Dossiers closed within the group deadline.")
-    overdue: int = PydanticField(description="Closed late, or still open past the deadline.")
-    agencies: dict[str, AgencyCounts]
-
-
-class Stats(BaseModel):
-    """Sync counters, the 'requests vs. synced' figure of the source reports."""
-
-    generated_at: datetime
-    flows: dict[str, FlowStats]

@@ -25,8 +25,3 @@ def overdue_sql(due: Any, finished: Any, now: datetime) -> Any:
         and_(finished.is_not(None), due.is_not(None), finished > due),
         and_(finished.is_(None), due.is_not(None), due < now),
     )
-
-
-def on_time_sql(due: Any, finished: Any) -> Any:
-    """Finished, within its due time."""
-    return and_(finished.is_not(None), due.is_not(None), finished <= due)

@@ -20,10 +20,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from lienthong.contracts.dead_letters import REDRIVE_HEADER
 from lienthong.contracts.envelope import derived_id
+from lienthong.contracts.services import AGENCIES
 from lienthong.domain.calendar import VIETNAM_TZ
 from lienthong.runtime.db import bulk_insert
 from lienthong.runtime.service import Service
 from lienthong.runtime.tables import OutboxMessage, utcnow
+from services.gateway.counting import Place, Tally, place_of
 from services.gateway.failure_models import (
     UNRESOLVED,
     BulkRedriveResult,
@@ -32,7 +34,12 @@ from services.gateway.failure_models import (
     FailureStatus,
     RedriveResult,
 )
-from services.gateway.failures import failure_update, update_params, utc
+from services.gateway.failures import failure_update, update_params
+from services.gateway.models import Dossier
+from services.gateway.times import utc
+
+_CHUNK = 500
+"""Dossier ids per ``IN (…)`` lookup."""
 
 
 def instant(moment: datetime | None) -> datetime | None:
@@ -107,7 +114,27 @@ async def _stage(session: AsyncSession, rows: Sequence[Failure], now: datetime) 
         await connection.execute(failure_update(), [update_params(row) for row in sent])
         outbox = [outbox_row(row, row.redrive_count, now) for row in sent]
         await bulk_insert(session, OutboxMessage, outbox)
+        await _count_redrives(session, sent)
     return Staged(sent, [row for row in rows if row.status == FailureStatus.RESOLVED])
+
+
+async def _count_redrives(session: AsyncSession, sent: Sequence[Failure]) -> None:
+    """Each redrive of an agency's step of a known dossier adds to that step's ``redriven``."""
+    ids = sorted({row.dossier_id for row in sent if row.dossier_id and row.agency in AGENCIES})
+    places: dict[str, Place] = {}
+    for start in range(0, len(ids), _CHUNK):
+        rows = await session.exec(
+            select(
+                Dossier.dossier_id, Dossier.kind, Dossier.province_code, Dossier.submitted_at
+            ).where(col(Dossier.dossier_id).in_(ids[start : start + _CHUNK]))
+        )
+        for dossier_id, kind, province, submitted_at in rows.all():
+            places[dossier_id] = place_of(kind, province, submitted_at)
+    tally = Tally()
+    for row in sent:
+        if row.dossier_id in places and row.agency in AGENCIES:
+            tally.add(places[row.dossier_id], row.agency, "redriven")
+    await tally.write(session)
 
 
 async def _locked(session: AsyncSession, *where: ColumnElement[bool]) -> list[Failure]:

@@ -2,7 +2,8 @@
 
 The tracker moves dossiers and steps in memory; the rows are detached from the session so the
 unit of work does not write them one UPDATE at a time (SQLite's driver cannot batch ORM updates).
-:meth:`TrackedDossiers.write` sends every changed dossier and step in one executemany each.
+:meth:`TrackedDossiers.write` sends every changed dossier and step in one executemany each, and
+:meth:`TrackedDossiers.count` moves the counters from what each row was when read to what it is.
 """
 
 from __future__ import annotations
@@ -15,7 +16,17 @@ from sqlalchemy import Table, bindparam, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from services.gateway.counting import (
+    DOSSIER,
+    Mark,
+    Tally,
+    dossier_marks,
+    place_of,
+    step_marks,
+)
+from services.gateway.latency import END_TO_END, HOPS
 from services.gateway.models import Dossier, DossierStep
+from services.gateway.tracker import DossierStatus, StepStatus
 
 DOSSIER_CHANGES: Final = (
     "status",
@@ -39,6 +50,48 @@ class TrackedDossiers:
     changed_steps: set[tuple[str, str]] = field(default_factory=set)
     """(dossier id, agency) of the steps that changed: only those are written, so an instance
     moving another step of the same dossier is never overwritten."""
+    marks: dict[str, tuple[Mark, ...]] = field(default_factory=dict)
+    """Each dossier's counter marks as it was read."""
+    step_marks: dict[tuple[str, str], tuple[str, tuple[Mark, ...]]] = field(default_factory=dict)
+    """Each step's status and counter marks as it was read."""
+
+    def remember(self) -> None:
+        """Note what every row counts for now, before the batch moves it."""
+        for dossier_id, dossier in self.dossiers.items():
+            self.marks[dossier_id] = _dossier_marks(dossier)
+        for dossier_id, steps in self.steps.items():
+            for agency, step in steps.items():
+                self.step_marks[(dossier_id, agency)] = (step.status, _step_marks(step))
+
+    def count(self, tally: Tally) -> None:
+        """Move the counters of every changed row, and note what finished: latency samples,
+        closed dossiers, the agencies that synced."""
+        for dossier_id in sorted(self.changed):
+            dossier = self.dossiers[dossier_id]
+            place = place_of(dossier.kind, dossier.province_code, dossier.submitted_at)
+            before = self.marks[dossier_id]
+            after = _dossier_marks(dossier)
+            tally.move(place, DOSSIER, before, after)
+            closing = dossier.status in (DossierStatus.COMPLETED, DossierStatus.REJECTED)
+            if closing and before[0][0] != dossier.status and dossier.closed_at is not None:
+                tally.happened(dossier.closed_at, dossier.kind, dossier.status)
+                if dossier.status == DossierStatus.COMPLETED:
+                    tally.sample(dossier.kind, END_TO_END, dossier.submitted_at, dossier.closed_at)
+            self.marks[dossier_id] = after
+        for key in sorted(self.changed_steps):
+            dossier_id, agency = key
+            dossier, step = self.dossiers[dossier_id], self.steps[dossier_id][agency]
+            place = place_of(dossier.kind, dossier.province_code, dossier.submitted_at)
+            old_status, before = self.step_marks[key]
+            after = _step_marks(step)
+            tally.move(place, agency, before, after)
+            synced = step.status == StepStatus.DONE and old_status != StepStatus.DONE
+            if synced and step.finished_at is not None:
+                tally.succeeded(agency, step.finished_at)
+                if step.started_at is not None:
+                    hop = HOPS[dossier.kind][agency]
+                    tally.sample(dossier.kind, hop, step.started_at, step.finished_at)
+            self.step_marks[key] = (step.status, after)
 
     async def write(self, session: AsyncSession) -> None:
         """Write every changed dossier and its steps, then forget the changes."""
@@ -59,6 +112,14 @@ class TrackedDossiers:
             await connection.execute(statement, steps)
         self.changed.clear()
         self.changed_steps.clear()
+
+
+def _dossier_marks(dossier: Dossier) -> tuple[Mark, ...]:
+    return dossier_marks(dossier.status, dossier.closed_at, dossier.due_at)
+
+
+def _step_marks(step: DossierStep) -> tuple[Mark, ...]:
+    return step_marks(step.status, step.started_at, step.finished_at, step.due_at, step.reason)
 
 
 def _table(model: type[Any]) -> Table:
@@ -101,4 +162,5 @@ async def load_dossiers(session: AsyncSession, dossier_ids: Iterable[str]) -> Tr
         tracked.steps.setdefault(step.dossier_id, {})[step.agency] = step
     for row in (*dossiers, *steps):
         session.expunge(row)
+    tracked.remember()
     return tracked

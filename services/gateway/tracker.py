@@ -32,6 +32,8 @@ class StepStatus(StrEnum):
     DONE = "done"
     REJECTED = "rejected"
     FAILED = "failed"
+    SKIPPED = "skipped"
+    """Never reached: the dossier was refused at an earlier step."""
 
 
 class DossierStatus(StrEnum):

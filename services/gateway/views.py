@@ -5,15 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 
 from lienthong.contracts.reasons import Reason
-from services.gateway.handlers import as_utc
 from services.gateway.models import Dossier, DossierStep, DossierSummary, StepView
 from services.gateway.overdue import is_overdue
+from services.gateway.times import utc, utc_or_none
+from services.gateway.tracker import FINAL_STEP_STATUSES
 
 __all__ = ["step_view", "summary_of"]
 
 
-def _utc(moment: datetime | None) -> datetime | None:
-    return as_utc(moment) if moment is not None else None
+def _decided_at(step: DossierStep) -> datetime | None:
+    """When the agency decided; a failed step is still open (it waits for a redrive)."""
+    return utc_or_none(step.finished_at) if step.status in FINAL_STEP_STATUSES else None
 
 
 def step_view(step: DossierStep, now: datetime) -> StepView:
@@ -21,12 +23,12 @@ def step_view(step: DossierStep, now: datetime) -> StepView:
     return StepView(
         agency=step.agency,
         status=step.status,
-        started_at=_utc(step.started_at),
-        finished_at=_utc(step.finished_at),
+        started_at=utc_or_none(step.started_at),
+        finished_at=utc_or_none(step.finished_at),
         result=step.result,
         reason=Reason.model_validate(step.reason) if step.reason else None,
-        due_at=_utc(step.due_at),
-        overdue=is_overdue(_utc(step.due_at), _utc(step.finished_at), now),
+        due_at=utc_or_none(step.due_at),
+        overdue=is_overdue(utc_or_none(step.due_at), _decided_at(step), now),
     )
 
 
@@ -36,8 +38,8 @@ def summary_of(row: Dossier, now: datetime) -> DossierSummary:
         dossier_id=row.dossier_id,
         kind=row.kind,
         status=row.status,
-        submitted_at=as_utc(row.submitted_at),
-        completed_at=_utc(row.completed_at),
-        due_at=_utc(row.due_at),
-        overdue=is_overdue(_utc(row.due_at), _utc(row.closed_at), now),
+        submitted_at=utc(row.submitted_at),
+        completed_at=utc_or_none(row.completed_at),
+        due_at=utc_or_none(row.due_at),
+        overdue=is_overdue(utc_or_none(row.due_at), utc_or_none(row.closed_at), now),
     )

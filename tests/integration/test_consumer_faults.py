@@ -200,5 +200,5 @@ async def test_a_poison_message_after_a_refusal_leaves_the_closed_dossier_alone(
         listed = (await client.get("/api/v1/failures", params={"dossier_id": dossier_id})).json()
 
     assert view["status"] == "rejected"
-    assert steps_by_agency(view)["population"]["status"] == "pending"
+    assert steps_by_agency(view)["population"]["status"] == "skipped"
     assert [item["error_kind"] for item in listed["items"]] == ["malformed"]

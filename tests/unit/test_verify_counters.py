@@ -14,11 +14,23 @@ HOUR, DAY = timedelta(hours=1), timedelta(days=1)
 AGENCIES = ("civil_registry", "population", "insurance")
 
 
-def zero() -> dict[str, int]:
-    return dict.fromkeys(("sent", "synced", "rejected", "failed", "pending"), 0) | {
-        "on_time": 0,
-        "overdue": 0,
-    }
+FIELDS = (
+    "sent",
+    "synced",
+    "rejected",
+    "failed",
+    "pending",
+    "waiting",
+    "skipped",
+    "on_time",
+    "overdue",
+    "dead_lettered",
+    "redriven",
+)
+
+
+def zero() -> dict[str, Any]:
+    return dict.fromkeys(FIELDS, 0) | {"rejected_by_reason": {}}
 
 
 def dossiers() -> dict[str, DossierRow]:
@@ -73,8 +85,8 @@ STATS: dict[str, Any] = {
                 "population": zero()
                 | {"sent": 2, "synced": 1, "pending": 1, "on_time": 1}
                 | {"overdue": 1},
-                # only A's step started
-                "insurance": zero() | {"sent": 1, "synced": 1, "on_time": 1},
+                # only A's step started; B's is waiting for population
+                "insurance": zero() | {"sent": 1, "synced": 1, "on_time": 1, "waiting": 1},
             },
         }
     },
@@ -95,8 +107,8 @@ def counters_found(stats: dict[str, Any]) -> tuple[int, list[str]]:
 
 
 def test_counters_counted_from_the_rows_agree_with_what_the_gateway_reports() -> None:
-    # 6 dossier figures + on time + overdue + 3 agencies × 7 figures
-    assert counters_found(STATS) == (29, [])
+    # 6 dossier figures + on time + overdue + 3 agencies × (11 figures + refusals by reason)
+    assert counters_found(STATS) == (44, [])
 
 
 def test_a_counter_that_disagrees_with_the_rows_is_found() -> None:
@@ -105,7 +117,7 @@ def test_a_counter_that_disagrees_with_the_rows_is_found() -> None:
     stats["flows"]["birth"]["agencies"]["population"]["overdue"] = 0
 
     assert counters_found(stats) == (
-        29,
+        44,
         [
             "birth.dossiers.completed: /api/v1/stats says 2, the dossier rows 1",
             "birth.agencies.population.overdue: /api/v1/stats says 0, the dossier rows 1",
@@ -133,7 +145,7 @@ def test_the_table_shows_each_rule_the_dossiers_and_the_first_discrepancies() ->
 
     lines = text.splitlines()
     assert lines[0].split() == ["rule", "checked", "discrepancies"]
-    assert lines[5].split() == ["counters", "29", "1"]
+    assert lines[5].split() == ["counters", "44", "1"]
     # B stuck (1), A's three facts missing (3), the on-time counter (1), no trace of either at
     # the civil registry (2): only the first shows.
     assert "7 discrepancies (first 1):" in lines

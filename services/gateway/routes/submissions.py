@@ -17,8 +17,8 @@ from sqlmodel import col, select
 
 from lienthong.runtime.app import ReadSessionDep
 from lienthong.runtime.http import Limit, Offset
-from services.gateway.handlers import as_utc
 from services.gateway.models import Dossier
+from services.gateway.times import utc
 
 router = APIRouter(prefix="/admin/submissions", tags=["admin"])
 
@@ -70,7 +70,7 @@ async def list_submissions(
         Submitted(
             dossier_id=row.dossier_id,
             kind=row.kind,
-            submitted_at=as_utc(row.submitted_at),
+            submitted_at=utc(row.submitted_at),
             keyed=row.idempotency_key is not None,
             request_hash=row.request_hash,
             form=row.form,

@@ -67,12 +67,21 @@ class LagSampler:
 
     async def sample(self, at: float) -> dict[str, int] | None:
         """Lag per group now (``at``: seconds into the run); None when it cannot be read."""
+        by_topic = await self.sample_topics()
+        if by_topic is None:
+            return None
+        lags = {group: sum(topics.values()) for group, topics in by_topic.items()}
+        self.series.append((at, lags))
+        return lags
+
+    async def sample_topics(self) -> dict[str, dict[str, int]] | None:
+        """Lag per group and topic now; None when it cannot be read."""
         if self._offsets is None or self.error is not None:
             return None
         try:
             every = [tp for tps in self._partitions.values() for tp in tps]
             ends = await self._offsets.end_offsets(every) if every else {}
-            lags = dict(
+            return dict(
                 zip(
                     self._partitions,
                     await asyncio.gather(*(self._lag(group, ends) for group in self._partitions)),
@@ -82,16 +91,14 @@ class LagSampler:
         except Exception as error:  # a sample lost is not worth failing the run for
             log.debug("consumer lag not read: %s", error)
             return None
-        self.series.append((at, lags))
-        return lags
 
-    async def _lag(self, group: str, ends: Mapping[Any, int]) -> int:
+    async def _lag(self, group: str, ends: Mapping[Any, int]) -> dict[str, int]:
         consumer = self._committed[group]
-        total = 0
+        by_topic: dict[str, int] = dict.fromkeys(self.groups[group], 0)
         for tp in self._partitions[group]:
             committed = await consumer.committed(tp)
-            total += max(0, ends.get(tp, 0) - (committed or 0))
-        return total
+            by_topic[tp.topic] += max(0, ends.get(tp, 0) - (committed or 0))
+        return by_topic
 
     async def close(self) -> None:
         """Disconnect every consumer."""

@@ -1,0 +1,95 @@
+"""The gateway's counters (bộ đếm đồng bộ): kept in the same transaction as what they count.
+
+The source reports count sync requests against records synced by hand, months late; here every
+change to a dossier or a step moves these rows in the transaction that changes it, so a figure
+is never ahead of or behind the dossiers table. Counters are *state* counts (how many steps are
+``done`` now, by reason when refused) plus two running totals (dead letters, redrives); what
+depends on the clock — open past the deadline — is counted at read time from an index.
+
+Each counter row is keyed by flow, agency step (``""`` for the dossier itself), the province
+whose office handles the dossier and the Vietnam date it was submitted on. ``sync_totals`` holds
+the same figures without the date, so an answer over all days reads a few thousand rows whatever
+the number of dossiers.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlmodel import Field
+
+from services.gateway.models import GatewayTable
+
+
+class SyncCounter(GatewayTable, table=True):
+    """One figure of one flow, agency step, province and submission day."""
+
+    __tablename__ = "sync_counters"
+
+    flow: str = Field(primary_key=True)
+    agency: str = Field(primary_key=True, description='"" for the dossier itself.')
+    province_code: str = Field(primary_key=True, description='"" when the form names none.')
+    day: date = Field(primary_key=True, index=True, description="Submission date, Vietnam time.")
+    metric: str = Field(primary_key=True)
+    reason: str = Field(primary_key=True, default="", description="Reason code, or empty.")
+    count: int = 0
+
+
+class SyncTotal(GatewayTable, table=True):
+    """The same figure over every day."""
+
+    __tablename__ = "sync_totals"
+
+    flow: str = Field(primary_key=True)
+    agency: str = Field(primary_key=True)
+    province_code: str = Field(primary_key=True)
+    metric: str = Field(primary_key=True)
+    reason: str = Field(primary_key=True, default="")
+    count: int = 0
+
+
+class LatencyOverall(GatewayTable, table=True):
+    """A histogram bucket of one hop's latency since the start, with its largest sample."""
+
+    __tablename__ = "latency_overall"
+
+    flow: str = Field(primary_key=True)
+    hop: str = Field(primary_key=True)
+    bucket: int = Field(primary_key=True)
+    count: int = 0
+    max_ms: float = 0.0
+
+
+class LatencyRecent(GatewayTable, table=True):
+    """The same, per simulated minute the hop finished in: what the sliding window sums."""
+
+    __tablename__ = "latency_recent"
+
+    flow: str = Field(primary_key=True)
+    hop: str = Field(primary_key=True)
+    minute: int = Field(primary_key=True, index=True, description="Unix minute, simulated.")
+    bucket: int = Field(primary_key=True)
+    count: int = 0
+    max_ms: float = 0.0
+
+
+class Activity(GatewayTable, table=True):
+    """What happened in one simulated second: throughput over time."""
+
+    __tablename__ = "activity"
+
+    second: int = Field(primary_key=True, description="Unix second, simulated.")
+    flow: str = Field(primary_key=True)
+    metric: str = Field(primary_key=True, description="submitted | completed | rejected | …")
+    count: int = 0
+
+
+class AgencyActivity(GatewayTable, table=True):
+    """When each agency last synced a step, and last failed one (a dead letter)."""
+
+    __tablename__ = "agency_activity"
+
+    agency: str = Field(primary_key=True)
+    last_success_at: datetime | None = None
+    last_failure_at: datetime | None = None
+    last_failure_reason: str | None = None

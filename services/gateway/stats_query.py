@@ -1,0 +1,236 @@
+"""Answering ``/api/v1/stats`` from the counters, not from the dossiers.
+
+The counters hold every figure that does not depend on the clock; what does — a dossier or step
+still open past its deadline — is counted from the open rows only, through the
+``(status, due_at)`` indexes. An answer over all days reads ``sync_totals`` (a few thousand rows
+whatever the number of dossiers); a date range or ``group_by=day`` reads ``sync_counters``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any, Final
+
+from sqlalchemy import func
+from sqlalchemy import select as sa_select
+from sqlmodel import col
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from lienthong.domain.admin_units import load_admin_units
+from lienthong.domain.calendar import VIETNAM_TZ
+from services.gateway.counter_models import SyncCounter, SyncTotal
+from services.gateway.counting import DOSSIER, WAITING, place_of
+from services.gateway.models import Dossier, DossierStep
+from services.gateway.stats_models import AgencyCounts, FlowStats, Stats, StatsFilters, StatsGroup
+from services.gateway.tracker import FLOW_AGENCIES, DossierStatus, StepStatus
+
+OPEN_DOSSIER: Final = (DossierStatus.SUBMITTED, DossierStatus.IN_PROGRESS, DossierStatus.FAILED)
+OPEN_STEP: Final = (StepStatus.PENDING, StepStatus.FAILED)
+STEP_FIELDS: Final = {
+    StepStatus.DONE: "synced",
+    StepStatus.REJECTED: "rejected",
+    StepStatus.FAILED: "failed",
+    StepStatus.PENDING: "pending",
+    StepStatus.SKIPPED: "skipped",
+    WAITING: "waiting",
+    "decided_on_time": "on_time",
+    "decided_late": "overdue",
+    "dead_lettered": "dead_lettered",
+    "redriven": "redriven",
+}
+"""Step counter metric → the field of :class:`AgencyCounts` it adds to."""
+
+ALL: Final = ""
+"""The group key of an answer that is not grouped."""
+
+
+@dataclass(frozen=True)
+class Row:
+    """One summed counter: its group, flow, agency (``""``: the dossier), metric and reason."""
+
+    group: str
+    flow: str
+    agency: str
+    metric: str
+    reason: str
+    count: int
+
+
+def _start_of(day: date) -> datetime:
+    return datetime.combine(day, time(), VIETNAM_TZ)
+
+
+async def counter_rows(session: AsyncSession, filters: StatsFilters) -> list[Row]:
+    """The counters summed per group, flow, agency, metric and reason, filters applied."""
+    daily = filters.since is not None or filters.until is not None or filters.group_by == "day"
+    table: Any = SyncCounter if daily else SyncTotal
+    group: Any = None
+    if filters.group_by == "day":
+        group = col(SyncCounter.day)
+    elif filters.group_by == "province":
+        group = col(table.province_code)
+    columns = [col(table.flow), col(table.agency), col(table.metric), col(table.reason)]
+    query = sa_select(*([group] if group is not None else []), *columns, func.sum(table.count))
+    if filters.flow is not None:
+        query = query.where(col(table.flow) == filters.flow)
+    if filters.agency is not None:
+        query = query.where(col(table.agency).in_((DOSSIER, filters.agency)))
+    if filters.province is not None:
+        query = query.where(col(table.province_code) == filters.province)
+    if filters.since is not None:
+        query = query.where(col(table.day) >= filters.since)
+    if filters.until is not None:
+        query = query.where(col(table.day) <= filters.until)
+    query = query.group_by(*([group] if group is not None else []), *columns)
+    connection = await session.connection()
+    rows = []
+    for row in (await connection.execute(query)).all():
+        key = str(row[0]) if group is not None else ALL
+        flow, agency, metric, reason, n = row[-5:]
+        rows.append(Row(key, flow, agency, metric, reason, int(n or 0)))
+    return rows
+
+
+def _open_filters(query: Any, filters: StatsFilters) -> Any:
+    if filters.flow is not None:
+        query = query.where(col(Dossier.kind) == filters.flow)
+    if filters.province is not None:
+        query = query.where(col(Dossier.province_code) == filters.province)
+    if filters.since is not None:
+        query = query.where(col(Dossier.submitted_at) >= _start_of(filters.since))
+    if filters.until is not None:
+        query = query.where(
+            col(Dossier.submitted_at) < _start_of(filters.until + timedelta(days=1))
+        )
+    return query
+
+
+def _group_of(filters: StatsFilters, kind: str, province: str | None, at: datetime) -> str:
+    place = place_of(kind, province, at)
+    if filters.group_by == "day":
+        return place.day.isoformat()
+    if filters.group_by == "province":
+        return place.province_code
+    return ALL
+
+
+async def open_overdue(session: AsyncSession, filters: StatsFilters, now: datetime) -> list[Row]:
+    """Dossiers and steps still open past their deadline at ``now`` (``overdue`` rows)."""
+    connection = await session.connection()
+    dossiers = _open_filters(
+        sa_select(col(Dossier.kind), col(Dossier.province_code), col(Dossier.submitted_at)).where(
+            col(Dossier.status).in_(OPEN_DOSSIER), col(Dossier.due_at) < now
+        ),
+        filters,
+    )
+    counted: defaultdict[tuple[str, str, str], int] = defaultdict(int)
+    for kind, province, submitted_at in (await connection.execute(dossiers)).all():
+        counted[(_group_of(filters, kind, province, submitted_at), kind, DOSSIER)] += 1
+    steps = _open_filters(
+        sa_select(
+            col(Dossier.kind),
+            col(Dossier.province_code),
+            col(Dossier.submitted_at),
+            col(DossierStep.agency),
+        )
+        .join(Dossier, col(Dossier.dossier_id) == col(DossierStep.dossier_id))
+        .where(
+            col(DossierStep.status).in_(OPEN_STEP),
+            col(DossierStep.started_at).is_not(None),
+            col(DossierStep.due_at) < now,
+        ),
+        filters,
+    )
+    if filters.agency is not None:
+        steps = steps.where(col(DossierStep.agency) == filters.agency)
+    for kind, province, submitted_at, agency in (await connection.execute(steps)).all():
+        counted[(_group_of(filters, kind, province, submitted_at), kind, agency)] += 1
+    return [
+        Row(group, flow, agency, "open_late", "", n)
+        for (group, flow, agency), n in sorted(counted.items())
+    ]
+
+
+def _flow_stats(flow: str, agencies: Iterable[str], rows: Iterable[Row]) -> FlowStats:
+    dossiers: dict[str, int] = {status.value: 0 for status in DossierStatus}
+    timely = {"on_time": 0, "overdue": 0}
+    counts: dict[str, dict[str, Any]] = {
+        agency: {name: 0 for name in AgencyCounts.model_fields} | {"rejected_by_reason": {}}
+        for agency in agencies
+    }
+    for row in rows:
+        if row.agency == DOSSIER:
+            if row.metric in dossiers:
+                dossiers[row.metric] += row.count
+            elif row.metric == "closed_on_time":
+                timely["on_time"] += row.count
+            elif row.metric in ("closed_late", "open_late"):
+                timely["overdue"] += row.count
+            continue
+        agency = counts.get(row.agency)
+        if agency is None:
+            continue
+        name = "overdue" if row.metric == "open_late" else STEP_FIELDS.get(row.metric)
+        if name is not None:
+            agency[name] += row.count
+        if row.metric == StepStatus.REJECTED and row.reason:
+            by_reason = agency["rejected_by_reason"]
+            by_reason[row.reason] = by_reason.get(row.reason, 0) + row.count
+    for agency in counts.values():
+        agency["sent"] = sum(agency[name] for name in ("synced", "rejected", "failed", "pending"))
+        agency["rejected_by_reason"] = {
+            code: n for code, n in sorted(agency["rejected_by_reason"].items()) if n
+        }
+    dossiers["total"] = sum(dossiers.values())
+    return FlowStats(
+        dossiers=dossiers,
+        on_time=timely["on_time"],
+        overdue=timely["overdue"],
+        agencies={agency: AgencyCounts(**values) for agency, values in counts.items()},
+    )
+
+
+def _flows(filters: StatsFilters, rows: list[Row]) -> dict[str, FlowStats]:
+    flows = [filters.flow] if filters.flow is not None else list(FLOW_AGENCIES)
+    answer = {}
+    for flow in flows:
+        agencies = [a for a in FLOW_AGENCIES[flow] if filters.agency in (None, a)]
+        answer[flow] = _flow_stats(flow, agencies, [row for row in rows if row.flow == flow])
+    return answer
+
+
+def _groups(filters: StatsFilters, rows: list[Row]) -> list[StatsGroup] | None:
+    if filters.group_by is None:
+        return None
+    by_group: defaultdict[str, list[Row]] = defaultdict(list)
+    for row in rows:
+        by_group[row.group].append(row)
+    if filters.group_by == "day":
+        return [
+            StatsGroup(key=key, name=None, flows=_flows(filters, by_group[key]))
+            for key in sorted(by_group)
+        ]
+    units = load_admin_units()
+    provinces = [filters.province] if filters.province else [p.code for p in units.provinces()]
+    keys = provinces + sorted(set(by_group) - set(provinces))  # "" (unknown) last, if any
+    groups = []
+    for key in keys:
+        province = units.province(key)
+        name = province.name if province is not None else None
+        groups.append(StatsGroup(key=key, name=name, flows=_flows(filters, by_group.get(key, []))))
+    return groups
+
+
+async def compute_stats(session: AsyncSession, filters: StatsFilters, now: datetime) -> Stats:
+    """Every figure of ``/api/v1/stats`` for ``filters``, judged at ``now`` (simulated)."""
+    rows = await counter_rows(session, filters) + await open_overdue(session, filters, now)
+    ungrouped = [Row(ALL, r.flow, r.agency, r.metric, r.reason, r.count) for r in rows]
+    return Stats(
+        generated_at=now,
+        filters=filters,
+        flows=_flows(filters, ungrouped),
+        groups=_groups(filters, rows),
+    )
