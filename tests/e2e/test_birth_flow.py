@@ -101,7 +101,7 @@ async def test_unknown_mother_is_rejected_and_later_agencies_do_nothing(
     assert steps["civil_registry"]["reason"]["code"] == "mother_not_found"
     assert steps["civil_registry"]["reason"]["message"]
     for later in ("population", "insurance"):
-        assert steps[later]["status"] == "pending"
+        assert steps[later]["status"] == "skipped"  # refused before them: never sent
         assert steps[later]["started_at"] is None
     after = counts(system)
     assert (after["births"], after["citizens"], after["cards"]) == (
@@ -151,7 +151,7 @@ async def test_household_head_elsewhere_is_refused_by_population(
     assert dossier["status"] == "rejected"
     assert steps["civil_registry"]["status"] == "done"
     assert steps["population"]["reason"]["code"] == "household_head_not_in_commune"
-    assert steps["insurance"]["status"] == "pending"
+    assert steps["insurance"]["status"] == "skipped"
     after = counts(system)
     assert after["births"] == before["births"] + 1
     assert (after["citizens"], after["cards"]) == (before["citizens"], before["cards"])
