@@ -2,31 +2,36 @@
 
 from __future__ import annotations
 
-import logging
-
 import uvicorn
 
+from lienthong.runtime.logs import check_format, configure_logging
 from services.registry import service_entry
 
 
 def run_serve(name: str) -> int:
-    """Build the service called *name* from its env-configured settings and serve it."""
+    """Build the service called *name* from its env-configured settings and serve it.
+
+    Logging is configured before anything else logs, and uvicorn is told not to configure its
+    own (``log_config=None``): its lines then reach the same masked handler as ours.
+    """
     try:
         service = service_entry(name)
     except ValueError as error:
         raise SystemExit(str(error)) from None
     settings = service.settings_class()
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s"
+    configure_logging(
+        settings.log_level,
+        check_format(settings.log_format),
+        access_log=settings.log_access,
+        service=name,
     )
-    # One line per inter-agency HTTP call drowns the interesting lines at any load.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
     app = service.create_app(settings)
     uvicorn.run(
         app,
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level,
-        access_log=False,
+        log_config=None,
+        access_log=settings.log_access,
     )
     return 0

@@ -12,6 +12,7 @@ fixture can drive it with ``start()`` / ``stop()``. Each step has its own module
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import threading
 from collections.abc import Callable, Mapping, Sequence
@@ -64,6 +65,8 @@ class Supervisor:
         color: bool | None = None,
         command: Callable[[str], Sequence[str]] | None = None,
         restart_policy: RestartPolicy | None = None,
+        log_format: str = "text",
+        log_level: str = "info",
     ) -> None:
         """Record the configuration; nothing starts until :meth:`start`.
 
@@ -71,7 +74,8 @@ class Supervisor:
         deletes the databases after the lock is taken, so a running sandbox is never wiped.
         *command* maps a service name to the argv that runs it (tests substitute fakes);
         *restart_policy* sets the backoff after a crash. *output* defaults to the ``sys.stdout``
-        of the moment logs are written, which keeps pytest's capture working.
+        of the moment logs are written, which keeps pytest's capture working. *log_format* and
+        *log_level* shape the supervisor's own lines (the services get theirs from their env).
         """
         unknown = set(ports or {}) - set(SERVICE_NAMES)
         if unknown:
@@ -86,7 +90,7 @@ class Supervisor:
         self._extra_env = dict(extra_env or {})
         self._health_timeout_s = health_timeout_s
         self._fresh = fresh
-        self._logs = LogMux(output, color)
+        self._logs = LogMux(output, color, log_format=log_format, log_level=log_level)
         self._services = ServiceGroup(
             self.specs,
             command=command or service_command,
@@ -251,6 +255,14 @@ class Supervisor:
     def echo(self, text: str) -> None:
         """Write *text* as-is to the output, never interleaved mid-line with service logs."""
         self._logs.echo(text)
+
+    def say(self, message: str, level: int = logging.INFO) -> None:
+        """A status line of the supervisor, in the run's log format (JSON-safe, masked)."""
+        self._logs.say(message, level)
+
+    def log_handler(self) -> logging.Handler:
+        """A handler for this process's own logging, written through the same output."""
+        return self._logs.handler()
 
     # -- steps ---------------------------------------------------------------------------------
 

@@ -8,9 +8,11 @@ everything answers once it is healthy, then streams every process's logs until C
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 import time
+from collections.abc import Callable
 from datetime import datetime
 
 from lienthong.cli.broker import BrokerError
@@ -20,12 +22,35 @@ from lienthong.cli.target import add_data_dir_argument
 from lienthong.contracts.services import DEFAULT_PORTS, SERVICE_NAMES
 from lienthong.runtime.clock import clock_environment
 from lienthong.runtime.delays import parse_delay
+from lienthong.runtime.logs import (
+    LOG_FORMATS,
+    LOG_LEVELS,
+    check_format,
+    check_level,
+    configure_logging,
+)
+from lienthong.runtime.masking import mask
 from lienthong.runtime.randomness import DEFAULT_SEED
 
 __all__ = ["add_up_arguments", "build_supervisor", "run_environment", "run_up"]
 
 RUN_SEED_ENV = "RUN_SEED"
 """The env var through which every service learns the run's seed (its ``run_seed`` setting)."""
+
+log = logging.getLogger("lienthong.up")
+
+
+def _choice(check: Callable[[str], str]) -> Callable[[str], str]:
+    """An argparse type from a ``check_*`` of :mod:`lienthong.runtime.logs`: its ValueError is
+    a usage error (exit 2), for the option and for its env-var default alike."""
+
+    def parse(text: str) -> str:
+        try:
+            return check(text)
+        except ValueError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+
+    return parse
 
 
 def _port_env(service: str) -> str:
@@ -110,6 +135,29 @@ def add_up_arguments(parser: argparse.ArgumentParser) -> None:
         "serials, card numbers, processing delays); the same seed and the same dossiers give "
         f"the same results (default: {DEFAULT_SEED}, env LIENTHONG_SEED)",
     )
+    parser.add_argument(
+        "--log-level",
+        type=_choice(check_level),
+        default=os.environ.get("LOG_LEVEL", "info"),
+        metavar="LEVEL",
+        help=f"of every service and of `up` itself: {', '.join(LOG_LEVELS)} (default: info, "
+        "env LOG_LEVEL)",
+    )
+    parser.add_argument(
+        "--log-format",
+        type=_choice(check_format),
+        default=os.environ.get("LOG_FORMAT", "text"),
+        metavar="|".join(LOG_FORMATS),
+        help="text for a terminal (lines prefixed with their service), json for one JSON object "
+        "per line that names its service (default: text, env LOG_FORMAT); personal data is "
+        "masked either way",
+    )
+    parser.add_argument(
+        "--access-log",
+        action="store_true",
+        help="log every HTTP request the services answer (off: one line per request drowns "
+        "the rest under load)",
+    )
 
 
 def run_environment(args: argparse.Namespace) -> dict[str, str]:
@@ -120,6 +168,11 @@ def run_environment(args: argparse.Namespace) -> dict[str, str]:
     """
     env = clock_environment(args.clock_speed, args.clock_start)
     env[RUN_SEED_ENV] = str(args.seed)
+    env.update(
+        LOG_LEVEL=args.log_level,
+        LOG_FORMAT=args.log_format,
+        LOG_ACCESS="1" if args.access_log else "0",
+    )
     for item in args.delay:
         service, _, spec = item.partition("=")
         if service not in SERVICE_NAMES:
@@ -144,6 +197,8 @@ def build_supervisor(args: argparse.Namespace) -> Supervisor:
         health_timeout_s=args.health_timeout,
         fresh=args.fresh,
         extra_env=run_environment(args),
+        log_format=args.log_format,
+        log_level=args.log_level,
     )
 
 
@@ -176,26 +231,41 @@ def run_up(args: argparse.Namespace) -> int:
     restarted by the supervisor and does not end the run).
     """
     supervisor = build_supervisor(args)
+    # The supervisor's own process (its libraries included) logs through the same output,
+    # format, level and masking as the services.
+    configure_logging(
+        args.log_level,
+        check_format(args.log_format),
+        access_log=False,
+        handler=supervisor.log_handler(),
+    )
     started = time.monotonic()
 
     def announce(ready: Supervisor) -> None:
-        ready.echo(format_ready(ready, time.monotonic() - started))
+        block = format_ready(ready, time.monotonic() - started)
+        if args.log_format == "json":  # the stream stays one JSON object per line
+            for line in filter(None, (line.strip() for line in block.splitlines())):
+                ready.say(line)
+        else:
+            ready.echo(block)
 
     try:
         code = supervisor.run_forever(on_ready=announce)
     except AlreadyRunning as exc:
-        print(str(exc), file=sys.stderr)
-        return 1
+        return _failed(str(exc))
     except ServiceExited as exc:  # its output was just streamed; do not repeat it
-        print(f"lienthong up failed: {exc.headline} (see its output above)", file=sys.stderr)
-        return 1
+        return _failed(f"lienthong up failed: {exc.headline} (see its output above)")
     except (SupervisorError, BrokerError) as exc:
-        print(f"lienthong up failed: {exc}", file=sys.stderr)
-        return 1
+        return _failed(f"lienthong up failed: {exc}")
     if code == 0:
-        supervisor.echo("lienthong stopped")
+        supervisor.say("lienthong stopped")
     else:  # a crashed service is restarted; only the broker's death ends the run
-        print(
-            "lienthong up failed: the embedded broker died (see its output above)", file=sys.stderr
-        )
+        _failed("lienthong up failed: the embedded broker died (see its output above)")
     return code
+
+
+def _failed(message: str) -> int:
+    """Why ``up`` ends with 1: on stderr, plain and masked, whatever the log format (like
+    every command's fatal error), so it is seen even when stdout goes to a log pipeline."""
+    print(mask(message), file=sys.stderr)
+    return 1

@@ -23,7 +23,6 @@ import httpx
 from lienthong.cli.target import Target
 from lienthong.domain.calendar import vietnam_date
 from lienthong.load.forms import FormMaker, FormSource
-from lienthong.runtime.lag import LagSampler
 from lienthong.load.observe import (
     FINAL,
     ClockMap,
@@ -38,6 +37,7 @@ from lienthong.load.report import LoadReport, build_report
 from lienthong.load.stats import percentile
 from lienthong.load.submit import RunClock, SubmitLog, submit_all
 from lienthong.load.wire import WireClient, WireError
+from lienthong.runtime.lag import LagSampler
 
 __all__ = ["UNREACHABLE", "LoadError", "LoadRun", "Progress", "run_load"]
 

@@ -10,10 +10,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from lienthong.runtime.metrics_http import HttpMetrics
+from lienthong.runtime.metrics_scrape import scrape
 from lienthong.runtime.service import Service
 
 
@@ -82,6 +85,18 @@ def create_service_app(service: Service) -> FastAPI:
         healthy = service.ready and service.unhealthy is None
         return JSONResponse(health_body(service), status_code=200 if healthy else 503)
 
+    @app.get(
+        "/metrics",
+        tags=["health"],
+        summary="Prometheus metrics",
+        response_class=Response,
+        responses={200: {"content": {CONTENT_TYPE_LATEST: {}}}},
+    )
+    async def metrics() -> Response:
+        """Requests, consumed and published events, relay latency, outbox backlog, faults and
+        process resources of this service, in the Prometheus text exposition format."""
+        return Response(await scrape(service), media_type=CONTENT_TYPE_LATEST)
+
     @app.middleware("http")
     async def not_connected(request: Request, call_next: Any) -> Any:
         """An agency taken ``down`` answers 503 on its business API (admin and health stay)."""
@@ -93,6 +108,9 @@ def create_service_app(service: Service) -> FastAPI:
             )
         return await call_next(request)
 
+    # Added last, so it is outermost: it also times and counts the 503s answered above.
+    app.add_middleware(HttpMetrics, metrics=service.metrics)
+
     from lienthong.runtime import admin_faults, admin_ledger  # import RuntimeDep from here
 
     app.include_router(admin_faults.router)
@@ -102,5 +120,5 @@ def create_service_app(service: Service) -> FastAPI:
     return app
 
 
-_ALWAYS_UP = ("/admin", "/health", "/docs", "/openapi.json", "/redoc")
+_ALWAYS_UP = ("/admin", "/health", "/metrics", "/docs", "/openapi.json", "/redoc")
 """Paths that answer even while the service is down: how a tester brings it back."""

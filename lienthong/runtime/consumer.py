@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -28,21 +28,21 @@ from aiokafka import ConsumerRecord
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from lienthong.contracts.dead_letters import DeadLettered
-from lienthong.contracts.envelope import CloudEvent
 from lienthong.contracts.services import service_info
 from lienthong.contracts.topics import DEAD_LETTERS
 from lienthong.runtime.applying import Routed, apply_batch
 from lienthong.runtime.clock import SimClock
 from lienthong.runtime.db import Database, bulk_insert
-from lienthong.runtime.dead_letters import dead_letter, dead_letter_event
+from lienthong.runtime.dead_letters import dead_letter, dead_letter_event, log_dead_letters
 from lienthong.runtime.decisions import DecisionStamper
 from lienthong.runtime.delays import DelayDistribution, parse_delay
 from lienthong.runtime.fault_checks import FaultChecks, scope_of_message
 from lienthong.runtime.faults import FaultBoard
 from lienthong.runtime.handlers import ServiceHandlers
 from lienthong.runtime.lookups import Failed, prefetch_isolated
+from lienthong.runtime.metrics import ServiceMetrics
 from lienthong.runtime.outbox import outbox_rows
+from lienthong.runtime.outcomes import BatchOutcome, ConsumerStats, RetryKind
 from lienthong.runtime.parked import HELD, RETRY, ParkedEvent
 from lienthong.runtime.parking import Parking, park, parked_ids
 from lienthong.runtime.policy import (
@@ -52,44 +52,12 @@ from lienthong.runtime.policy import (
     TransientError,
 )
 from lienthong.runtime.randomness import RandomSource
-from lienthong.runtime.routing import route
+from lienthong.runtime.routing import Ignored, route
 from lienthong.runtime.tables import InboxRecord, OutboxMessage, utcnow
 
 __all__ = ["BatchOutcome", "BatchProcessor", "ConsumerStats", "TransientError"]
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class ConsumerStats:
-    """Counters since the process started, served on ``/health``."""
-
-    batches: int = 0
-    processed: int = 0
-    duplicates: int = 0
-    ignored: int = 0
-    dead_lettered: int = 0
-    parked: int = 0
-    transient_retries: int = 0
-    last_error: str | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        """Plain dict for JSON."""
-        return dict(self.__dict__)
-
-
-@dataclass
-class BatchOutcome:
-    """What one batch did (used by tests and the stats)."""
-
-    processed: int = 0
-    duplicates: int = 0
-    ignored: int = 0
-    dead_letters: list[DeadLettered] = field(default_factory=list)
-    published: list[CloudEvent] = field(default_factory=list)
-    """The events the batch decided, staged in the outbox."""
-    parked: list[Parking] = field(default_factory=list)
-    """Messages held or waiting for a retry."""
 
 
 class BatchProcessor:
@@ -107,6 +75,7 @@ class BatchProcessor:
         faults: FaultBoard | None = None,
         retry: RetryPolicy | None = None,
         on_commit: Callable[[], None] = lambda: None,
+        metrics: ServiceMetrics | None = None,
     ) -> None:
         if handlers.service != name:
             raise ValueError(f"{type(handlers).__name__} handles {handlers.service}'s events")
@@ -121,6 +90,7 @@ class BatchProcessor:
         self._stamp = DecisionStamper(name, randomness, delay or parse_delay("none"), self.checks)
         self.retry = retry or RetryPolicy()
         self._on_commit = on_commit
+        self._metrics = metrics
         self.stats = ConsumerStats()
 
     async def process(
@@ -131,6 +101,7 @@ class BatchProcessor:
         Never raises for a bad message or a failing dependency; only a database failure
         propagates (the loop's database policy deals with it).
         """
+        started = time.perf_counter()
         parked = parked or {}
         outcome = BatchOutcome()
         routed: list[Routed] = []
@@ -138,8 +109,8 @@ class BatchProcessor:
             item = route(self.name, self._routes, record)
             if isinstance(item, Routed):
                 routed.append(item)
-            elif item is None:
-                outcome.ignored += 1
+            elif isinstance(item, Ignored):
+                outcome.ignore(record.topic, item.event_type)
             else:
                 outcome.dead_letters.append(item)
         async with self._db.read_session() as session:
@@ -148,7 +119,10 @@ class BatchProcessor:
             routed = await self._unseen(session, routed, outcome, skip_parked=not parked)
         ready, failed = self._sort_by_faults(routed, parked, outcome)
         await self._slow_down(ready)
+        retried = self.stats.transient_retries
         groups, more_failed = await prefetch_isolated(self._handlers, ready, self.retry, self.stats)
+        if self.stats.transient_retries > retried:
+            outcome.retries[RetryKind.IN_PLACE] += self.stats.transient_retries - retried
         self._after_failures([*failed, *more_failed], parked, outcome)
         async with self._db.session() as session:
             for items, lookups in groups:
@@ -160,7 +134,11 @@ class BatchProcessor:
             rows += outbox_rows(DEAD_LETTERS, letters)
             await bulk_insert(session, OutboxMessage, rows)
         self._on_commit()
-        self._count(outcome)
+        log_dead_letters(outcome.dead_letters)
+        self.stats.count(outcome)
+        if self._metrics is not None:
+            source = "parked" if parked else "kafka"
+            self._metrics.batch(outcome, len(records), time.perf_counter() - started, source)
         return outcome
 
     def _attempts(self, item: Routed, parked: Mapping[str, ParkedEvent]) -> int:
@@ -211,6 +189,7 @@ class BatchProcessor:
                     )
                 )
                 continue
+            outcome.retries[RetryKind.UNAVAILABLE if waiting else RetryKind.TRANSIENT] += 1
             rng = self._randomness.derive("retry", self.name, item.message.event.id, attempts)
             wait = self.retry.backoff(max(attempts, 3 if waiting else 1), rng)
             outcome.parked.append(self._parking(item, RETRY, str(error), attempts, wait))
@@ -256,7 +235,7 @@ class BatchProcessor:
         fresh: list[Routed] = []
         for item in routed:
             if item.message.event.id in seen:
-                outcome.duplicates += 1
+                outcome.duplicate(item)
             else:
                 seen.add(item.message.event.id)
                 fresh.append(item)
@@ -284,13 +263,4 @@ class BatchProcessor:
         outcome.published += applied.published
         outcome.dead_letters += applied.dead_letters
         outcome.processed += len(applied.inbox)
-
-    def _count(self, outcome: BatchOutcome) -> None:
-        self.stats.batches += 1
-        self.stats.processed += outcome.processed
-        self.stats.duplicates += outcome.duplicates
-        self.stats.ignored += outcome.ignored
-        self.stats.dead_lettered += len(outcome.dead_letters)
-        self.stats.parked += len(outcome.parked)
-        if outcome.dead_letters:
-            self.stats.last_error = outcome.dead_letters[-1].error
+        outcome.applied(fresh, applied.dead_letters)

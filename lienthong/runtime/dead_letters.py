@@ -4,12 +4,26 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import logging
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Final
 
 from aiokafka import ConsumerRecord
 
 from lienthong.contracts.dead_letters import DEAD_LETTERED, REDRIVE_HEADER, DeadLettered
 from lienthong.contracts.envelope import CloudEvent, derived_id
+from lienthong.runtime.log_lines import log_failure
+from lienthong.runtime.policy import FailureKind
+
+log = logging.getLogger(__name__)
+
+LOGGED_PER_BATCH: Final = 20
+"""Dead letters of one batch logged one by one; the rest are counted in one line.
+
+A poison fault can dead-letter a whole batch of 500: twenty lines show what happens, five
+hundred would bury everything else (each one is kept in full by the gateway anyway).
+"""
 
 
 def redrive_of(record: ConsumerRecord) -> int:
@@ -73,3 +87,32 @@ def dead_letter_event(letter: DeadLettered, at: datetime) -> CloudEvent:
         causationid=letter.event_id,
         data=letter.model_dump(mode="json"),
     )
+
+
+def log_dead_letters(letters: Sequence[DeadLettered]) -> None:
+    """One failure line per dead letter of a committed batch (ERROR for a handler's bug).
+
+    Called after the batch's transaction commits, so a batch retried after a database error
+    does not log its dead letters twice.
+    """
+    for letter in letters[:LOGGED_PER_BATCH]:
+        bug = letter.error_kind == FailureKind.HANDLER_ERROR
+        log_failure(
+            log,
+            dossier_id=letter.key,
+            service=letter.consumer,
+            event_type=letter.event_type,
+            error_kind=letter.error_kind,
+            error=letter.error,
+            attempt=letter.attempts,
+            outcome="dead_lettered",
+            level=logging.ERROR if bug else logging.WARNING,
+        )
+    if len(letters) > LOGGED_PER_BATCH:
+        kinds = sorted({letter.error_kind for letter in letters[LOGGED_PER_BATCH:]})
+        log.warning(
+            "%s: %d more dead letters in the same batch (%s); see GET /api/v1/failures",
+            letters[0].consumer,
+            len(letters) - LOGGED_PER_BATCH,
+            ", ".join(kinds),
+        )

@@ -28,6 +28,7 @@ from lienthong.runtime.clock import SimClock
 from lienthong.runtime.db import Database, bulk_insert
 from lienthong.runtime.faults import FaultBoard
 from lienthong.runtime.message_faults import MessageFaults, SendPlan, plain_plan
+from lienthong.runtime.metrics import ServiceMetrics
 from lienthong.runtime.tables import OutboxMessage, utcnow
 
 log = logging.getLogger(__name__)
@@ -68,9 +69,11 @@ class Relay:
         interval_s: float,
         clock: SimClock,
         faults: FaultBoard | None = None,
+        metrics: ServiceMetrics | None = None,
     ) -> None:
         self._db = db
         self._clock = clock
+        self._metrics = metrics
         self._producer = producer
         self._batch_size = batch_size
         self._interval_s = interval_s
@@ -155,6 +158,8 @@ class Relay:
                 await self._send(plan)
                 await self._mark(session, plan)
         self.published += len(plan.sent)
+        if self._metrics is not None:
+            self._metrics.relay(plan.sent, utcnow())
         return len(rows), len(plan.sent)
 
     def _plan(self, rows: list[OutboxMessage]) -> SendPlan:

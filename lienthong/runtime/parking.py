@@ -23,6 +23,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from lienthong.contracts.faults import Fault
 from lienthong.contracts.scope import Scope
 from lienthong.runtime.db import Database, bulk_insert
+from lienthong.runtime.log_lines import log_failure
 from lienthong.runtime.parked import HELD, RETRY, ParkedEvent
 from lienthong.runtime.tables import utcnow
 
@@ -30,6 +31,10 @@ log = logging.getLogger(__name__)
 
 HELD_CHECK_S = 1.0
 """How often messages held by a ``down`` fault are checked for release (real seconds)."""
+
+RETRIES_LOGGED = 5
+"""Retries of one batch logged one by one; the rest are counted in one line (an outage of a
+peer parks whole batches, and five lines already say what is going on)."""
 
 
 @dataclass(frozen=True)
@@ -80,6 +85,41 @@ async def park(
         for item in parkings
     ]
     await bulk_insert(session, ParkedEvent, rows)
+    log_parked(consumer, parkings)
+
+
+def log_parked(consumer: str, parkings: list[Parking]) -> None:
+    """Say which messages wait and why: a WARNING per scheduled retry, an INFO for held ones.
+
+    A retry is WARNING: a dependency failed, the dossier is late and will be dead-lettered if
+    it keeps failing, which someone may want to prevent. Messages held by a ``down`` fault are
+    INFO: a tester switched the fault on and knows; one line per batch says how many wait.
+    Written with the rows, inside the batch's transaction: a batch the database policy retries
+    logs its retries again, which is rare and says the truth (they were scheduled twice).
+    """
+    retries = [item for item in parkings if item.kind == RETRY]
+    now = utcnow()
+    for item in retries[:RETRIES_LOGGED]:
+        wait = max((item.next_attempt_at - now).total_seconds(), 0.0)
+        log_failure(
+            log,
+            dossier_id=item.record.key.decode(errors="replace") if item.record.key else None,
+            service=consumer,
+            event_type=item.event_type,
+            error_kind="transient",
+            error=item.reason,
+            attempt=item.attempts,
+            outcome=f"retry in {wait:.1f} s",
+        )
+    if len(retries) > RETRIES_LOGGED:
+        log.warning(
+            "%s: %d more messages of the batch parked for a retry",
+            consumer,
+            len(retries) - RETRIES_LOGGED,
+        )
+    held = len(parkings) - len(retries)
+    if held:
+        log.info("%s: %d messages held by a 'down' fault until it is cleared", consumer, held)
 
 
 async def parked_ids(session: AsyncSession, consumer: str, ids: list[str]) -> set[str]:

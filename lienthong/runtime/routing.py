@@ -7,6 +7,8 @@ consumer's event on a shared topic, and is ignored.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from aiokafka import ConsumerRecord
 from pydantic import ValidationError
 
@@ -19,10 +21,17 @@ from lienthong.runtime.handlers import Message, Route
 from lienthong.runtime.policy import FailureKind
 
 
+@dataclass(frozen=True, slots=True)
+class Ignored:
+    """Another consumer's event on a shared topic: skipped, its type kept for the metrics."""
+
+    event_type: str
+
+
 def route(
     consumer: str, routes: dict[str, Route], record: ConsumerRecord
-) -> Routed | DeadLettered | None:
-    """The routed message, the dead letter it is, or None when it is not this consumer's."""
+) -> Routed | DeadLettered | Ignored:
+    """The routed message, the dead letter it is, or :class:`Ignored` when not this consumer's."""
     try:
         event = CloudEvent.from_bytes(record.value or b"")
     except ValidationError as error:
@@ -33,7 +42,7 @@ def route(
     handler = routes.get(event.type)
     if handler is None:
         if spec_for_type(event.type) is not None:
-            return None  # another consumer's event on a shared topic
+            return Ignored(event.type)  # another consumer's event on a shared topic
         reason = f"{event.type!r} is not in the event catalogue"
         return dead_letter(consumer, record, event, FailureKind.UNKNOWN_TYPE, reason)
     try:

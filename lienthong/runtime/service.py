@@ -13,13 +13,14 @@ import asyncio
 import contextlib
 import functools
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Protocol
 
 from aiokafka import AIOKafkaConsumer
 from fastapi import APIRouter
+from prometheus_client.core import Metric
 from sqlalchemy import MetaData
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -33,6 +34,7 @@ from lienthong.runtime.consumer import BatchProcessor
 from lienthong.runtime.db import Database
 from lienthong.runtime.faults import FaultBoard
 from lienthong.runtime.handlers import ServiceHandlers
+from lienthong.runtime.metrics import ServiceMetrics
 from lienthong.runtime.outbox import Relay
 from lienthong.runtime.parking import RetryLoop
 from lienthong.runtime.randomness import RandomSource
@@ -44,6 +46,8 @@ log = logging.getLogger(__name__)
 Hook = Callable[["Service"], Awaitable[None]]
 LedgerHook = Callable[["Service", AsyncSession, str | None], Awaitable[dict[str, Any]]]
 """A service's own part of ``/admin/ledger`` (see ``runtime/admin_ledger.py``)."""
+MetricsSource = Callable[["Service"], Awaitable[Iterable[Metric]]]
+"""A service's own figures for ``/metrics``, read from its database at scrape time."""
 
 
 class WorldSeeder(Protocol):
@@ -114,12 +118,16 @@ class Service:
     on_startup: Hook | None = None
     on_shutdown: Hook | None = None
     ledger: LedgerHook | None = None
+    metrics_source: MetricsSource | None = None
+    """Families ``/metrics`` adds after the runtime's (e.g. the gateway's dossier counters)."""
     relay: Relay | None = None
     processor: BatchProcessor | None = None
     retries: RetryLoop | None = None
     ready: bool = False
     faults: FaultBoard = field(init=False)
     """The faults switched on at this service (``/admin/faults``)."""
+    metrics: ServiceMetrics = field(init=False)
+    """This service's Prometheus metrics, in a registry of its own (``/metrics``)."""
     unhealthy: str | None = None
     """Why the service gave up (its database kept failing); ``/health`` then answers 503."""
     loop_restarts: dict[str, int] = field(default_factory=dict)
@@ -130,6 +138,7 @@ class Service:
 
     def __post_init__(self) -> None:
         self.faults = FaultBoard(self.name, self.infra.randomness, self.infra.clock)
+        self.metrics = ServiceMetrics(self.name, self.faults)
 
     @property
     def settings(self) -> ServiceSettings:
@@ -166,6 +175,7 @@ class Service:
             interval_s=settings.relay_interval_ms / 1000,
             clock=self.clock,
             faults=self.faults,
+            metrics=self.metrics,
         )
         if self.on_startup is not None:
             await self.on_startup(self)
@@ -189,6 +199,7 @@ class Service:
                 faults=self.faults,
                 retry=settings.retry_policy(),
                 on_commit=self.notify_relay,
+                metrics=self.metrics,
             )
             self.retries = RetryLoop(
                 self.db,

@@ -17,6 +17,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from lienthong.contracts.services import SERVICES, service_info
 from lienthong.runtime.clock import SimClock
 from lienthong.runtime.delays import DelayDistribution, parse_delay
+from lienthong.runtime.logs import check_format, check_level
 from lienthong.runtime.policy import DatabasePolicy, RetryPolicy
 from lienthong.runtime.randomness import DEFAULT_SEED, RandomSource
 
@@ -57,7 +58,11 @@ class ServiceSettings(BaseSettings):
     transient_backoff_ms: int = 500
     transient_backoff_max_ms: int = 30_000
     database_max_attempts: int = 6
+    # Logging (lienthong/runtime/logs.py): debug|info|warning|error|critical, text|json, and
+    # uvicorn's one-line-per-request access log (off: it would drown the lines that matter).
     log_level: str = "info"
+    log_format: str = "text"
+    log_access: bool = False
     # The shared simulated clock (see lienthong.runtime.clock) and this agency's delay.
     clock_speed: float = 1.0
     clock_anchor: float | None = None
@@ -65,6 +70,16 @@ class ServiceSettings(BaseSettings):
     processing_delay: str = "none"
     # The seed of every business identifier and random decision (`lienthong up --seed`).
     run_seed: int = DEFAULT_SEED
+
+    @field_validator("log_level")
+    @classmethod
+    def _valid_level(cls, value: str) -> str:
+        return check_level(value)
+
+    @field_validator("log_format")
+    @classmethod
+    def _valid_format(cls, value: str) -> str:
+        return check_format(value)
 
     @field_validator("processing_delay")
     @classmethod

@@ -5,9 +5,11 @@ from __future__ import annotations
 from lienthong.contracts.services import GATEWAY
 from lienthong.runtime.service import Infrastructure, Parts, Service
 from services.gateway.agency_health import LagWatch
+from services.gateway.dashboard import routes as dashboard
 from services.gateway.deadlines import DeadlinePolicy
 from services.gateway.handlers import Tracker
 from services.gateway.ledger import ledger
+from services.gateway.metrics import gateway_metrics
 from services.gateway.models import GatewayTable
 from services.gateway.routes import (
     agencies,
@@ -48,6 +50,7 @@ def bootstrap(
         metadata=GatewayTable.metadata,
         ledger=ledger,
         on_shutdown=disconnect,
+        metrics_source=gateway_metrics,
         handlers=Tracker(DeadlinePolicy.from_settings(settings)),
         routers=[
             lookup.router,
@@ -60,5 +63,6 @@ def bootstrap(
             agencies.router,
             faults.router,
             failures.router,
+            dashboard.router,
         ],
     )

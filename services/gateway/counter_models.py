@@ -7,8 +7,9 @@ is never ahead of or behind the dossiers table. Counters are *state* counts (how
 depends on the clock — open past the deadline — is counted at read time from an index.
 
 Each counter row is keyed by flow, agency step (``""`` for the dossier itself), the province
-whose office handles the dossier and the Vietnam date it was submitted on. ``sync_totals`` holds
-the same figures without the date, so an answer over all days reads a few thousand rows whatever
+whose office handles the dossier and the Vietnam date it was submitted on. Two rollups hold the
+same figures with fewer keys — ``sync_totals`` without the date, ``sync_days`` without the
+province — so an answer over all days, or per day nationwide, reads a few thousand rows whatever
 the number of dossiers.
 """
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from sqlalchemy import Index
 from sqlmodel import Field
 
 from services.gateway.models import GatewayTable
@@ -25,13 +27,27 @@ class SyncCounter(GatewayTable, table=True):
     """One figure of one flow, agency step, province and submission day."""
 
     __tablename__ = "sync_counters"
+    __table_args__ = (Index("ix_sync_counters_province_day", "province_code", "day"),)
 
     flow: str = Field(primary_key=True)
     agency: str = Field(primary_key=True, description='"" for the dossier itself.')
     province_code: str = Field(primary_key=True, description='"" when the form names none.')
-    day: date = Field(primary_key=True, index=True, description="Submission date, Vietnam time.")
+    day: date = Field(primary_key=True, description="Submission date, Vietnam time.")
     metric: str = Field(primary_key=True)
     reason: str = Field(primary_key=True, default="", description="Reason code, or empty.")
+    count: int = 0
+
+
+class SyncDay(GatewayTable, table=True):
+    """The same figure over every province, per day."""
+
+    __tablename__ = "sync_days"
+
+    flow: str = Field(primary_key=True)
+    agency: str = Field(primary_key=True)
+    day: date = Field(primary_key=True)
+    metric: str = Field(primary_key=True)
+    reason: str = Field(primary_key=True, default="")
     count: int = 0
 
 
@@ -65,9 +81,12 @@ class LatencyRecent(GatewayTable, table=True):
 
     __tablename__ = "latency_recent"
 
+    minute: int = Field(
+        primary_key=True,
+        description="Unix minute, simulated (first: a window is a range of the key).",
+    )
     flow: str = Field(primary_key=True)
     hop: str = Field(primary_key=True)
-    minute: int = Field(primary_key=True, index=True, description="Unix minute, simulated.")
     bucket: int = Field(primary_key=True)
     count: int = 0
     max_ms: float = 0.0

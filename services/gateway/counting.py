@@ -25,6 +25,7 @@ from services.gateway.counter_models import (
     LatencyOverall,
     LatencyRecent,
     SyncCounter,
+    SyncDay,
     SyncTotal,
 )
 from services.gateway.latency import bucket_of
@@ -152,26 +153,28 @@ class Tally:
         await self._write_agencies(session)
 
     async def _write_counts(self, session: AsyncSession) -> None:
-        daily: Counter[tuple[str, str, str, date, str, str]] = Counter()
-        totals: Counter[tuple[str, str, str, str, str]] = Counter()
+        """The per-day-and-province rows and both rollups, each in one upsert."""
+        daily: Counter[tuple[Any, ...]] = Counter()
+        days: Counter[tuple[Any, ...]] = Counter()
+        totals: Counter[tuple[Any, ...]] = Counter()
         for (place, agency, metric, reason), n in self.counts.items():
             if n:
                 daily[(place.flow, agency, place.province_code, place.day, metric, reason)] += n
+                days[(place.flow, agency, place.day, metric, reason)] += n
                 totals[(place.flow, agency, place.province_code, metric, reason)] += n
-        names = ("flow", "agency", "province_code", "day", "metric", "reason")
-        rows = [
-            {**dict(zip(names, key, strict=True)), "count": n}
-            for key, n in sorted(daily.items())
-            if n
-        ]
-        await upsert(session, SyncCounter, rows, add=("count",))
-        total_names = ("flow", "agency", "province_code", "metric", "reason")
-        total_rows = [
-            {**dict(zip(total_names, key, strict=True)), "count": n}
-            for key, n in sorted(totals.items())
-            if n
-        ]
-        await upsert(session, SyncTotal, total_rows, add=("count",))
+        tables: tuple[tuple[Any, Counter[tuple[Any, ...]]], ...] = (
+            (SyncCounter, daily),
+            (SyncDay, days),
+            (SyncTotal, totals),
+        )
+        for table, counted in tables:
+            names = [column.name for column in table.__table__.primary_key.columns]
+            rows = [
+                {**dict(zip(names, key, strict=True)), "count": n}
+                for key, n in sorted(counted.items())
+                if n
+            ]
+            await upsert(session, table, rows, add=("count",))
 
     async def _write_latencies(self, session: AsyncSession) -> None:
         overall: dict[tuple[str, str, int], list[float]] = {}

@@ -215,6 +215,7 @@ async def _insert(
                 form=form.model_dump(mode="json"),
                 province_code=province,
                 submitted_at=now,
+                submitted_on=place.day,
                 due_at=policy.dossier_due(form.kind, now),
                 updated_at=now,
             )

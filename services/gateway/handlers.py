@@ -9,6 +9,7 @@ dossier.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -43,6 +44,7 @@ from lienthong.runtime.handlers import (
     ServiceHandlers,
     handles,
 )
+from lienthong.runtime.log_lines import log_decision
 from services.gateway.counting import Tally, place_of
 from services.gateway.deadlines import DeadlinePolicy
 from services.gateway.failures import FailureLedger, flow_of, load_failures
@@ -58,6 +60,8 @@ from services.gateway.tracker import (
     outcome_of,
     overall_status,
 )
+
+log = logging.getLogger(__name__)
 
 
 def _dossier_of(message: Message[Any]) -> str | None:
@@ -107,8 +111,11 @@ class Tracker(ServiceHandlers):
         await state.tally.write(session)
         await self.retention.prune(session, state.tally.newest_second())
 
-    def apply(self, tracked: TrackedDossiers, dossier_id: str, outcome: StepOutcome) -> None:
-        """Move one step and recompute the dossier; unknown dossiers are ignored (not ours)."""
+    def apply(
+        self, tracked: TrackedDossiers, dossier_id: str, outcome: StepOutcome
+    ) -> DossierStep | None:
+        """Move one step and recompute the dossier; the step moved, or None when nothing moved
+        (an unknown dossier is not ours; a final decision is never overwritten)."""
         dossier = tracked.dossiers.get(dossier_id)
         by_agency = tracked.steps.get(dossier_id, {})
         step = by_agency.get(outcome.agency)
@@ -117,7 +124,7 @@ class Tracker(ServiceHandlers):
             or step is None
             or not may_apply(StepStatus(step.status), outcome.status)
         ):
-            return
+            return None
         step.status = outcome.status
         step.finished_at = outcome.at
         step.result = outcome.result
@@ -140,6 +147,7 @@ class Tracker(ServiceHandlers):
                     unreached.status = StepStatus.SKIPPED  # refused before it: never sent
                     tracked.changed_steps.add((dossier_id, agency))
         tracked.changed.add(dossier_id)
+        return step
 
     def _verification_needed(self, dossier: Dossier, step: DossierStep) -> None:
         """The agency had to verify: the longer limits apply to it and to the whole group."""
@@ -186,7 +194,19 @@ class Tracker(ServiceHandlers):
         failures of the dossier (a redrive worked, or the agency got there anyway)."""
         batch: GatewayBatch = context.batch
         outcome = outcome_of(message.payload, message.event.time)
-        self.apply(batch.dossiers, message.dossier_id, outcome)
+        step = self.apply(batch.dossiers, message.dossier_id, outcome)
+        if step is not None:
+            started = utc(step.started_at) if step.started_at else None
+            log_decision(
+                log,
+                dossier_id=message.dossier_id,
+                agency=outcome.agency,
+                event_type=message.event.type,
+                outcome=outcome.status,
+                reason_code=(outcome.reason or {}).get("code"),
+                latency_s=(outcome.at - started).total_seconds() if started else None,
+                flow=batch.dossiers.dossiers[message.dossier_id].kind,
+            )
         batch.failures.resolve(
             message.dossier_id, outcome.agency, message.event.type, message.event.time
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel
@@ -34,6 +34,9 @@ class Dossier(GatewayTable, table=True):
         default=None, description="Province whose office handles it (its counters' province)."
     )
     submitted_at: datetime = Field(description="Simulated time the portal received it.")
+    submitted_on: date | None = Field(
+        default=None, description="Its Vietnam date (the counters' day; null before counters)."
+    )
     completed_at: datetime | None = None
     closed_at: datetime | None = Field(
         default=None, description="When it was completed or rejected (the clock stops)."

@@ -2,8 +2,9 @@
 
 The counters hold every figure that does not depend on the clock; what does — a dossier or step
 still open past its deadline — is counted from the open rows only, through the
-``(status, due_at)`` indexes. An answer over all days reads ``sync_totals`` (a few thousand rows
-whatever the number of dossiers); a date range or ``group_by=day`` reads ``sync_counters``.
+``(status, due_at)`` indexes. An answer over all days reads ``sync_totals`` (a few thousand
+rows whatever the number of dossiers); a date range or ``group_by=day`` reads ``sync_days``
+(nationwide) or ``sync_counters`` (a province, or per province).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from typing import Any, Final
 
 from sqlalchemy import func
@@ -21,8 +22,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from lienthong.domain.admin_units import load_admin_units
 from lienthong.domain.calendar import VIETNAM_TZ
-from services.gateway.counter_models import SyncCounter, SyncTotal
-from services.gateway.counting import DOSSIER, WAITING, place_of
+from services.gateway.counter_models import SyncCounter, SyncDay, SyncTotal
+from services.gateway.counting import DOSSIER, WAITING
 from services.gateway.models import Dossier, DossierStep
 from services.gateway.stats_models import AgencyCounts, FlowStats, Stats, StatsFilters, StatsGroup
 from services.gateway.tracker import FLOW_AGENCIES, DossierStatus, StepStatus
@@ -66,10 +67,13 @@ def _start_of(day: date) -> datetime:
 async def counter_rows(session: AsyncSession, filters: StatsFilters) -> list[Row]:
     """The counters summed per group, flow, agency, metric and reason, filters applied."""
     daily = filters.since is not None or filters.until is not None or filters.group_by == "day"
-    table: Any = SyncCounter if daily else SyncTotal
+    provincial = filters.province is not None or filters.group_by == "province"
+    table: Any = SyncTotal
+    if daily:
+        table = SyncCounter if provincial else SyncDay
     group: Any = None
     if filters.group_by == "day":
-        group = col(SyncCounter.day)
+        group = col(table.day)
     elif filters.group_by == "province":
         group = col(table.province_code)
     columns = [col(table.flow), col(table.agency), col(table.metric), col(table.reason)]
@@ -88,7 +92,7 @@ async def counter_rows(session: AsyncSession, filters: StatsFilters) -> list[Row
     connection = await session.connection()
     rows = []
     for row in (await connection.execute(query)).all():
-        key = str(row[0]) if group is not None else ALL
+        key = _key(row[0]) if group is not None else ALL
         flow, agency, metric, reason, n = row[-5:]
         rows.append(Row(key, flow, agency, metric, reason, int(n or 0)))
     return rows
@@ -100,42 +104,27 @@ def _open_filters(query: Any, filters: StatsFilters) -> Any:
     if filters.province is not None:
         query = query.where(col(Dossier.province_code) == filters.province)
     if filters.since is not None:
-        query = query.where(col(Dossier.submitted_at) >= _start_of(filters.since))
+        query = query.where(col(Dossier.submitted_on) >= filters.since)
     if filters.until is not None:
-        query = query.where(
-            col(Dossier.submitted_at) < _start_of(filters.until + timedelta(days=1))
-        )
+        query = query.where(col(Dossier.submitted_on) <= filters.until)
     return query
 
 
-def _group_of(filters: StatsFilters, kind: str, province: str | None, at: datetime) -> str:
-    place = place_of(kind, province, at)
-    if filters.group_by == "day":
-        return place.day.isoformat()
-    if filters.group_by == "province":
-        return place.province_code
-    return ALL
-
-
 async def open_overdue(session: AsyncSession, filters: StatsFilters, now: datetime) -> list[Row]:
-    """Dossiers and steps still open past their deadline at ``now`` (``overdue`` rows)."""
-    connection = await session.connection()
+    """Dossiers and steps still open past their deadline at ``now`` (``open_late`` rows),
+    counted by the database from the open rows of the ``(status, due_at)`` indexes."""
+    group: Any = {"day": col(Dossier.submitted_on), "province": col(Dossier.province_code)}.get(
+        filters.group_by or ""
+    )
+    keys = [group] if group is not None else []
     dossiers = _open_filters(
-        sa_select(col(Dossier.kind), col(Dossier.province_code), col(Dossier.submitted_at)).where(
+        sa_select(*keys, col(Dossier.kind), func.count()).where(
             col(Dossier.status).in_(OPEN_DOSSIER), col(Dossier.due_at) < now
         ),
         filters,
-    )
-    counted: defaultdict[tuple[str, str, str], int] = defaultdict(int)
-    for kind, province, submitted_at in (await connection.execute(dossiers)).all():
-        counted[(_group_of(filters, kind, province, submitted_at), kind, DOSSIER)] += 1
+    ).group_by(*keys, col(Dossier.kind))
     steps = _open_filters(
-        sa_select(
-            col(Dossier.kind),
-            col(Dossier.province_code),
-            col(Dossier.submitted_at),
-            col(DossierStep.agency),
-        )
+        sa_select(*keys, col(Dossier.kind), col(DossierStep.agency), func.count())
         .join(Dossier, col(Dossier.dossier_id) == col(DossierStep.dossier_id))
         .where(
             col(DossierStep.status).in_(OPEN_STEP),
@@ -143,15 +132,23 @@ async def open_overdue(session: AsyncSession, filters: StatsFilters, now: dateti
             col(DossierStep.due_at) < now,
         ),
         filters,
-    )
+    ).group_by(*keys, col(Dossier.kind), col(DossierStep.agency))
     if filters.agency is not None:
         steps = steps.where(col(DossierStep.agency) == filters.agency)
-    for kind, province, submitted_at, agency in (await connection.execute(steps)).all():
-        counted[(_group_of(filters, kind, province, submitted_at), kind, agency)] += 1
-    return [
-        Row(group, flow, agency, "open_late", "", n)
-        for (group, flow, agency), n in sorted(counted.items())
-    ]
+    connection = await session.connection()
+    rows = []
+    for row in (await connection.execute(dossiers)).all():
+        key = _key(row[0]) if group is not None else ALL
+        rows.append(Row(key, row[-2], DOSSIER, "open_late", "", int(row[-1])))
+    for row in (await connection.execute(steps)).all():
+        key = _key(row[0]) if group is not None else ALL
+        rows.append(Row(key, row[-3], row[-2], "open_late", "", int(row[-1])))
+    return rows
+
+
+def _key(value: Any) -> str:
+    """A group key as the answer shows it: a date in ISO form, a province code, "" for none."""
+    return value.isoformat() if isinstance(value, date) else str(value or "")
 
 
 def _flow_stats(flow: str, agencies: Iterable[str], rows: Iterable[Row]) -> FlowStats:

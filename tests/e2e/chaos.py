@@ -8,6 +8,7 @@ appended to ``$CHAOS_REPORT`` when set) for the closing note of the issue.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import subprocess
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from prometheus_client.parser import text_string_to_metric_families
 
 from lienthong.chaos.load import (
     birth_form,
@@ -108,3 +110,69 @@ def verified(system: RunningSystem) -> dict[str, Any]:
     )
     report: dict[str, Any] = json.loads(done.stdout)
     return report
+
+
+AGENCY_ROWS: dict[tuple[str, str], tuple[str, str]] = {
+    ("birth", "civil_registry"): ("civil_registry", "SELECT COUNT(*) FROM birth_registrations"),
+    ("death", "civil_registry"): ("civil_registry", "SELECT COUNT(*) FROM death_registrations"),
+    ("birth", "population"): (
+        "population",
+        "SELECT COUNT(*) FROM citizens WHERE source = 'birth_registration'",
+    ),
+    ("death", "population"): (
+        "population",
+        "SELECT COUNT(*) FROM citizens WHERE death_registration_number IS NOT NULL",
+    ),
+    ("birth", "insurance"): (
+        "insurance",
+        "SELECT COUNT(*) FROM health_cards WHERE dossier_id IS NOT NULL",
+    ),
+    ("death", "insurance"): ("insurance", "SELECT COUNT(*) FROM funeral_benefits"),
+}
+"""(flow, agency) → the agency's own rows a synced step leaves: one each."""
+
+
+def _metric_values(text: str, name: str) -> dict[tuple[tuple[str, str], ...], float]:
+    return {
+        tuple(sorted(sample.labels.items())): sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+        if sample.name == name
+    }
+
+
+async def _disagreements(system: RunningSystem, gateway: httpx.AsyncClient) -> list[str]:
+    stats = (await gateway.get("/api/v1/stats")).json()
+    metrics = (await gateway.get("/metrics")).text
+    steps = _metric_values(metrics, "lienthong_steps")
+    dossiers = _metric_values(metrics, "lienthong_dossiers")
+    found = []
+    total = sum(flow["dossiers"]["total"] for flow in stats["flows"].values())
+    counted = system.count("gateway", "SELECT COUNT(*) FROM dossiers")
+    if total != counted:
+        found.append(f"dossiers: /api/v1/stats {total}, the gateway's table {counted}")
+    for (flow, agency), (service, sql) in AGENCY_ROWS.items():
+        synced = stats["flows"][flow]["agencies"][agency]["synced"]
+        rows = system.count(service, sql)
+        labels = (("agency", agency), ("flow", flow), ("state", "synced"))
+        if not synced == rows == steps.get(labels):
+            found.append(
+                f"{flow} {agency}: stats {synced}, /metrics {steps.get(labels)}, rows {rows}"
+            )
+    for flow, figures in stats["flows"].items():
+        for status, n in figures["dossiers"].items():
+            if status != "total" and dossiers.get((("flow", flow), ("status", status))) != n:
+                found.append(f"{flow} {status}: stats {n}, /metrics disagrees")
+    return found
+
+
+async def agrees_with_every_database(system: RunningSystem, gateway: httpx.AsyncClient) -> None:
+    """``/api/v1/stats`` and the gateway's ``/metrics`` say what each agency's own database
+    holds: one row per synced step (retried while a parallel step of a closed dossier lands)."""
+    found: list[str] = []
+    for _ in range(20):
+        found = await _disagreements(system, gateway)
+        if not found:
+            return
+        await asyncio.sleep(0.5)
+    raise AssertionError("the counters disagree with the databases:\n" + "\n".join(found))

@@ -22,7 +22,16 @@ import pytest_asyncio
 
 from lienthong.chaos.load import drain, submit_all, tally
 from lienthong.contracts.services import SERVICE_NAMES
-from tests.e2e.chaos import DEATHS, ChaosResult, cli, load, lock_info, mixed_forms, verified
+from tests.e2e.chaos import (
+    DEATHS,
+    ChaosResult,
+    agrees_with_every_database,
+    cli,
+    load,
+    lock_info,
+    mixed_forms,
+    verified,
+)
 from tests.e2e.helpers import RunningSystem, running_system
 
 pytestmark = pytest.mark.e2e
@@ -52,6 +61,7 @@ async def finish(
     final, _ = await drain(gateway, len(ids), DRAIN_S, failed_ends=False)
     seconds = time.monotonic() - ended
     report = verified(system)
+    await agrees_with_every_database(system, gateway)
     result = ChaosResult(
         scenario=name,
         submitted=len(ids),

@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 import pytest_asyncio
+from prometheus_client.parser import text_string_to_metric_families
 
 from lienthong.contracts import reasons
 from lienthong.contracts.civil_registry import BirthRejected
@@ -149,6 +150,10 @@ async def test_the_counters_say_what_happened(story: tuple[Service, httpx.AsyncC
     by_day = (await client.get("/api/v1/stats", params={"group_by": "day"})).json()
     by_province = (await client.get("/api/v1/stats", params={"group_by": "province"})).json()
     population = (await client.get("/api/v1/stats", params={"agency": "population"})).json()
+    that_day = {"since": "2026-11-16", "until": "2026-11-16"}
+    on_the_day = (await client.get("/api/v1/stats", params=that_day)).json()
+    in_hanoi_that_day = await client.get("/api/v1/stats", params=that_day | {"province": "01"})
+    next_day = (await client.get("/api/v1/stats", params={"since": "2026-11-17"})).json()
 
     assert stats["flows"]["birth"] == BIRTH
     assert stats["flows"]["death"]["dossiers"]["total"] == 0
@@ -161,6 +166,9 @@ async def test_the_counters_say_what_happened(story: tuple[Service, httpx.AsyncC
     assert hanoi_row["name"] == "Thành phố Hà Nội"
     assert hanoi_row["flows"]["birth"] == BIRTH
     assert list(population["flows"]["birth"]["agencies"]) == ["population"]
+    assert on_the_day["flows"]["birth"] == BIRTH
+    assert in_hanoi_that_day.json()["flows"]["birth"] == BIRTH
+    assert next_day["flows"]["birth"]["dossiers"]["total"] == 0
 
 
 async def test_latency_per_hop_from_the_event_times(
@@ -199,3 +207,29 @@ async def test_the_stats_refuse_what_they_cannot_answer(
     assert backwards.json()["detail"][0]["loc"] == ["query", "until"]
     assert bad_group.status_code == 422
     assert bad_group.json()["detail"][0]["loc"] == ["query", "group_by"]
+
+
+async def test_metrics_say_what_the_stats_say(story: tuple[Service, httpx.AsyncClient]) -> None:
+    _, client = story
+
+    text = (await client.get("/metrics")).text
+    samples = {
+        (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+    }
+
+    def value(name: str, **labels: str) -> float:
+        return samples[(name, tuple(sorted(labels.items())))]
+
+    assert value("lienthong_dossiers", flow="birth", status="completed") == 1
+    assert value("lienthong_dossiers", flow="birth", status="rejected") == 1
+    assert value("lienthong_steps", flow="birth", agency="civil_registry", state="sent") == 3
+    assert value("lienthong_steps", flow="birth", agency="population", state="skipped") == 1
+    assert value("lienthong_steps", flow="birth", agency="insurance", state="pending") == 1
+    refusals = {"flow": "birth", "agency": "civil_registry", "reason": "mother_not_found"}
+    assert value("lienthong_step_refusals", **refusals) == 1
+    assert value("lienthong_step_dead_letters_total", flow="birth", agency="population") == 1
+    assert value("lienthong_step_redrives_total", flow="birth", agency="population") == 1
+    citizen_max = {"flow": "birth", "hop": "citizen", "window": "overall", "quantile": "1"}
+    assert value("lienthong_hop_latency_seconds", **citizen_max) == 5400

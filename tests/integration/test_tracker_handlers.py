@@ -232,7 +232,8 @@ async def test_a_refusal_rejects_the_dossier_with_its_reason(
     assert FORM.mother.personal_id in civil["reason"]["message"]
     assert civil["reason"]["message_vi"]
     for agency in ("population", "insurance"):
-        assert steps_by_agency(view)[agency]["status"] == "skipped"  # refused before them: never sent
+        # refused before them: never sent
+        assert steps_by_agency(view)[agency]["status"] == "skipped"
         assert steps_by_agency(view)[agency]["started_at"] is None
     # A refusal is final, whatever arrives after it.
     assert await dossier_view(client, dossier_id) == view

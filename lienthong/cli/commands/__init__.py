@@ -21,6 +21,7 @@ COMMANDS: Final[dict[str, str]] = {
     "bench": "lienthong.cli.commands.bench",
     "replay": "lienthong.cli.commands.replay",
     "record": "lienthong.cli.commands.record",
+    "status": "lienthong.cli.commands.status",
 }
 """Command name → module implementing it."""
 
@@ -35,5 +36,6 @@ HELP: Final[dict[str, str]] = {
     "bench": "the null pipeline's rate (raw Kafka relays) next to the full system's, and the ratio",
     "replay": "run scenario files against a sandbox: exit 0 all pass, 1 failed, 2 invalid, 3 down",
     "record": "capture a live run as a scenario (people replaced by roles) to replay elsewhere",
+    "status": "dossiers, steps, latency and agency health as tables; --watch refreshes them",
 }
 """One line per command for ``lienthong -h``, without importing the module."""
