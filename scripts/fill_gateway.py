@@ -120,6 +120,9 @@ class Filler:
                     "due_at": due,
                     "result": None,
                     "reason": reason,
+                    "flow": kind,
+                    "province_code": province,
+                    "submitted_on": place.day,
                 }
             )
             tally.move(place, agency, (), step_marks(status, started, finished, due, reason))

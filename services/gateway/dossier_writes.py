@@ -232,6 +232,9 @@ async def _insert(
                     status=StepStatus.PENDING,
                     started_at=started,
                     due_at=policy.step_due(form.kind, agency, now) if started else None,
+                    flow=form.kind,
+                    province_code=province,
+                    submitted_on=place.day,
                 )
             )
             marks = step_marks(StepStatus.PENDING, started, None, None, None)

@@ -98,51 +98,61 @@ async def counter_rows(session: AsyncSession, filters: StatsFilters) -> list[Row
     return rows
 
 
-def _open_filters(query: Any, filters: StatsFilters) -> Any:
+def _open_filters(query: Any, table: Any, flow: Any, filters: StatsFilters) -> Any:
     if filters.flow is not None:
-        query = query.where(col(Dossier.kind) == filters.flow)
+        query = query.where(flow == filters.flow)
     if filters.province is not None:
-        query = query.where(col(Dossier.province_code) == filters.province)
+        query = query.where(col(table.province_code) == filters.province)
     if filters.since is not None:
-        query = query.where(col(Dossier.submitted_on) >= filters.since)
+        query = query.where(col(table.submitted_on) >= filters.since)
     if filters.until is not None:
-        query = query.where(col(Dossier.submitted_on) <= filters.until)
+        query = query.where(col(table.submitted_on) <= filters.until)
     return query
+
+
+def _grouping(table: Any, filters: StatsFilters) -> list[Any]:
+    if filters.group_by == "day":
+        return [col(table.submitted_on)]
+    if filters.group_by == "province":
+        return [col(table.province_code)]
+    return []
 
 
 async def open_overdue(session: AsyncSession, filters: StatsFilters, now: datetime) -> list[Row]:
     """Dossiers and steps still open past their deadline at ``now`` (``open_late`` rows),
-    counted by the database from the open rows of the ``(status, due_at)`` indexes."""
-    group: Any = {"day": col(Dossier.submitted_on), "province": col(Dossier.province_code)}.get(
-        filters.group_by or ""
-    )
-    keys = [group] if group is not None else []
+    counted by the database from the ``*_open_due`` indexes alone (steps carry their dossier's
+    flow, province and day for this)."""
+    kind, flow = col(Dossier.kind), col(DossierStep.flow)
+    by_dossier = _grouping(Dossier, filters)
     dossiers = _open_filters(
-        sa_select(*keys, col(Dossier.kind), func.count()).where(
+        sa_select(*by_dossier, kind, func.count()).where(
             col(Dossier.status).in_(OPEN_DOSSIER), col(Dossier.due_at) < now
         ),
+        Dossier,
+        kind,
         filters,
-    ).group_by(*keys, col(Dossier.kind))
+    ).group_by(*by_dossier, kind)
+    by_step = _grouping(DossierStep, filters)
     steps = _open_filters(
-        sa_select(*keys, col(Dossier.kind), col(DossierStep.agency), func.count())
-        .join(Dossier, col(Dossier.dossier_id) == col(DossierStep.dossier_id))
-        .where(
+        sa_select(*by_step, flow, col(DossierStep.agency), func.count()).where(
             col(DossierStep.status).in_(OPEN_STEP),
-            col(DossierStep.started_at).is_not(None),
             col(DossierStep.due_at) < now,
+            col(DossierStep.started_at).is_not(None),
         ),
+        DossierStep,
+        flow,
         filters,
-    ).group_by(*keys, col(Dossier.kind), col(DossierStep.agency))
+    ).group_by(*by_step, flow, col(DossierStep.agency))
     if filters.agency is not None:
         steps = steps.where(col(DossierStep.agency) == filters.agency)
     connection = await session.connection()
     rows = []
     for row in (await connection.execute(dossiers)).all():
-        key = _key(row[0]) if group is not None else ALL
+        key = _key(row[0]) if by_dossier else ALL
         rows.append(Row(key, row[-2], DOSSIER, "open_late", "", int(row[-1])))
     for row in (await connection.execute(steps)).all():
-        key = _key(row[0]) if group is not None else ALL
-        rows.append(Row(key, row[-3], row[-2], "open_late", "", int(row[-1])))
+        key = _key(row[0]) if by_step else ALL
+        rows.append(Row(key, str(row[-3]), row[-2], "open_late", "", int(row[-1])))
     return rows
 
 

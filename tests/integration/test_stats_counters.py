@@ -23,6 +23,8 @@ from lienthong.contracts.insurance import HealthCardIssued
 from lienthong.contracts.population import CitizenRegistered
 from lienthong.contracts.topics import CIVIL_REGISTRY_EVENTS
 from lienthong.runtime.service import Service
+from services.gateway.stats_models import StatsFilters
+from services.gateway.stats_query import compute_stats
 from tests.helpers import birth_registered
 from tests.integration.conftest import InProcessSystem
 from tests.integration.helpers import client_of, event_of, load_example, process, record_of, submit
@@ -233,3 +235,26 @@ async def test_metrics_say_what_the_stats_say(story: tuple[Service, httpx.AsyncC
     assert value("lienthong_step_redrives_total", flow="birth", agency="population") == 1
     citizen_max = {"flow": "birth", "hop": "citizen", "window": "overall", "quantile": "1"}
     assert value("lienthong_hop_latency_seconds", **citizen_max) == 5400
+
+
+async def test_what_stays_open_past_its_deadline_is_overdue(
+    story: tuple[Service, httpx.AsyncClient],
+) -> None:
+    service, _ = story
+    weeks_later = AT_1030 + timedelta(days=14)  # past every deadline of the story
+
+    async with service.db.read_session() as session:
+        overall = await compute_stats(session, StatsFilters(), weeks_later)
+        by_day = await compute_stats(session, StatsFilters(group_by="day"), weeks_later)
+        elsewhere = await compute_stats(session, StatsFilters(province="79"), weeks_later)
+
+    birth = overall.flows["birth"]
+    # C is still open, and so is its insurance step (reached at 12:00 Monday); A and B closed
+    # in time and stay on time.
+    assert (birth.on_time, birth.overdue) == (2, 1)
+    assert birth.agencies["insurance"].overdue == 1
+    assert birth.agencies["insurance"].on_time == 1
+    assert birth.agencies["population"].overdue == 0
+    (day,) = by_day.groups or []
+    assert day.key == "2026-11-16" and day.flows["birth"].overdue == 1
+    assert elsewhere.flows["birth"].overdue == 0
