@@ -10,6 +10,7 @@ answer carries the latest sample — a dashboard polling every 2 s never waits o
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from dataclasses import dataclass, field
@@ -59,12 +60,21 @@ class LagWatch:
             self._sampler = sampler
         sample = await self._sampler.sample_topics()
         if sample is None:  # the broker went away: connect again next time
-            await self.close()
+            await self._disconnect()
             return
         self.latest, self.sampled_at = sample, time.monotonic()
 
     async def close(self) -> None:
-        """Disconnect (the service is stopping, or the broker went away)."""
+        """Stop: the refresh under way is cancelled, and the broker disconnected."""
+        task, self._task = self._task, None
+        if task is not None and task is not asyncio.current_task():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        await self._disconnect()
+
+    async def _disconnect(self) -> None:
+        """Drop the sampler (the broker went away: connect again next time)."""
         sampler, self._sampler = self._sampler, None
         if sampler is not None:
             await sampler.close()

@@ -11,6 +11,7 @@ from services.gateway.handlers import Tracker
 from services.gateway.ledger import ledger
 from services.gateway.metrics import gateway_metrics
 from services.gateway.models import GatewayTable
+from services.gateway.recount import recount_if_missing
 from services.gateway.routes import (
     agencies,
     dossiers,
@@ -49,6 +50,7 @@ def bootstrap(
         infra=infra,
         metadata=GatewayTable.metadata,
         ledger=ledger,
+        on_startup=recount_if_missing,
         on_shutdown=disconnect,
         metrics_source=gateway_metrics,
         handlers=Tracker(DeadlinePolicy.from_settings(settings)),

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Index
+from sqlalchemy import BigInteger, Column, Index
 from sqlmodel import Field
 
 from services.gateway.models import GatewayTable
@@ -97,7 +97,10 @@ class Activity(GatewayTable, table=True):
 
     __tablename__ = "activity"
 
-    second: int = Field(primary_key=True, description="Unix second, simulated.")
+    second: int = Field(
+        sa_column=Column(BigInteger, primary_key=True),
+        description="Unix second, simulated (64 bits: a fast clock passes 2038 soon).",
+    )
     flow: str = Field(primary_key=True)
     metric: str = Field(primary_key=True, description="submitted | completed | rejected | …")
     count: int = 0

@@ -142,7 +142,9 @@ class Tally:
         return max((second for second, _, _ in self.activity), default=None)
 
     async def write(self, session: AsyncSession) -> None:
-        """Everything gathered, one upsert per table, in the caller's transaction."""
+        """Everything gathered, one upsert per table, in the caller's transaction; then the
+        tally is empty, so a batch applied event by event (the safe path) writes each move
+        once."""
         await self._write_counts(session)
         await self._write_latencies(session)
         activity = [
@@ -151,6 +153,11 @@ class Tally:
         ]
         await upsert(session, Activity, activity, add=("count",))
         await self._write_agencies(session)
+        self.counts.clear()
+        self.latencies.clear()
+        self.activity.clear()
+        self.successes.clear()
+        self.failures.clear()
 
     async def _write_counts(self, session: AsyncSession) -> None:
         """The per-day-and-province rows and both rollups, each in one upsert."""

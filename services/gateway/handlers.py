@@ -47,7 +47,7 @@ from lienthong.runtime.handlers import (
 from lienthong.runtime.log_lines import log_decision
 from services.gateway.counting import Tally, place_of
 from services.gateway.deadlines import DeadlinePolicy
-from services.gateway.failures import FailureLedger, flow_of, load_failures
+from services.gateway.failures import FailureLedger, failure_id, flow_of, load_failures
 from services.gateway.models import Dossier, DossierStep
 from services.gateway.retention import Retention
 from services.gateway.times import utc
@@ -79,6 +79,8 @@ class GatewayBatch:
     dossiers: TrackedDossiers
     failures: FailureLedger
     tally: Tally = field(default_factory=Tally)
+    decided: list[dict[str, Any]] = field(default_factory=list)
+    """One log line each, written by ``finish`` (a batch that fails before it logs nothing)."""
 
 
 class Tracker(ServiceHandlers):
@@ -106,10 +108,14 @@ class Tracker(ServiceHandlers):
         """Write what the batch's events changed: one statement each for dossiers, steps, new
         failures, changed failures and each kind of counter — all in the batch's transaction."""
         state.dossiers.count(state.tally)
+        newest = state.tally.newest_second()
         await state.dossiers.write(session)
         await state.failures.write(session)
         await state.tally.write(session)
-        await self.retention.prune(session, state.tally.newest_second())
+        await self.retention.prune(session, newest)
+        for line in state.decided:  # what this batch decided, now that it is written
+            log_decision(log, **line)
+        state.decided.clear()
 
     def apply(
         self, tracked: TrackedDossiers, dossier_id: str, outcome: StepOutcome
@@ -135,6 +141,8 @@ class Tracker(ServiceHandlers):
         for agency in outcome.starts:
             following = by_agency.get(agency)
             if following is not None and following.started_at is None:
+                if following.status == StepStatus.SKIPPED:  # skipped on a refusal that came
+                    following.status = StepStatus.PENDING  # first: it is reached after all
                 following.started_at = outcome.at
                 following.due_at = self.policy.step_due(
                     dossier.kind, agency, outcome.at, verified=dossier.verification_required
@@ -197,15 +205,16 @@ class Tracker(ServiceHandlers):
         step = self.apply(batch.dossiers, message.dossier_id, outcome)
         if step is not None:
             started = utc(step.started_at) if step.started_at else None
-            log_decision(
-                log,
-                dossier_id=message.dossier_id,
-                agency=outcome.agency,
-                event_type=message.event.type,
-                outcome=outcome.status,
-                reason_code=(outcome.reason or {}).get("code"),
-                latency_s=(outcome.at - started).total_seconds() if started else None,
-                flow=batch.dossiers.dossiers[message.dossier_id].kind,
+            batch.decided.append(
+                {
+                    "dossier_id": message.dossier_id,
+                    "agency": outcome.agency,
+                    "event_type": message.event.type,
+                    "outcome": outcome.status,
+                    "reason_code": (outcome.reason or {}).get("code"),
+                    "latency_s": (outcome.at - started).total_seconds() if started else None,
+                    "flow": batch.dossiers.dossiers[message.dossier_id].kind,
+                }
             )
         batch.failures.resolve(
             message.dossier_id, outcome.agency, message.event.type, message.event.time
@@ -227,8 +236,15 @@ class Tracker(ServiceHandlers):
         dossier = batch.dossiers.dossiers.get(letter.key) if letter.key else None
         step = batch.dossiers.steps.get(letter.key, {}).get(letter.consumer) if letter.key else None
         flow = flow_of(dossier.kind if dossier else None, letter.event_type)
-        batch.failures.record(letter, message.event.time, flow, step)
+        known = batch.failures.rows.get(failure_id(letter))
+        redrives_before = known.redrive_count if known is not None else 0
+        row = batch.failures.record(letter, message.event.time, flow, step)
         self._count_dead_letter(batch.tally, letter, dossier, flow, message.event.time)
+        if dossier is not None and letter.consumer in AGENCIES:  # a redrive of another
+            place = place_of(dossier.kind, dossier.province_code, dossier.submitted_at)
+            redriven = row.redrive_count - redrives_before  # consumer's copy reached this one
+            if redriven:
+                batch.tally.add(place, letter.consumer, "redriven", redriven)
         if letter.consumer not in AGENCIES or dossier is None or _closed(dossier):
             return []
         outcome = StepOutcome(

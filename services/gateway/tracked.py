@@ -54,6 +54,9 @@ class TrackedDossiers:
     """Each dossier's counter marks as it was read."""
     step_marks: dict[tuple[str, str], tuple[str, tuple[Mark, ...]]] = field(default_factory=dict)
     """Each step's status and counter marks as it was read."""
+    unreached: set[tuple[str, str]] = field(default_factory=set)
+    """Steps not started when read: one started later by an event that arrived after the
+    agency's own decision still gives its hop a latency sample."""
 
     def remember(self) -> None:
         """Note what every row counts for now, before the batch moves it."""
@@ -62,6 +65,8 @@ class TrackedDossiers:
         for dossier_id, steps in self.steps.items():
             for agency, step in steps.items():
                 self.step_marks[(dossier_id, agency)] = (step.status, _step_marks(step))
+                if step.started_at is None:
+                    self.unreached.add((dossier_id, agency))
 
     def count(self, tally: Tally) -> None:
         """Move the counters of every changed row, and note what finished: latency samples,
@@ -72,8 +77,9 @@ class TrackedDossiers:
             before = self.marks[dossier_id]
             after = _dossier_marks(dossier)
             tally.move(place, DOSSIER, before, after)
+            was = before[0][0] if before else None  # nothing before: a row counted afresh
             closing = dossier.status in (DossierStatus.COMPLETED, DossierStatus.REJECTED)
-            if closing and before[0][0] != dossier.status and dossier.closed_at is not None:
+            if closing and was != dossier.status and dossier.closed_at is not None:
                 tally.happened(dossier.closed_at, dossier.kind, dossier.status)
                 if dossier.status == DossierStatus.COMPLETED:
                     tally.sample(dossier.kind, END_TO_END, dossier.submitted_at, dossier.closed_at)
@@ -85,13 +91,17 @@ class TrackedDossiers:
             old_status, before = self.step_marks[key]
             after = _step_marks(step)
             tally.move(place, agency, before, after)
-            synced = step.status == StepStatus.DONE and old_status != StepStatus.DONE
+            done = step.status == StepStatus.DONE and step.finished_at is not None
+            synced = done and old_status != StepStatus.DONE
             if synced and step.finished_at is not None:
                 tally.succeeded(agency, step.finished_at)
-                if step.started_at is not None:
-                    hop = HOPS[dossier.kind][agency]
-                    tally.sample(dossier.kind, hop, step.started_at, step.finished_at)
+            timed = synced or (done and key in self.unreached)  # reached after its decision
+            if timed and step.started_at is not None and step.finished_at is not None:
+                hop = HOPS[dossier.kind][agency]
+                tally.sample(dossier.kind, hop, step.started_at, step.finished_at)
             self.step_marks[key] = (step.status, after)
+            if step.started_at is not None:
+                self.unreached.discard(key)
 
     async def write(self, session: AsyncSession) -> None:
         """Write every changed dossier and its steps, then forget the changes."""

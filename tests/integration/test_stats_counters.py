@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 import pytest_asyncio
 from prometheus_client.parser import text_string_to_metric_families
+from sqlalchemy import delete, update
 
 from lienthong.contracts import reasons
 from lienthong.contracts.civil_registry import BirthRejected
@@ -23,6 +24,16 @@ from lienthong.contracts.insurance import HealthCardIssued
 from lienthong.contracts.population import CitizenRegistered
 from lienthong.contracts.topics import CIVIL_REGISTRY_EVENTS
 from lienthong.runtime.service import Service
+from services.gateway.counter_models import (
+    Activity,
+    LatencyOverall,
+    LatencyRecent,
+    SyncCounter,
+    SyncDay,
+    SyncTotal,
+)
+from services.gateway.models import Dossier, DossierStep
+from services.gateway.recount import recount_if_missing
 from services.gateway.stats_models import StatsFilters
 from services.gateway.stats_query import compute_stats
 from tests.helpers import birth_registered
@@ -258,3 +269,30 @@ async def test_what_stays_open_past_its_deadline_is_overdue(
     (day,) = by_day.groups or []
     assert day.key == "2026-11-16" and day.flows["birth"].overdue == 1
     assert elsewhere.flows["birth"].overdue == 0
+
+
+async def test_a_data_dir_from_before_the_counters_is_counted_at_start(
+    story: tuple[Service, httpx.AsyncClient],
+) -> None:
+    service, client = story
+    kept = (await client.get("/api/v1/stats", params={"group_by": "province"})).json()
+    latency = (await client.get("/api/v1/stats/latency")).json()
+    async with service.db.session() as session:  # what an older version left behind
+        for table in (SyncCounter, SyncDay, SyncTotal, LatencyOverall, LatencyRecent, Activity):
+            await session.exec(delete(table))
+        await session.exec(update(Dossier).values(province_code=None, submitted_on=None))
+        await session.exec(update(DossierStep).values(flow=None, province_code=None))
+
+    emptied = (await client.get("/api/v1/stats")).json()
+    await recount_if_missing(service)
+    await recount_if_missing(service)  # counted once: the second finds counters and leaves
+
+    assert emptied["flows"]["birth"]["dossiers"]["total"] == 0
+    recounted = (await client.get("/api/v1/stats", params={"group_by": "province"})).json()
+    assert (
+        recounted["flows"]
+        == kept["flows"]
+        == {"birth": BIRTH, "death": recounted["flows"]["death"]}
+    )
+    assert recounted["groups"] == kept["groups"]
+    assert (await client.get("/api/v1/stats/latency")).json()["flows"] == latency["flows"]

@@ -8,11 +8,15 @@ from fastapi import APIRouter, Query
 
 from lienthong.contracts.scope import FlowName
 from lienthong.runtime.app import ReadSessionDep, RuntimeDep
+from lienthong.runtime.http import field_error
 from services.gateway.latency_query import compute_latency, compute_throughput
 from services.gateway.retention import ACTIVITY_SECONDS, LATENCY_MINUTES
 from services.gateway.stats_models import LatencyStats, Throughput
 
 router = APIRouter(prefix="/api/v1/stats", tags=["stats"])
+
+MAX_POINTS = 2_000
+"""Points of one throughput series (a chart has no use for more)."""
 
 
 @router.get("/latency", response_model=LatencyStats, summary="Latency per hop")
@@ -49,4 +53,11 @@ async def throughput(
 ) -> Throughput:
     """Dossiers submitted, completed and rejected, and dead letters, per ``bucket`` seconds of
     simulated time over the last ``minutes``; buckets with nothing are zeros."""
+    if minutes * 60 // bucket > MAX_POINTS:
+        raise field_error(
+            "query",
+            "bucket",
+            f"at most {MAX_POINTS} points: use a bucket of "
+            f"{-(-minutes * 60 // MAX_POINTS)} s or more for {minutes} minutes",
+        )
     return await compute_throughput(session, runtime.clock.now(), flow, minutes, bucket)
