@@ -90,6 +90,8 @@ def _add_missing_columns(connection: Any, metadata: MetaData) -> None:
                 connection.exec_driver_sql(
                     f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {kind}'
                 )
+        for index in table.indexes:  # create_all makes indexes only with a new table
+            index.create(connection, checkfirst=True)
 
 
 class Database:
@@ -111,7 +113,7 @@ class Database:
             self.reader = self.writer
 
     async def create_all(self, *metadatas: MetaData) -> None:
-        """Create missing tables and add missing nullable columns (tables only grow).
+        """Create missing tables, add missing nullable columns and indexes (tables only grow).
 
         A data dir written by an older version keeps working: a column added since (always
         nullable) is added in place, so nothing has to be wiped before issue-11 migrations.
