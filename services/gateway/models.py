@@ -28,7 +28,7 @@ class Dossier(GatewayTable, table=True):
     )
 
     dossier_id: str = Field(primary_key=True)
-    kind: str = Field(index=True)
+    kind: str  # two values: an index on it alone would only mislead the planner
     status: str
     idempotency_key: str | None = Field(default=None, unique=True)
     request_hash: str = Field(index=True)
