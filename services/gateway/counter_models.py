@@ -23,45 +23,40 @@ from sqlmodel import Field
 from services.gateway.models import GatewayTable
 
 
-class SyncCounter(GatewayTable, table=True):
-    """One figure of one flow, agency step, province and submission day."""
-
-    __tablename__ = "sync_counters"
-    __table_args__ = (Index("ix_sync_counters_province_day", "province_code", "day"),)
+class Figure(GatewayTable):
+    """What every counter row has: the figure's flow, agency step, metric, reason and count."""
 
     flow: str = Field(primary_key=True)
     agency: str = Field(primary_key=True, description='"" for the dossier itself.')
-    province_code: str = Field(primary_key=True, description='"" when the form names none.')
-    day: date = Field(primary_key=True, description="Submission date, Vietnam time.")
     metric: str = Field(primary_key=True)
     reason: str = Field(primary_key=True, default="", description="Reason code, or empty.")
     count: int = 0
 
 
-class SyncDay(GatewayTable, table=True):
+class SyncCounter(Figure, table=True):
+    """One figure of one flow, agency step, province and submission day."""
+
+    __tablename__ = "sync_counters"
+    __table_args__ = (Index("ix_sync_counters_province_day", "province_code", "day"),)
+
+    province_code: str = Field(primary_key=True, description='"" when the form names none.')
+    day: date = Field(primary_key=True, description="Submission date, Vietnam time.")
+
+
+class SyncDay(Figure, table=True):
     """The same figure over every province, per day."""
 
     __tablename__ = "sync_days"
 
-    flow: str = Field(primary_key=True)
-    agency: str = Field(primary_key=True)
     day: date = Field(primary_key=True)
-    metric: str = Field(primary_key=True)
-    reason: str = Field(primary_key=True, default="")
-    count: int = 0
 
 
-class SyncTotal(GatewayTable, table=True):
+class SyncTotal(Figure, table=True):
     """The same figure over every day."""
 
     __tablename__ = "sync_totals"
 
-    flow: str = Field(primary_key=True)
-    agency: str = Field(primary_key=True)
     province_code: str = Field(primary_key=True)
-    metric: str = Field(primary_key=True)
-    reason: str = Field(primary_key=True, default="")
-    count: int = 0
 
 
 class LatencyOverall(GatewayTable, table=True):

@@ -161,24 +161,21 @@ class Tally:
 
     async def _write_counts(self, session: AsyncSession) -> None:
         """The per-day-and-province rows and both rollups, each in one upsert."""
-        daily: Counter[tuple[Any, ...]] = Counter()
-        days: Counter[tuple[Any, ...]] = Counter()
-        totals: Counter[tuple[Any, ...]] = Counter()
-        for (place, agency, metric, reason), n in self.counts.items():
-            if n:
-                daily[(place.flow, agency, place.province_code, place.day, metric, reason)] += n
-                days[(place.flow, agency, place.day, metric, reason)] += n
-                totals[(place.flow, agency, place.province_code, metric, reason)] += n
-        tables: tuple[tuple[Any, Counter[tuple[Any, ...]]], ...] = (
-            (SyncCounter, daily),
-            (SyncDay, days),
-            (SyncTotal, totals),
+        rollups: tuple[tuple[Any, tuple[str, ...]], ...] = (
+            (SyncCounter, ("province_code", "day")),
+            (SyncDay, ("day",)),
+            (SyncTotal, ("province_code",)),
         )
-        for table, counted in tables:
-            names = [column.name for column in table.__table__.primary_key.columns]
+        for table, keys in rollups:
+            summed: Counter[tuple[Any, ...]] = Counter()
+            for (place, agency, metric, reason), n in self.counts.items():
+                summed[
+                    (place.flow, agency, metric, reason, *(getattr(place, k) for k in keys))
+                ] += n
+            names = ("flow", "agency", "metric", "reason", *keys)
             rows = [
                 {**dict(zip(names, key, strict=True)), "count": n}
-                for key, n in sorted(counted.items())
+                for key, n in sorted(summed.items())
                 if n
             ]
             await upsert(session, table, rows, add=("count",))

@@ -82,12 +82,7 @@ async def counter_rows(session: AsyncSession, filters: StatsFilters) -> list[Row
         query = query.where(col(table.flow) == filters.flow)
     if filters.agency is not None:
         query = query.where(col(table.agency).in_((DOSSIER, filters.agency)))
-    if filters.province is not None:
-        query = query.where(col(table.province_code) == filters.province)
-    if filters.since is not None:
-        query = query.where(col(table.day) >= filters.since)
-    if filters.until is not None:
-        query = query.where(col(table.day) <= filters.until)
+    query = _where_placed(query, table, "day", filters)
     query = query.group_by(*([group] if group is not None else []), *columns)
     connection = await session.connection()
     rows = []
@@ -98,18 +93,24 @@ async def counter_rows(session: AsyncSession, filters: StatsFilters) -> list[Row
     return rows
 
 
+def _where_placed(query: Any, table: Any, day: str, filters: StatsFilters) -> Any:
+    """``query`` limited to the filters' province and days (``table``'s column ``day``; a
+    table without one is never read with a date filter)."""
+    if filters.province is not None:
+        query = query.where(col(table.province_code) == filters.province)
+    if filters.since is not None:
+        query = query.where(col(getattr(table, day)) >= filters.since)
+    if filters.until is not None:
+        query = query.where(col(getattr(table, day)) <= filters.until)
+    return query
+
+
 def _open_filters(query: Any, table: Any, flow: Any, filters: StatsFilters) -> Any:
     if filters.flow is not None:
         # ``flow || ''``: the same test, but no index on the flow alone (two values; a data
         # dir of an older version has one) can take the place of the covering index.
         query = query.where(flow.concat("") == filters.flow)
-    if filters.province is not None:
-        query = query.where(col(table.province_code) == filters.province)
-    if filters.since is not None:
-        query = query.where(col(table.submitted_on) >= filters.since)
-    if filters.until is not None:
-        query = query.where(col(table.submitted_on) <= filters.until)
-    return query
+    return _where_placed(query, table, "submitted_on", filters)
 
 
 def _grouping(table: Any, filters: StatsFilters) -> list[Any]:
