@@ -13,7 +13,7 @@ import pytest_asyncio
 from fastapi import FastAPI
 
 from lienthong.domain.admin_units import load_admin_units
-from services.gateway.dashboard.routes import ASSETS, PACKAGE, router
+from services.gateway.dashboard.routes import ASSETS, PACKAGE, SCRIPTS, router
 
 
 @pytest_asyncio.fixture(scope="module")
@@ -51,18 +51,51 @@ async def test_each_asset_is_served_with_its_content_type(
     assert response.text == (resources.files(PACKAGE) / "static" / name).read_text("utf-8")
 
 
+def test_every_script_is_served_as_javascript_as_module_scripts_need() -> None:
+    scripts = [name for name in ASSETS if name.endswith(".js")]
+
+    assert sorted(scripts) == sorted(SCRIPTS)
+    assert all(ASSETS[name].startswith("text/javascript") for name in scripts)
+
+
+def _imports(script: str) -> list[str]:
+    """The module specifiers a script imports (``import … from "x"``, ``import "x"``)."""
+    return re.findall(r'(?:\bfrom|^import)\s+"([^"]+)"', script, flags=re.MULTILINE)
+
+
 async def test_the_page_loads_only_the_whitelisted_assets_and_nothing_from_outside(
     client: httpx.AsyncClient,
 ) -> None:
     html = (await client.get("/dashboard")).text
     linked = re.findall(r'(?:src|href)="([^"]+)"', html)
 
-    assert sorted(link for link in linked if not link.startswith("data:")) == sorted(
-        f"/dashboard/assets/{name}" for name in ASSETS
-    )
+    assert sorted(link for link in linked if not link.startswith("data:")) == [
+        "/dashboard/assets/dashboard.css",
+        "/dashboard/assets/dashboard.js",
+    ]
+    assert '<script type="module" src="/dashboard/assets/dashboard.js"></script>' in html
     for text in [html, *[(await client.get(f"/dashboard/assets/{name}")).text for name in ASSETS]]:
         urls = set(re.findall(r"https?://[^\s\"')]+", text))
         assert urls <= {"http://www.w3.org/2000/svg"}  # the SVG namespace is no fetch
+
+
+async def test_the_entry_module_imports_every_script_and_only_whitelisted_ones(
+    client: httpx.AsyncClient,
+) -> None:
+    reached: set[str] = set()
+    pending = ["dashboard.js"]
+    while pending:
+        name = pending.pop()
+        reached.add(name)
+        response = await client.get(f"/dashboard/assets/{name}")
+        assert response.status_code == 200, name
+        for specifier in _imports(response.text):
+            assert re.fullmatch(r"\./[a-z-]+\.js", specifier), f"{name}: {specifier}"
+            assert specifier[2:] in SCRIPTS, f"{name} imports {specifier}, not whitelisted"
+            if specifier[2:] not in reached:
+                pending.append(specifier[2:])
+
+    assert reached == set(SCRIPTS)
 
 
 @pytest.mark.parametrize(

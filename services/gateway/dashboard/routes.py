@@ -19,8 +19,23 @@ from lienthong.domain.admin_units import load_admin_units
 
 router = APIRouter(tags=["dashboard"], include_in_schema=False)
 
+JAVASCRIPT: Final = "text/javascript; charset=utf-8"
+"""Module scripts must come with a JavaScript content type, or the browser refuses them."""
+
+SCRIPTS: Final = (
+    "dashboard.js",  # the entry point, loaded by the page as <script type="module">
+    "api.js",
+    "format.js",
+    "dom.js",
+    "charts.js",
+    "panels-dossiers.js",
+    "panels-sync.js",
+    "panels-ops.js",
+)
+"""The page's ES modules: the entry point, and what it imports (each by ``./name.js``)."""
+
 ASSETS: Final[dict[str, str]] = {
-    "dashboard.js": "text/javascript; charset=utf-8",
+    **dict.fromkeys(SCRIPTS, JAVASCRIPT),
     "dashboard.css": "text/css; charset=utf-8",
 }
 """The files the page loads, by name, with their content types: the whole whitelist."""
@@ -54,9 +69,9 @@ async def dashboard() -> HTMLResponse:
     return HTMLResponse(page(), headers=NO_CACHE)
 
 
-@router.get("/dashboard/assets/{name}", summary="The dashboard's script and style")
+@router.get("/dashboard/assets/{name}", summary="The dashboard's scripts and style")
 async def asset(name: str) -> Response:
-    """``dashboard.js`` or ``dashboard.css``; anything else is a 404."""
+    """One of :data:`ASSETS` (the page's modules and its style); anything else is a 404."""
     media_type = ASSETS.get(name)
     if media_type is None:
         raise HTTPException(status_code=404, detail=f"no dashboard asset {name!r}")
