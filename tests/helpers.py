@@ -15,6 +15,7 @@ import httpx
 from lienthong.chaos.load import example
 from lienthong.contracts.civil_registry import BirthRegistered
 from lienthong.contracts.forms import BirthDossier
+from lienthong.contracts.population import CitizenRegistered
 
 ROOT = Path(__file__).resolve().parents[1]
 DOSSIERS = "/api/v1/dossiers"
@@ -57,4 +58,27 @@ def birth_registered(
         father=form.father,
         residence=form.residence,
         health_insurance=form.health_insurance,
+    )
+
+
+CHILD_ID = "001226004213"
+"""The shipped birth example's child as population numbers it: Hà Nội (001), a boy of the
+2000s (2), born 2026 (26)."""
+
+
+def citizen_registered(dossier_id: str, *, verification: bool = False) -> CitizenRegistered:
+    """Population's decision on the shipped birth example: the child, numbered and resident."""
+    form = BirthDossier.model_validate(load_example("birth"))
+    return CitizenRegistered(
+        dossier_id=dossier_id,
+        personal_id=CHILD_ID,
+        full_name=form.child.full_name,
+        date_of_birth=form.child.date_of_birth,
+        sex=form.child.sex,
+        household_id="HO0100000001",
+        commune_code="00685",
+        province_code="01",
+        birth_registration_number="KS-00685-2026-000001",
+        health_insurance=form.health_insurance,
+        verification_required=verification,
     )

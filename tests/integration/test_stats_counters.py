@@ -21,7 +21,6 @@ from lienthong.contracts.civil_registry import BirthRejected
 from lienthong.contracts.dead_letters import DeadLettered
 from lienthong.contracts.forms import BirthDossier
 from lienthong.contracts.insurance import HealthCardIssued
-from lienthong.contracts.population import CitizenRegistered
 from lienthong.contracts.topics import CIVIL_REGISTRY_EVENTS
 from lienthong.runtime.service import Service
 from services.gateway.counter_models import (
@@ -36,14 +35,14 @@ from services.gateway.models import Dossier, DossierStep
 from services.gateway.recount import recount_if_missing
 from services.gateway.stats_models import StatsFilters
 from services.gateway.stats_query import compute_stats
-from tests.helpers import birth_registered
+from tests.helpers import CHILD_ID, birth_registered, citizen_registered
 from tests.integration.conftest import InProcessSystem
 from tests.integration.helpers import client_of, event_of, load_example, process, record_of, submit
 
 VIETNAM = timezone(timedelta(hours=7))
 AT_1030 = datetime(2026, 11, 16, 10, 30, tzinfo=VIETNAM)
+MIN_15, MIN_30 = timedelta(minutes=15), timedelta(minutes=30)
 FORM = BirthDossier.model_validate(load_example())
-CHILD_ID = "001226004213"
 
 
 @pytest_asyncio.fixture
@@ -78,7 +77,11 @@ async def story(system: InProcessSystem) -> AsyncIterator[tuple[Service, httpx.A
         await process(
             service,
             [
-                record_of(event_of(citizen(a), dossier_id=a, time=AT_1030 + timedelta(minutes=30))),
+                record_of(
+                    event_of(
+                        citizen_registered(a), dossier_id=a, time=AT_1030 + timedelta(minutes=30)
+                    )
+                ),
                 record_of(event_of(card(a), dossier_id=a, time=AT_1030 + timedelta(hours=1))),
                 record_of(
                     event_of(letter, source="population", dossier_id=c, time=AT_1030 + MIN_15)
@@ -89,27 +92,10 @@ async def story(system: InProcessSystem) -> AsyncIterator[tuple[Service, httpx.A
         redriven = await client.post(f"/api/v1/failures/{failure['id']}/redrive")
         assert redriven.json()["redriven"] is True
         later = AT_1030 + timedelta(hours=1, minutes=30)
-        await process(service, [record_of(event_of(citizen(c), dossier_id=c, time=later))])
+        await process(
+            service, [record_of(event_of(citizen_registered(c), dossier_id=c, time=later))]
+        )
         yield service, client
-
-
-MIN_15 = timedelta(minutes=15)
-
-
-def citizen(dossier_id: str) -> CitizenRegistered:
-    return CitizenRegistered(
-        dossier_id=dossier_id,
-        personal_id=CHILD_ID,
-        full_name=FORM.child.full_name,
-        date_of_birth=FORM.child.date_of_birth,
-        sex=FORM.child.sex,
-        household_id="HO0100000001",
-        commune_code="00685",
-        province_code="01",
-        birth_registration_number="KS-00685-2026-000001",
-        health_insurance=FORM.health_insurance,
-        verification_required=False,
-    )
 
 
 def card(dossier_id: str) -> HealthCardIssued:

@@ -29,7 +29,7 @@ from lienthong.runtime.tables import InboxRecord, OutboxMessage
 from services.gateway import handlers as handlers_module
 from services.gateway.models import Dossier
 from services.gateway.tracker import outcome_of as tracker_outcome_of
-from tests.helpers import birth_registered
+from tests.helpers import CHILD_ID, birth_registered, citizen_registered
 from tests.integration.conftest import InProcessSystem
 from tests.integration.helpers import (
     client_of,
@@ -47,7 +47,6 @@ from tests.integration.helpers import (
 VIETNAM = timezone(timedelta(hours=7))
 MONDAY_1030 = datetime(2026, 11, 16, 10, 30, tzinfo=VIETNAM)
 TUESDAY_1000 = datetime(2026, 11, 17, 10, 0, tzinfo=VIETNAM)
-CHILD_ID = "001226004213"  # Hà Nội (001), a boy of the 2000s (2), born 2026 (26)
 
 
 def end_of_day(day: date) -> datetime:
@@ -71,19 +70,7 @@ def registered(dossier_id: str) -> BirthRegistered:
 
 
 def citizen(dossier_id: str, *, verification: bool = False) -> CitizenRegistered:
-    return CitizenRegistered(
-        dossier_id=dossier_id,
-        personal_id=CHILD_ID,
-        full_name=FORM.child.full_name,
-        date_of_birth=FORM.child.date_of_birth,
-        sex=FORM.child.sex,
-        household_id="HO0100000001",
-        commune_code="00685",
-        province_code="01",
-        birth_registration_number="KS-00685-2026-000001",
-        health_insurance=FORM.health_insurance,
-        verification_required=verification,
-    )
+    return citizen_registered(dossier_id, verification=verification)
 
 
 def dead_letter(dossier_id: str | None, consumer: str = "civil_registry") -> DeadLettered:
