@@ -33,24 +33,43 @@ class BirthRegistered(BaseModel):
     parents for the population database, the residence to register, and the BHYT request.
     """
 
-    dossier_id: str = Field(description="Dossier id.")
+    dossier_id: str = Field(
+        description="Dossier id (mã hồ sơ) the portal gave the dossier: the same on every event "
+        "of its chain.",
+        examples=["0b5e0f7a-3c1d-5e2f-8a9b-1c2d3e4f5a6b"],
+    )
     registration_number: str = Field(
-        description="Số đăng ký khai sinh in the commune's register.",
+        description="Số đăng ký khai sinh in the civil register (sổ hộ tịch) of the registering "
+        "commune: KS-<commune>-<year>-<serial of 6 digits>.",
         examples=["KS-00070-2026-000017"],
     )
     birth_certificate_number: str = Field(
-        description="Electronic birth certificate number.", examples=["GKS-2026-0000017"]
+        description="Number of the electronic birth certificate (Giấy khai sinh điện tử): "
+        "GKS-<year>-<commune><serial of 6 digits>.",
+        examples=["GKS-2026-00070000017"],
     )
-    registered_on: date = Field(description="Ngày đăng ký.")
+    registered_on: date = Field(
+        description="Ngày đăng ký: the day the birth was registered (Vietnam date).",
+        examples=["2026-11-16"],
+    )
     registration_province_code: str = Field(
         description="Province of the registering commune; its code prefixes the child's ID number.",
         examples=["01"],
     )
-    child: ChildInfo
-    mother: ParentInfo
-    father: ParentInfo | None = None
-    residence: ResidenceRequest
-    health_insurance: HealthInsuranceRequest
+    child: ChildInfo = Field(description="Người được khai sinh: the child, as registered.")
+    mother: ParentInfo = Field(
+        description="Mẹ: the mother, as checked against the population database."
+    )
+    father: ParentInfo | None = Field(
+        default=None, description="Cha, when declared; null when the father is not declared."
+    )
+    residence: ResidenceRequest = Field(
+        description="Đăng ký thường trú requested for the child: what the population database "
+        "registers."
+    )
+    health_insurance: HealthInsuranceRequest = Field(
+        description="Cấp thẻ BHYT requested for the child: what social insurance issues."
+    )
 
 
 class BirthRejected(Refusal):
@@ -63,22 +82,43 @@ class DeathRegistered(BaseModel):
     Population and insurance both react to it, in parallel.
     """
 
-    dossier_id: str = Field(description="Dossier id.")
+    dossier_id: str = Field(
+        description="Dossier id (mã hồ sơ) the portal gave the dossier: the same on every event "
+        "of its chain.",
+        examples=["0b5e0f7a-3c1d-5e2f-8a9b-1c2d3e4f5a6b"],
+    )
     registration_number: str = Field(
-        description="Số đăng ký khai tử.", examples=["KT-00070-2026-000003"]
+        description="Số đăng ký khai tử in the civil register of the registering commune: "
+        "KT-<commune>-<year>-<serial of 6 digits>.",
+        examples=["KT-00070-2026-000003"],
     )
     death_extract_number: str = Field(
-        description="Electronic death extract number.", examples=["TLKT-2026-00070000003"]
+        description="Number of the electronic death extract (Trích lục khai tử): "
+        "TLKT-<year>-<commune><serial of 6 digits>.",
+        examples=["TLKT-2026-00070000003"],
     )
-    registered_on: date = Field(description="Ngày đăng ký.")
-    deceased: DeceasedInfo
-    date_of_death: date
-    place_of_death: PlaceOfDeath
+    registered_on: date = Field(
+        description="Ngày đăng ký: the day the death was registered (Vietnam date).",
+        examples=["2026-11-16"],
+    )
+    deceased: DeceasedInfo = Field(
+        description="Người chết: the deceased, as checked against the population database."
+    )
+    date_of_death: date = Field(description="Ngày chết.", examples=["2026-11-15"])
+    place_of_death: PlaceOfDeath = Field(
+        description="Nơi chết: the commune and the place where the person died."
+    )
     late_registration: bool = Field(
-        description="Registered after the legal limit (khai tử quá hạn)."
+        description="Registered after the legal limit of 15 days (khai tử quá hạn, Law on Civil "
+        "Status 2014, art. 33).",
+        examples=[False],
     )
-    days_after_death: int = Field(description="Days between death and registration.")
-    benefit_claim: BenefitClaim
+    days_after_death: int = Field(
+        description="Days from the death to the day the dossier was submitted.", examples=[1]
+    )
+    benefit_claim: BenefitClaim = Field(
+        description="Đề nghị hưởng chế độ mai táng, carried to social insurance."
+    )
 
 
 class DeathRejected(Refusal):

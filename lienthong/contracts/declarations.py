@@ -75,7 +75,10 @@ class Strict(BaseModel):
 class Birthplace(Strict):
     """Nơi sinh: the commune of birth and, if any, the health facility."""
 
-    commune_code: CommuneCode = Field(examples=["00070"])
+    commune_code: CommuneCode = Field(
+        description="Commune of birth (xã/phường nơi sinh): its 5-digit code in the 2025 list.",
+        examples=["00070"],
+    )
     facility_name: str | None = Field(
         default=None,
         max_length=200,
@@ -122,20 +125,32 @@ class ChildInfo(Strict):
 class ParentInfo(Strict):
     """Thông tin cha/mẹ, checked by the civil registry against the population database."""
 
-    full_name: Name = Field(examples=["Nguyễn Thị Lan"])
+    full_name: Name = Field(
+        description="Họ, chữ đệm và tên: the parent's full name as in the population database "
+        "(NFC or NFD; stored in NFC).",
+        examples=["Nguyễn Thị Lan"],
+    )
     date_of_birth: date = Field(description="Ngày sinh.", examples=["1995-04-12"])
-    personal_id: PersonalId
+    personal_id: PersonalId = Field(
+        description="The parent's personal ID number (số định danh cá nhân), 12 digits PPP G YY "
+        "RRRRRR: the key the civil registry looks the parent up by.",
+        examples=["001195012345"],
+    )
 
 
 class ResidenceRequest(Strict):
     """Đăng ký thường trú: where the child is registered, in whose household."""
 
-    commune_code: CommuneCode = Field(examples=["00070"])
+    commune_code: CommuneCode = Field(
+        description="Commune of permanent residence (nơi thường trú): 5-digit code, 2025 list.",
+        examples=["00070"],
+    )
     address: Name = Field(
         description="House number, street, hamlet.", examples=["Số 12, phố Hàng Bạc"]
     )
     household_head_personal_id: PersonalId = Field(
-        description="Personal ID number of the household head (chủ hộ)."
+        description="Personal ID number of the household head (chủ hộ), 12 digits.",
+        examples=["001090012345"],
     )
     household_head_consent: bool = Field(
         description="The household head agrees to register the child (ý kiến đồng ý của chủ hộ).",
@@ -156,16 +171,28 @@ class HealthInsuranceRequest(Strict):
 class DeceasedInfo(Strict):
     """Người chết: checked by the civil registry against the population database."""
 
-    full_name: Name = Field(examples=["Nguyễn Văn Bình"])
+    full_name: Name = Field(
+        description="Họ, chữ đệm và tên of the deceased, as in the population database (NFC or "
+        "NFD; stored in NFC).",
+        examples=["Nguyễn Văn Bình"],
+    )
     date_of_birth: date = Field(description="Ngày sinh.", examples=["1948-03-02"])
     sex: Sex = Field(description="Giới tính.", examples=["male"])
-    personal_id: PersonalId
+    personal_id: PersonalId = Field(
+        description="The deceased's personal ID number (số định danh cá nhân), 12 digits: the "
+        "citizen the population database marks deceased.",
+        examples=["001048012345"],
+    )
 
 
 class PlaceOfDeath(Strict):
     """Nơi chết."""
 
-    commune_code: CommuneCode = Field(examples=["00070"])
+    commune_code: CommuneCode = Field(
+        description="Commune where the death occurred (xã/phường nơi chết): 5-digit code, 2025 "
+        "list.",
+        examples=["00070"],
+    )
     description: str | None = Field(
         default=None,
         max_length=200,

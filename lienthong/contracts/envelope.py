@@ -44,27 +44,56 @@ class CloudEvent(BaseModel):
 
     model_config = ConfigDict(extra="allow", frozen=True)
 
-    specversion: Literal["1.0"] = Field(default=SPEC_VERSION, description="CloudEvents version.")
+    specversion: Literal["1.0"] = Field(
+        default=SPEC_VERSION, description="CloudEvents version.", examples=["1.0"]
+    )
     id: str = Field(
         description="Unique id of this event (UUID, derived from its cause); consumers "
         "deduplicate on it.",
-        examples=["5f0c1b8e-2f6a-4a53-9b1f-3f4f7f2d9a10"],
+        examples=["80f947ee-109c-5264-a418-f7904e51d776"],
     )
     source: str = Field(description="The producing service.", examples=["civil_registry"])
     type: str = Field(
-        description="Reverse-DNS, versioned event type.",
-        examples=["vn.lienthong.civil_registry.birth_registered.v1"],
+        description="Reverse-DNS, versioned event type: vn.lienthong.<source>.<name>.v<n>.",
+        examples=["vn.lienthong.civil_registry.birth_rejected.v1"],
     )
-    subject: str = Field(description="The dossier id this event is about.")
+    subject: str = Field(
+        description="The dossier id this event is about (mã hồ sơ).",
+        examples=["0b5e0f7a-3c1d-5e2f-8a9b-1c2d3e4f5a6b"],
+    )
     time: AwareDatetime = Field(
-        description="When the producing agency decided (simulated time, with its offset)."
+        description="When the producing agency decided (simulated time, with its offset).",
+        examples=["2026-11-16T09:12:30+07:00"],
     )
-    datacontenttype: Literal["application/json"] = "application/json"
-    correlationid: str = Field(description="The dossier id shared by every event of the chain.")
+    datacontenttype: Literal["application/json"] = Field(
+        default="application/json",
+        description="Media type of `data`: always JSON.",
+        examples=["application/json"],
+    )
+    correlationid: str = Field(
+        description="The dossier id shared by every event of the chain (CloudEvents extension).",
+        examples=["0b5e0f7a-3c1d-5e2f-8a9b-1c2d3e4f5a6b"],
+    )
     causationid: str | None = Field(
-        default=None, description="Id of the event that caused this one; null for the first."
+        default=None,
+        description="Id of the event that caused this one (CloudEvents extension); null for "
+        "the first of a chain.",
+        examples=["6d514a9e-c086-5b22-b6f9-9daf47f74d8d"],
     )
-    data: dict[str, Any] = Field(description="The payload; its schema is given by `type`.")
+    data: dict[str, Any] = Field(
+        description="The payload; its schema is given by `type` (the event catalogue).",
+        examples=[
+            {
+                "dossier_id": "0b5e0f7a-3c1d-5e2f-8a9b-1c2d3e4f5a6b",
+                "reason": {
+                    "code": "mother_not_found",
+                    "message": "The mother is not in the national population database.",
+                    "message_vi": "Không tìm thấy thông tin người mẹ trong CSDL quốc gia về "
+                    "dân cư.",
+                },
+            }
+        ],
+    )
 
     def to_bytes(self) -> bytes:
         """Serialise for a Kafka message value."""

@@ -81,13 +81,18 @@ class FaultSetting(BaseModel):
         gt=0.0,
         le=1.0,
         description="Share of the messages (or intake requests) it hits, 0 < rate ≤ 1.",
+        examples=[0.5],
     )
     provinces: list[str] = Field(
         default_factory=list,
         description="Only dossiers of these provinces (2-digit codes); empty = everywhere.",
         examples=[["01", "79"]],
     )
-    flow: Flow | None = Field(default=None, description="Only this flow; null = both.")
+    flow: Flow | None = Field(
+        default=None,
+        description="Only this flow: birth (khai sinh) or death (khai tử); null = both.",
+        examples=["birth"],
+    )
     latency: str | None = Field(
         default=None,
         description="Time added, as a delay spec (fixed:2s, uniform:1s..5s, exponential:3s, "
@@ -100,24 +105,37 @@ class FaultSetting(BaseModel):
         gt=0,
         description="overload only: intake requests per second above which the portal answers "
         "503 (real time); null = refuse a `rate` share of requests.",
+        examples=[50.0],
     )
     office_hours: bool = Field(
         default=False,
         description="Only inside office hours on the simulated clock (07:30–17:00 Monday to "
         "Friday, Vietnam time): the reports' 'khung giờ hành chính'.",
+        examples=[False],
     )
     window: int = Field(
-        default=10, ge=2, le=1000, description="reorder only: messages shuffled together."
+        default=10,
+        ge=2,
+        le=1000,
+        description="reorder only: how many consecutive messages are shuffled together.",
+        examples=[10],
     )
     poison: PoisonKind | None = Field(
         default=None,
-        description="poison only: what the bad message is; null = each of the three in turn.",
+        description="poison only: what the bad message is — not_json, not_cloudevent or "
+        "schema_invalid; null = each of the three in turn.",
+        examples=["not_json"],
     )
     starts_at: AwareDatetime | None = Field(
-        default=None, description="Simulated time it switches on (null = at once)."
+        default=None,
+        description="Simulated time it switches on, with an offset (null = at once).",
+        examples=["2026-11-16T08:00:00+07:00"],
     )
     ends_at: AwareDatetime | None = Field(
-        default=None, description="Simulated time it switches off (null = when cleared)."
+        default=None,
+        description="Simulated time it switches off, with an offset; after starts_at (null = "
+        "when cleared).",
+        examples=["2026-11-16T11:30:00+07:00"],
     )
 
     @field_validator("provinces")
@@ -149,7 +167,11 @@ class Fault(FaultSetting):
     """A fault that is on at one service: its kind and its setting."""
 
     service: str = Field(description="The service it is set on.", examples=["population"])
-    kind: FaultKind
+    kind: FaultKind = Field(
+        description="Which fault (lỗi giả lập): down, sync_error, signature_invalid, "
+        "data_mismatch, latency, slow_consumer, overload, duplicate, delay, reorder or poison.",
+        examples=["sync_error"],
+    )
 
 
 class FaultProblem(ValueError):

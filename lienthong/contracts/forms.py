@@ -63,10 +63,18 @@ class DeliveryMethod(StrEnum):
 class RequesterInfo(Strict):
     """Người yêu cầu: who submits the dossier."""
 
-    full_name: Name = Field(examples=["Nguyễn Thị Lan"])
-    personal_id: PersonalId
+    full_name: Name = Field(
+        description="Họ, chữ đệm và tên of the requester (NFC or NFD; stored in NFC).",
+        examples=["Nguyễn Thị Lan"],
+    )
+    personal_id: PersonalId = Field(
+        description="The requester's personal ID number (số định danh cá nhân), 12 digits.",
+        examples=["001195012345"],
+    )
     relationship: Relationship = Field(
-        description="Relationship to the child.", examples=["mother"]
+        description="Quan hệ với người được khai sinh / người chết: the requester's relationship "
+        "to the child (Form 01) or to the deceased (Form 02).",
+        examples=["mother"],
     )
     phone: str | None = Field(
         default=None,
@@ -107,8 +115,10 @@ class BirthDossier(Strict):
         description="Client reference; resubmitting the same reference returns the same dossier.",
         examples=["HS-2026-000123"],
     )
-    requester: RequesterInfo = Field(description="Người yêu cầu: who submits the dossier.")
-    child: ChildInfo = Field(description="Người được khai sinh: the child.")
+    requester: RequesterInfo = Field(
+        description="Người yêu cầu: who submits the dossier, a parent or relative of the child."
+    )
+    child: ChildInfo = Field(description="Người được khai sinh: the child whose birth it is.")
     mother: ParentInfo = Field(description="Mẹ (required).")
     father: ParentInfo | None = Field(default=None, description="Cha (optional).")
     marriage_certificate_number: str | None = Field(
@@ -150,7 +160,9 @@ class DeathDossier(Strict):
     date_of_death: date = Field(
         description="Ngày chết; not in the future.", examples=["2026-11-15"]
     )
-    place_of_death: PlaceOfDeath = Field(description="Nơi chết.")
+    place_of_death: PlaceOfDeath = Field(
+        description="Nơi chết: the commune and the place where the person died."
+    )
     cause: str | None = Field(
         default=None, max_length=200, description="Nguyên nhân chết.", examples=["Bệnh già"]
     )

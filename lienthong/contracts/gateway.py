@@ -73,9 +73,12 @@ class DeathDossierSubmitted(_Submitted):
 
     deceased: DeceasedInfo = Field(description="Người chết.")
     date_of_death: date = Field(description="Ngày chết.", examples=["2026-11-15"])
-    place_of_death: PlaceOfDeath = Field(description="Nơi chết.")
+    place_of_death: PlaceOfDeath = Field(description="Nơi chết: the commune and the place.")
     death_notice: DeathNotice = Field(description="Giấy báo tử.")
     late_registration_reason: str | None = Field(
-        default=None, description="Why registered after the legal limit, when it is."
+        default=None,
+        description="Why the death is registered after the 15-day limit (khai tử quá hạn), "
+        "when it is; null otherwise.",
+        examples=["Gia đình ở xa, không kịp đăng ký"],
     )
     benefit_claim: BenefitClaim = Field(description="The funeral benefit claim.")

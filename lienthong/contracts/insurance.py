@@ -21,15 +21,35 @@ FUNERAL_BENEFIT_REJECTED: Final = event_type(SOURCE, "funeral_benefit_rejected")
 class HealthCardIssued(BaseModel):
     """A child's health insurance card (thẻ BHYT trẻ em dưới 6 tuổi) was issued."""
 
-    dossier_id: str = Field(description="Dossier id.")
-    personal_id: str = Field(description="The insured child's personal ID number.")
+    dossier_id: str = Field(
+        description="Dossier id (mã hồ sơ) the portal gave the dossier: the same on every event "
+        "of its chain.",
+        examples=["0b5e0f7a-3c1d-5e2f-8a9b-1c2d3e4f5a6b"],
+    )
+    personal_id: str = Field(
+        description="The insured child's personal ID number (số định danh cá nhân), 12 digits: "
+        "since 1/8/2025 the insured person's key.",
+        examples=["001226123456"],
+    )
     card_code: str = Field(
-        description="15-character card code, TE1 + province + 10 digits.",
+        description="Mã thẻ BHYT, 15 characters: TE1 (group TE, children under 6, benefit level "
+        "1) + 2-digit province + the 10-digit BHXH number.",
         examples=["TE1010123456789"],
     )
-    valid_from: date
-    valid_until: date = Field(description="Until 72 months old (or 30/9 of that year).")
-    initial_clinic_code: str = Field(examples=["01001"])
+    valid_from: date = Field(
+        description="First day of validity: the day of issue (not before the birth).",
+        examples=["2026-11-17"],
+    )
+    valid_until: date = Field(
+        description="Last day of validity: until the child is 72 months old (born before 30/9: "
+        "30/9 of that year; otherwise the end of the month they turn 72 months).",
+        examples=["2032-11-30"],
+    )
+    initial_clinic_code: str = Field(
+        description="Nơi đăng ký khám chữa bệnh ban đầu: the initial clinic's 5-digit code "
+        "(2-digit province + 3).",
+        examples=["01001"],
+    )
 
 
 class HealthCardRejected(Refusal):
@@ -49,13 +69,39 @@ class Benefit(StrEnum):
 class FuneralBenefitDecided(BaseModel):
     """The funeral benefit decision (granted or denied) and the end of the deceased's cards."""
 
-    dossier_id: str = Field(description="Dossier id.")
-    personal_id: str
-    benefit: Benefit = Field(examples=["funeral_allowance"])
-    amount_vnd: int = Field(ge=0, description="Amount granted, VND.", examples=[25_300_000])
-    basis: str = Field(description="What the decision rests on.", examples=["pensioner"])
-    reason: Reason | None = Field(default=None, description="Why nothing was granted.")
-    cards_ended: list[str] = Field(default_factory=list, description="BHYT cards ended.")
+    dossier_id: str = Field(
+        description="Dossier id (mã hồ sơ) the portal gave the dossier: the same on every event "
+        "of its chain.",
+        examples=["0b5e0f7a-3c1d-5e2f-8a9b-1c2d3e4f5a6b"],
+    )
+    personal_id: str = Field(
+        description="Personal ID number of the deceased, 12 digits.", examples=["001048012345"]
+    )
+    benefit: Benefit = Field(
+        description="Which benefit was granted: funeral_allowance (trợ cấp mai táng, BHXH), "
+        "funeral_support (hỗ trợ chi phí mai táng, social assistance) or none.",
+        examples=["funeral_allowance"],
+    )
+    amount_vnd: int = Field(
+        ge=0,
+        description="Amount granted, in VND: 10 × the reference level (mức tham chiếu) on the "
+        "month of death for the allowance, 20 × (50 × in a disaster) the standard assistance "
+        "level for the support, 0 for none.",
+        examples=[25_300_000],
+    )
+    basis: str = Field(
+        description="What the decision rests on: pensioner, N months of compulsory or voluntary "
+        "contributions, social assistance beneficiary, death in a disaster, or why nothing.",
+        examples=["pensioner"],
+    )
+    reason: Reason | None = Field(
+        default=None, description="Why nothing was granted (benefit none); null otherwise."
+    )
+    cards_ended: list[str] = Field(
+        default_factory=list,
+        description="Codes of the deceased's BHYT cards ended on the date of death.",
+        examples=[[], ["TE1010123456789"]],
+    )
 
 
 class FuneralBenefitRejected(Refusal):

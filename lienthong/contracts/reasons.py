@@ -15,14 +15,18 @@ from pydantic import BaseModel, Field
 class Reason(BaseModel):
     """Why an agency refused a step: a stable code and the message for people."""
 
-    code: str = Field(description="Stable reason code.", examples=["mother_not_found"])
+    code: str = Field(
+        description="Stable reason code from the catalogue (GET /api/v1/reasons): what tests "
+        "assert on.",
+        examples=["mother_not_found"],
+    )
     message: str = Field(
-        description="English explanation.",
+        description="English explanation, with the case's detail in parentheses when there is one.",
         examples=["The mother is not in the national population database."],
     )
     message_vi: str = Field(
         default="",
-        description="Vietnamese explanation.",
+        description="Vietnamese explanation (lý do từ chối).",
         examples=["Không tìm thấy thông tin người mẹ trong CSDL quốc gia về dân cư."],
     )
 
@@ -33,8 +37,12 @@ class Refusal(BaseModel):
     The gateway reads ``reason`` from this base, so every refusal carries it under that name.
     """
 
-    dossier_id: str = Field(description="Dossier id.")
-    reason: Reason = Field(description="Why the agency refused.")
+    dossier_id: str = Field(
+        description="Dossier id (mã hồ sơ) the portal gave the dossier: the same on every event "
+        "of its chain.",
+        examples=["0b5e0f7a-3c1d-5e2f-8a9b-1c2d3e4f5a6b"],
+    )
+    reason: Reason = Field(description="Why the agency refused: a stable code and messages.")
 
 
 @dataclass(frozen=True)

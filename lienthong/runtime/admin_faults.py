@@ -7,14 +7,24 @@ The same vocabulary as ``lienthong faults`` and (later) scenario files; see
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Path
 
 from lienthong.contracts.faults import Fault, FaultKind, FaultProblem, FaultSetting, checked_fault
 from lienthong.runtime.app import RuntimeDep
 
 router = APIRouter(prefix="/admin/faults", tags=["admin"])
+
+KindPath = Annotated[
+    str,
+    Path(
+        description="The fault kind (lỗi giả lập): down, sync_error, signature_invalid, "
+        "data_mismatch, latency, slow_consumer, overload (the gateway only), duplicate, delay, "
+        "reorder or poison. A kind this service does not take is a 422.",
+        examples=["sync_error"],
+    ),
+]
 
 
 def _problem(error: FaultProblem, kind: str) -> HTTPException:
@@ -41,7 +51,7 @@ async def list_faults(runtime: RuntimeDep) -> dict[str, Any]:
 
 
 @router.put("/{kind}", summary="Switch one fault on (replacing its earlier setting)")
-async def set_fault(kind: str, setting: FaultSetting, runtime: RuntimeDep) -> Fault:
+async def set_fault(kind: KindPath, setting: FaultSetting, runtime: RuntimeDep) -> Fault:
     """Validate against this service (which faults it takes), store, then apply."""
     try:
         fault = checked_fault(runtime.name, kind, setting)
@@ -59,7 +69,7 @@ async def clear_faults(runtime: RuntimeDep) -> dict[str, Any]:
 
 
 @router.delete("/{kind}", summary="Switch one fault off")
-async def clear_fault(kind: str, runtime: RuntimeDep) -> dict[str, Any]:
+async def clear_fault(kind: KindPath, runtime: RuntimeDep) -> dict[str, Any]:
     """Clear one kind (a kind that is not on clears nothing, and says so)."""
     try:
         fault_kind = FaultKind(kind)

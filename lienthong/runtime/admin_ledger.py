@@ -42,7 +42,12 @@ router = APIRouter(prefix="/admin/ledger", tags=["admin"])
 Payload = TypeVar("Payload", bound=BaseModel)
 
 DossierFilter = Annotated[
-    str | None, Query(description="Only this dossier (default: every dossier).", max_length=200)
+    str | None,
+    Query(
+        description="Only this dossier (default: every dossier).",
+        max_length=200,
+        examples=["0b5e0f7a-3c1d-5e2f-8a9b-1c2d3e4f5a6b"],
+    ),
 ]
 
 

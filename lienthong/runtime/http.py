@@ -26,10 +26,19 @@ def field_error(location: str, field: str, message: str, status_code: int = 422)
     )
 
 
-Limit = Annotated[int, Query(ge=1, le=1000, description="Page size (1–1000).")]
+Limit = Annotated[
+    int,
+    Query(ge=1, le=1000, description="Page size: at most this many items (1–1000).", examples=[50]),
+]
 """Page size of every list endpoint."""
 
 Offset = Annotated[
-    int, Query(ge=0, le=100_000_000, description="How many to skip (bounded: SQL integers are).")
+    int,
+    Query(
+        ge=0,
+        le=100_000_000,
+        description="How many to skip before the page starts (bounded: SQL integers are).",
+        examples=[0],
+    ),
 ]
 """Page offset of every list endpoint; bounded so no database integer overflows."""

@@ -17,6 +17,10 @@ The relay asks :class:`MessageFaults` for a :class:`SendPlan` of each batch of o
 Every roll is the board's seeded roll about the event id, so the same run hits the same messages.
 Dead letters are left alone: they are the sandbox's own bookkeeping, and poisoning them would
 make consumers dead-letter their dead letters forever.
+
+Every message goes out in CloudEvents structured mode, with the ``content-type`` header
+(``lienthong/contracts/kafka_binding.py``) — a poison message too: it stands for a real producer's
+message gone wrong, and the consumer must judge its bytes, not its header.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from typing import Any, Final
 
 from lienthong.contracts.envelope import CloudEvent, derived_id
 from lienthong.contracts.faults import POISON_KINDS, Fault, FaultKind, PoisonKind
+from lienthong.contracts.kafka_binding import structured_headers
 from lienthong.contracts.scope import Scope, flow_of, province_of
 from lienthong.contracts.topics import DEAD_LETTERS
 from lienthong.runtime.clock import SimClock
@@ -60,9 +65,10 @@ class SendPlan:
 
 
 def outgoing(row: OutboxMessage) -> Outgoing:
-    """The message of an outbox row, as published without faults."""
-    headers = [(k, v.encode()) for k, v in row.headers.items()] if row.headers else None
-    return Outgoing(row.topic, row.key.encode(), row.value, headers)
+    """The message of an outbox row, as published without faults: its stored bytes and key, the
+    structured-mode ``content-type`` header, then the row's own headers (a redrive's generation).
+    """
+    return Outgoing(row.topic, row.key.encode(), row.value, structured_headers(row.headers))
 
 
 def plain_plan(rows: list[OutboxMessage]) -> SendPlan:
@@ -102,7 +108,11 @@ def row_scope(row: OutboxMessage, with_province: bool) -> Scope:
 
 
 def poison_message(row: OutboxMessage, kind: PoisonKind, source: str) -> Outgoing:
-    """A bad message about ``row``: same topic and key, bytes derived from its event id."""
+    """A bad message about ``row``: same topic and key, bytes derived from its event id.
+
+    It carries the structured-mode ``content-type`` header like every message a service sends:
+    the fault breaks the bytes, not the way they are declared.
+    """
     poison_id = derived_id("poison", kind, row.event_id)
     if kind == "not_json":
         value = f"<poison not-json {poison_id} of {row.event_id}>".encode()
@@ -121,7 +131,7 @@ def poison_message(row: OutboxMessage, kind: PoisonKind, source: str) -> Outgoin
             causationid=row.event_id,
             data={"poison": kind, "dossier_id": row.key},
         ).to_bytes()
-    return Outgoing(row.topic, row.key.encode(), value)
+    return Outgoing(row.topic, row.key.encode(), value, structured_headers())
 
 
 class MessageFaults:

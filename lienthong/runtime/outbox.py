@@ -5,6 +5,11 @@ their ``available_at`` (the agency's simulated decision time), and marks them pu
 after the broker acknowledged them. A crash between the two republishes a row: consumers' inboxes
 absorb that duplicate.
 
+Every message goes out in CloudEvents structured mode: the stored bytes as the value, the dossier
+id as the key, and the header ``content-type: application/cloudevents+json; charset=UTF-8``,
+added at send time (``lienthong/contracts/kafka_binding.py``), so rows staged before it existed
+and rows replayed to a fresh broker carry it too.
+
 With a :class:`~lienthong.runtime.faults.FaultBoard`, each batch goes through the service's
 message faults (duplicate, delay, reorder, poison; ``message_faults.py``) on its way out.
 """

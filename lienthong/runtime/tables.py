@@ -46,7 +46,8 @@ class OutboxMessage(RuntimeTable, table=True):
     headers: dict[str, str] | None = Field(
         default=None,
         sa_column=Column(JSON, nullable=True),
-        description="Kafka headers to send with it (a redrive names its generation).",
+        description="Kafka headers to send with it besides the `content-type` every message "
+        "gets when sent (a redrive names its generation).",
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from sqlmodel import col, select
 
 from lienthong.runtime.app import ReadSessionDep
@@ -18,6 +18,14 @@ from services.civil_registry.models import (
 
 router = APIRouter(prefix="/api/v1")
 
+DossierQuery = Annotated[
+    str | None,
+    Query(
+        description="Only the registration of this portal dossier (mã hồ sơ).",
+        examples=["0b5e0f7a-3c1d-5e2f-8a9b-1c2d3e4f5a6b"],
+    ),
+]
+
 
 @router.get(
     "/births/{registration_number}",
@@ -26,7 +34,16 @@ router = APIRouter(prefix="/api/v1")
     response_model=BirthRegistrationPublic,
     responses={404: {"description": "No such registration"}},
 )
-async def get_birth(registration_number: str, session: ReadSessionDep) -> BirthRegistrationPublic:
+async def get_birth(
+    registration_number: Annotated[
+        str,
+        Path(
+            description="Số đăng ký khai sinh: KS-<commune>-<year>-<serial of 6 digits>.",
+            examples=["KS-00685-2026-000001"],
+        ),
+    ],
+    session: ReadSessionDep,
+) -> BirthRegistrationPublic:
     """A birth registration by its number (số đăng ký khai sinh)."""
     row = await get_or_404(session, BirthRegistration, registration_number, "registration")
     return BirthRegistrationPublic.model_validate(row)
@@ -40,9 +57,14 @@ async def get_birth(registration_number: str, session: ReadSessionDep) -> BirthR
 )
 async def list_births(
     session: ReadSessionDep,
-    dossier_id: Annotated[str | None, Query(description="Dossier id")] = None,
+    dossier_id: DossierQuery = None,
     mother_personal_id: Annotated[
-        str | None, Query(pattern=r"^\d{12}$", description="Mother's ID number")
+        str | None,
+        Query(
+            pattern=r"^\d{12}$",
+            description="Only births whose mother has this personal ID number (12 digits).",
+            examples=["001193671493"],
+        ),
     ] = None,
     limit: Limit = 50,
     offset: Offset = 0,
@@ -68,7 +90,16 @@ async def list_births(
     tags=["deaths"],
     responses={404: {"description": "No such registration"}},
 )
-async def get_death(registration_number: str, session: ReadSessionDep) -> DeathRegistrationPublic:
+async def get_death(
+    registration_number: Annotated[
+        str,
+        Path(
+            description="Số đăng ký khai tử: KT-<commune>-<year>-<serial of 6 digits>.",
+            examples=["KT-06967-2026-000001"],
+        ),
+    ],
+    session: ReadSessionDep,
+) -> DeathRegistrationPublic:
     """A death registration by its number (số đăng ký khai tử)."""
     row = await get_or_404(session, DeathRegistration, registration_number, "registration")
     return DeathRegistrationPublic.model_validate(row)
@@ -82,9 +113,14 @@ async def get_death(registration_number: str, session: ReadSessionDep) -> DeathR
 )
 async def list_deaths(
     session: ReadSessionDep,
-    dossier_id: Annotated[str | None, Query(description="Dossier id")] = None,
+    dossier_id: DossierQuery = None,
     personal_id: Annotated[
-        str | None, Query(pattern=r"^\d{12}$", description="The deceased's ID number")
+        str | None,
+        Query(
+            pattern=r"^\d{12}$",
+            description="Only the death of the person with this personal ID number (12 digits).",
+            examples=["022165417474"],
+        ),
     ] = None,
     limit: Limit = 50,
     offset: Offset = 0,

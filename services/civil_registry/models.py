@@ -18,17 +18,58 @@ class CivilRegistryTable(SQLModel, registry=registry()):
 class BirthRegistrationBase(CivilRegistryTable):
     """What a birth registration shows."""
 
-    registration_number: str = Field(primary_key=True)
-    birth_certificate_number: str = Field(unique=True)
-    dossier_id: str = Field(unique=True)
-    commune_code: str = Field(index=True)
-    province_code: str
-    registered_on: date
-    child_full_name: str
-    child_date_of_birth: date
-    child_sex: Sex
-    mother_personal_id: str = Field(index=True)
-    father_personal_id: str | None = None
+    registration_number: str = Field(
+        primary_key=True,
+        description="Số đăng ký khai sinh in the civil register (sổ hộ tịch) of the registering "
+        "commune: KS-<commune>-<year>-<serial of 6 digits>.",
+        schema_extra={"examples": ["KS-00685-2026-000001"]},
+    )
+    birth_certificate_number: str = Field(
+        unique=True,
+        description="Number of the electronic birth certificate (Giấy khai sinh điện tử): "
+        "GKS-<year>-<commune><serial of 6 digits>.",
+        schema_extra={"examples": ["GKS-2026-00685000001"]},
+    )
+    dossier_id: str = Field(
+        unique=True,
+        description="Dossier id (mã hồ sơ) of the portal dossier this registration answers.",
+        schema_extra={"examples": ["0b5e0f7a-3c1d-5e2f-8a9b-1c2d3e4f5a6b"]},
+    )
+    commune_code: str = Field(
+        index=True,
+        description="Registering commune (UBND cấp xã), 5-digit code: the commune of the "
+        "child's permanent residence.",
+        schema_extra={"examples": ["00685"]},
+    )
+    province_code: str = Field(
+        description="Province of the registering commune, 2-digit code: it prefixes the "
+        "child's personal ID number.",
+        schema_extra={"examples": ["01"]},
+    )
+    registered_on: date = Field(
+        description="Ngày đăng ký: the day the birth was registered (Vietnam date).",
+        schema_extra={"examples": ["2026-11-16"]},
+    )
+    child_full_name: str = Field(
+        description="Họ, chữ đệm và tên of the child, NFC.",
+        schema_extra={"examples": ["Lê Minh An"]},
+    )
+    child_date_of_birth: date = Field(
+        description="Ngày sinh of the child.", schema_extra={"examples": ["2026-11-02"]}
+    )
+    child_sex: Sex = Field(
+        description="Giới tính of the child.", schema_extra={"examples": ["male"]}
+    )
+    mother_personal_id: str = Field(
+        index=True,
+        description="The mother's personal ID number (số định danh cá nhân), 12 digits.",
+        schema_extra={"examples": ["001193671493"]},
+    )
+    father_personal_id: str | None = Field(
+        default=None,
+        description="The father's personal ID number, 12 digits; null when no father is declared.",
+        schema_extra={"examples": ["001095533216"]},
+    )
 
 
 class BirthRegistration(BirthRegistrationBase, table=True):
@@ -49,16 +90,54 @@ class BirthRegistrationPublic(BirthRegistrationBase):
 class DeathRegistrationBase(CivilRegistryTable):
     """What a death registration shows."""
 
-    registration_number: str = Field(primary_key=True)
-    death_extract_number: str = Field(unique=True)
-    dossier_id: str = Field(unique=True)
-    deceased_personal_id: str = Field(unique=True, description="One death per person.")
-    deceased_full_name: str
-    commune_code: str = Field(index=True)
-    registered_on: date
-    date_of_death: date
-    late_registration: bool = False
-    late_registration_reason: str | None = None
+    registration_number: str = Field(
+        primary_key=True,
+        description="Số đăng ký khai tử in the civil register of the registering commune: "
+        "KT-<commune>-<year>-<serial of 6 digits>.",
+        schema_extra={"examples": ["KT-06967-2026-000001"]},
+    )
+    death_extract_number: str = Field(
+        unique=True,
+        description="Number of the electronic death extract (Trích lục khai tử): "
+        "TLKT-<year>-<commune><serial of 6 digits>.",
+        schema_extra={"examples": ["TLKT-2026-06967000001"]},
+    )
+    dossier_id: str = Field(
+        unique=True,
+        description="Dossier id (mã hồ sơ) of the portal dossier this registration answers.",
+        schema_extra={"examples": ["0b5e0f7a-3c1d-5e2f-8a9b-1c2d3e4f5a6b"]},
+    )
+    deceased_personal_id: str = Field(
+        unique=True,
+        description="The deceased's personal ID number, 12 digits: one death per person.",
+        schema_extra={"examples": ["022165417474"]},
+    )
+    deceased_full_name: str = Field(
+        description="Họ, chữ đệm và tên of the deceased, NFC.",
+        schema_extra={"examples": ["Trần Kim Nhung"]},
+    )
+    commune_code: str = Field(
+        index=True,
+        description="Registering commune, 5-digit code: the commune of last residence, else "
+        "where the person died.",
+        schema_extra={"examples": ["06967"]},
+    )
+    registered_on: date = Field(
+        description="Ngày đăng ký: the day the death was registered (Vietnam date).",
+        schema_extra={"examples": ["2026-11-16"]},
+    )
+    date_of_death: date = Field(description="Ngày chết.", schema_extra={"examples": ["2026-11-15"]})
+    late_registration: bool = Field(
+        default=False,
+        description="Registered after the legal limit of 15 days (khai tử quá hạn).",
+        schema_extra={"examples": [False]},
+    )
+    late_registration_reason: str | None = Field(
+        default=None,
+        description="Why the death was registered late, as the requester declared; null when "
+        "none was given.",
+        schema_extra={"examples": ["Gia đình ở xa, không kịp đăng ký"]},
+    )
 
 
 class DeathRegistration(DeathRegistrationBase, table=True):

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, SkipValidation, ValidationErr
 from lienthong.contracts.form_checks import FieldProblem
 from lienthong.contracts.forms import DossierForm
 from services.gateway.dossier_writes import Intake, KeyReused, Written
+from services.gateway.examples import dossier_examples
 from services.gateway.overload import Refusal
 from services.gateway.validation_errors import FORM_KINDS
 
@@ -49,6 +50,12 @@ class BatchSubmission(BaseModel):
         min_length=1,
         max_length=MAX_BATCH,
         description=f"1 to {MAX_BATCH} dossiers, answered in this order.",
+        examples=[
+            [
+                {"form": example.get("value"), "idempotency_key": "replay-2026-11-16-000001"}
+                for example in list(dossier_examples().values())[:1]
+            ]
+        ],
     )
 
     def raw_items(self) -> Sequence[object]:
@@ -59,12 +66,15 @@ class BatchSubmission(BaseModel):
 class ItemError(BaseModel):
     """One reason an item was not taken, located from the request's root."""
 
-    loc: Loc = Field(description="Path of the field.", examples=[["dossiers", 3, "form", "kind"]])
-    msg: str = Field(description="Why.")
+    loc: Loc = Field(
+        description="Path of the field, from the request's root.",
+        examples=[["dossiers", 3, "form", "child", "given_name"]],
+    )
+    msg: str = Field(description="Why, for people to read.", examples=["Field required"])
     type: str = Field(
         description="Pydantic's error type; `value_error` for the door checks, "
         "`idempotency_conflict`, or `overload`.",
-        examples=["value_error"],
+        examples=["missing"],
     )
 
 
@@ -75,16 +85,22 @@ class BatchItemResult(BaseModel):
     status: ItemStatus = Field(
         description="accepted (new dossier) | existing (same key and form as an earlier one) | "
         "invalid (see `errors`) | conflict (key used for another form) | overloaded (refused "
-        "by the `overload` fault: submit it again after `Retry-After`)."
+        "by the `overload` fault: submit it again after `Retry-After`).",
+        examples=["accepted"],
     )
-    dossier_id: str | None = Field(description="For accepted and existing items.")
+    dossier_id: str | None = Field(
+        description="For accepted and existing items; null for the others.",
+        examples=["0b5e0f7a-3c1d-5e2f-8a9b-1c2d3e4f5a6b"],
+    )
     errors: list[ItemError] = Field(description="Why an item was not taken; empty otherwise.")
 
 
 class BatchResults(BaseModel):
     """One result per item, in the order of the request."""
 
-    results: list[BatchItemResult]
+    results: list[BatchItemResult] = Field(
+        description="One result per item of `dossiers`, in the same order."
+    )
 
 
 def _form_loc(index: int, loc: Sequence[str | int]) -> Loc:

@@ -14,6 +14,7 @@ from services.gateway.models import GatewayTable
 from services.gateway.recount import recount_if_missing
 from services.gateway.routes import (
     agencies,
+    asyncapi,
     dossiers,
     failures,
     faults,
@@ -66,5 +67,6 @@ def bootstrap(
             faults.router,
             failures.router,
             dashboard.router,
+            asyncapi.router,
         ],
     )

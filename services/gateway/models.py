@@ -84,62 +84,139 @@ class DossierStep(GatewayTable, table=True):
 class DossierAccepted(BaseModel):
     """Answer to a submission."""
 
-    dossier_id: str = PydanticField(description="Id to follow the dossier with.")
-    status: str = PydanticField(description="Current overall status.", examples=["submitted"])
+    dossier_id: str = PydanticField(
+        description="Id to follow the dossier with (mã hồ sơ): GET /api/v1/dossiers/{id}.",
+        examples=["0b5e0f7a-3c1d-5e2f-8a9b-1c2d3e4f5a6b"],
+    )
+    status: str = PydanticField(
+        description="Current overall status: submitted for a new dossier, or the status of the "
+        "one an idempotency key or reference already gave.",
+        examples=["submitted"],
+    )
 
 
 class StepView(BaseModel):
     """One agency step as testers see it."""
 
-    agency: str = PydanticField(examples=["population"])
-    status: str = PydanticField(
-        description="pending | done | rejected | failed | skipped (not reached: refused before)"
+    agency: str = PydanticField(
+        description="The agency whose step it is: civil_registry, population or insurance.",
+        examples=["population"],
     )
-    started_at: datetime | None = PydanticField(description="When the dossier reached it.")
-    finished_at: datetime | None = PydanticField(description="When the agency decided.")
+    status: str = PydanticField(
+        description="pending | done | rejected | failed | skipped (not reached: refused before)",
+        examples=["done"],
+    )
+    started_at: datetime | None = PydanticField(
+        description="When the dossier reached it (simulated time, UTC); null before.",
+        examples=["2026-11-16T02:30:00.410000Z"],
+    )
+    finished_at: datetime | None = PydanticField(
+        description="When the agency decided (simulated time, UTC); null before.",
+        examples=["2026-11-16T02:30:00.730000Z"],
+    )
     result: dict[str, Any] | None = PydanticField(
-        description="Agency result, e.g. personal_id, card_code and valid_until."
+        description="Agency result, e.g. personal_id, card_code and valid_until.",
+        examples=[
+            {
+                "personal_id": "001226004213",
+                "household_id": "HO0100000053",
+                "commune_code": "00685",
+                "verification_required": False,
+            }
+        ],
     )
     reason: Reason | None = PydanticField(
         description="Why it was refused or failed, or why nothing was granted."
     )
     due_at: datetime | None = PydanticField(
-        description="Legal deadline of this step (working days from when it started)."
+        description="Legal deadline of this step (working days from when it started).",
+        examples=["2026-11-17T16:59:59Z"],
     )
-    overdue: bool = PydanticField(description="Decided after its deadline, or still open past it.")
+    overdue: bool = PydanticField(
+        description="Decided after its deadline, or still open past it.", examples=[False]
+    )
 
 
 class DossierView(BaseModel):
     """A dossier with one entry per agency step."""
 
-    dossier_id: str
-    kind: str = PydanticField(examples=["birth"])
-    status: str = PydanticField(
-        description="submitted | in_progress | completed | rejected | failed"
+    dossier_id: str = PydanticField(
+        description="Dossier id (mã hồ sơ): derived from the idempotency key, else from the form.",
+        examples=["0b5e0f7a-3c1d-5e2f-8a9b-1c2d3e4f5a6b"],
     )
-    submitted_at: datetime
-    completed_at: datetime | None
-    due_at: datetime | None = PydanticField(description="Legal deadline of the whole group.")
-    overdue: bool = PydanticField(description="Closed after its deadline, or open past it.")
-    steps: list[StepView]
+    kind: str = PydanticField(
+        description="Procedure group: birth (Form 01) or death (Form 02).", examples=["birth"]
+    )
+    status: str = PydanticField(
+        description="submitted | in_progress | completed | rejected | failed",
+        examples=["completed"],
+    )
+    submitted_at: datetime = PydanticField(
+        description="When the portal received it (simulated time, UTC).",
+        examples=["2026-11-16T02:30:00Z"],
+    )
+    completed_at: datetime | None = PydanticField(
+        description="When its last step was done (simulated time, UTC); null until then.",
+        examples=["2026-11-16T02:30:01.050000Z"],
+    )
+    due_at: datetime | None = PydanticField(
+        description="Legal deadline of the whole group.", examples=["2026-11-18T16:59:59Z"]
+    )
+    overdue: bool = PydanticField(
+        description="Closed after its deadline, or open past it.", examples=[False]
+    )
+    steps: list[StepView] = PydanticField(
+        description="One entry per agency step, in the order the dossier reaches them."
+    )
 
 
 class DossierSummary(BaseModel):
     """A dossier in a list."""
 
-    dossier_id: str
-    kind: str
-    status: str
-    submitted_at: datetime
-    completed_at: datetime | None
-    due_at: datetime | None
-    overdue: bool
+    dossier_id: str = PydanticField(
+        description="Dossier id (mã hồ sơ): derived from the idempotency key, else from the form.",
+        examples=["0b5e0f7a-3c1d-5e2f-8a9b-1c2d3e4f5a6b"],
+    )
+    kind: str = PydanticField(
+        description="Procedure group: birth (Form 01) or death (Form 02).", examples=["birth"]
+    )
+    status: str = PydanticField(
+        description="submitted | in_progress | completed | rejected | failed",
+        examples=["in_progress"],
+    )
+    submitted_at: datetime = PydanticField(
+        description="When the portal received it (simulated time, UTC).",
+        examples=["2026-11-16T02:30:00Z"],
+    )
+    completed_at: datetime | None = PydanticField(
+        description="When its last step was done (simulated time, UTC); null until then.",
+        examples=[None, "2026-11-16T02:30:01.050000Z"],
+    )
+    due_at: datetime | None = PydanticField(
+        description="Legal deadline of the whole group (working days from submission).",
+        examples=["2026-11-18T16:59:59Z"],
+    )
+    overdue: bool = PydanticField(
+        description="Closed after its deadline, or open past it.", examples=[False]
+    )
 
 
 class ReasonEntry(BaseModel):
     """One entry of the refusal-reason catalogue."""
 
-    agency: str = PydanticField(examples=["civil_registry"])
-    code: str = PydanticField(examples=["mother_not_found"])
-    message: str
-    message_vi: str
+    agency: str = PydanticField(
+        description="The agency that refuses with it: civil_registry, population or insurance.",
+        examples=["civil_registry"],
+    )
+    code: str = PydanticField(
+        description="Stable reason code, unique across agencies (what refusals carry).",
+        examples=["mother_not_found"],
+    )
+    message: str = PydanticField(
+        description="English explanation.",
+        examples=["The mother is not in the national population database."],
+    )
+    message_vi: str = PydanticField(
+        description="Vietnamese explanation (lý do từ chối).",
+        examples=["Không tìm thấy thông tin người mẹ trong CSDL quốc gia về dân cư."],
+    )

@@ -2,9 +2,11 @@
 
 A redrive stages the failure's original bytes, on its original topic and key, in the gateway's
 own outbox — in the transaction that marks the failure ``redriven`` — with the Kafka header
-``lienthong-redrive: n``. Every consumer that already applied the event drops it (inbox); the
-one that failed applies it now. If it fails again, its dead letter carries generation ``n`` and
-the failure is open again. A resolved failure is never sent: that would be a no-op at best.
+``lienthong-redrive: n`` (after the structured-mode ``content-type`` header every message gets:
+``lienthong/contracts/kafka_binding.py``). Every consumer that already applied the event drops
+it (inbox); the one that failed applies it now. If it fails again, its dead letter carries
+generation ``n`` and the failure is open again. A resolved failure is never sent: that would be
+a no-op at best.
 """
 
 from __future__ import annotations

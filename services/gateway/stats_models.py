@@ -62,9 +62,14 @@ class FlowStats(BaseModel):
             }
         ],
     )
-    on_time: int = Field(description="Dossiers closed within the group deadline.")
-    overdue: int = Field(description="Closed late, or still open past the deadline now.")
-    agencies: dict[str, AgencyCounts]
+    on_time: int = Field(description="Dossiers closed within the group deadline.", examples=[117])
+    overdue: int = Field(
+        description="Closed late, or still open past the deadline now.", examples=[2]
+    )
+    agencies: dict[str, AgencyCounts] = Field(
+        description="The counts of each agency step, by agency: civil_registry, population, "
+        "insurance."
+    )
 
 
 class StatsGroup(BaseModel):
@@ -76,28 +81,49 @@ class StatsGroup(BaseModel):
     name: str | None = Field(
         description="The province's name (null for a day).", examples=["Thành phố Hà Nội"]
     )
-    flows: dict[str, FlowStats]
+    flows: dict[str, FlowStats] = Field(description="The figures of the group, by flow.")
 
 
 class StatsFilters(BaseModel):
     """The filters an answer was computed with (null: not filtered)."""
 
-    flow: str | None = None
-    agency: str | None = None
-    province: str | None = None
-    since: date | None = None
-    until: date | None = None
-    group_by: GroupBy | None = None
+    flow: str | None = Field(
+        default=None, description="Only this flow: birth or death.", examples=["birth"]
+    )
+    agency: str | None = Field(
+        default=None, description="Only this agency's step.", examples=["population"]
+    )
+    province: str | None = Field(
+        default=None,
+        description="Only dossiers handled by this province's offices (2-digit code).",
+        examples=["01"],
+    )
+    since: date | None = Field(
+        default=None,
+        description="First Vietnam date of submission counted (inclusive).",
+        examples=["2026-11-01"],
+    )
+    until: date | None = Field(
+        default=None,
+        description="Last Vietnam date of submission counted (inclusive).",
+        examples=["2026-11-30"],
+    )
+    group_by: GroupBy | None = Field(
+        default=None,
+        description="day | province: the same figures per group in `groups`.",
+        examples=["province"],
+    )
 
 
 class Stats(BaseModel):
     """Sync counters, the 'requests vs. synced' figure of the source reports, kept exactly."""
 
     generated_at: datetime = Field(
-        description="Simulated time of the answer: what 'overdue' is judged against."
+        description="Simulated time of the answer: what 'overdue' is judged against.",
+        examples=["2026-11-20T03:00:00Z"],
     )
-    filters: StatsFilters
-    flows: dict[str, FlowStats]
+    filters: StatsFilters = Field(description="The filters the figures were computed with.")
+    flows: dict[str, FlowStats] = Field(description="The figures by flow: birth, death.")
     groups: list[StatsGroup] | None = Field(
         default=None, description="Per day or per province when ``group_by`` is given."
     )
@@ -108,9 +134,13 @@ class LatencySummary(BaseModel):
 
     count: int = Field(description="Samples.", examples=[480])
     p50: float | None = Field(description="Median (null without samples).", examples=[0.41])
-    p95: float | None = Field(examples=[0.93])
-    p99: float | None = Field(examples=[1.2])
-    max: float | None = Field(description="Exact.", examples=[1.87])
+    p95: float | None = Field(
+        description="95th percentile (null without samples).", examples=[0.93]
+    )
+    p99: float | None = Field(description="99th percentile (null without samples).", examples=[1.2])
+    max: float | None = Field(
+        description="The largest sample, exact (null without samples).", examples=[1.87]
+    )
 
 
 class HopLatency(BaseModel):
@@ -124,45 +154,57 @@ class HopLatency(BaseModel):
     agency: str | None = Field(
         description="The agency whose step it is (null: end to end).", examples=["civil_registry"]
     )
-    window: LatencySummary
-    overall: LatencySummary
+    window: LatencySummary = Field(description="Over the sliding window (`window_seconds`).")
+    overall: LatencySummary = Field(description="Since the start of the run.")
 
 
 class FlowLatency(BaseModel):
     """Every hop of one flow, in chain order, then end to end."""
 
-    hops: list[HopLatency]
+    hops: list[HopLatency] = Field(description="Each hop of the chain, then end_to_end.")
 
 
 class LatencyStats(BaseModel):
     """Per-hop latency percentiles."""
 
-    generated_at: datetime
-    window_seconds: int = Field(description="Length of the sliding window (simulated).")
+    generated_at: datetime = Field(
+        description="Simulated time of the answer: the end of the sliding window.",
+        examples=["2026-11-20T03:00:00Z"],
+    )
+    window_seconds: int = Field(
+        description="Length of the sliding window, in seconds of simulated time.", examples=[300]
+    )
     resolution: float = Field(
         description="A percentile is at most this much (relative) above "
         "the exact figure; max is exact.",
         examples=[0.0443],
     )
-    flows: dict[str, FlowLatency]
+    flows: dict[str, FlowLatency] = Field(description="The hops of each flow, by flow.")
 
 
 class ThroughputPoint(BaseModel):
     """What happened in one bucket of simulated time."""
 
-    at: datetime = Field(description="Start of the bucket.")
-    submitted: int
-    completed: int
-    rejected: int
-    dead_lettered: int
+    at: datetime = Field(
+        description="Start of the bucket (simulated time, UTC).", examples=["2026-11-20T02:59:55Z"]
+    )
+    submitted: int = Field(description="Dossiers submitted in the bucket.", examples=[12])
+    completed: int = Field(description="Dossiers completed in the bucket.", examples=[11])
+    rejected: int = Field(description="Dossiers rejected in the bucket.", examples=[1])
+    dead_lettered: int = Field(description="Dead letters received in the bucket.", examples=[0])
 
 
 class Throughput(BaseModel):
     """Dossiers per bucket over the last minutes."""
 
-    generated_at: datetime
-    bucket_seconds: int
-    series: list[ThroughputPoint]
+    generated_at: datetime = Field(
+        description="Simulated time of the answer: the end of the series.",
+        examples=["2026-11-20T03:00:00Z"],
+    )
+    bucket_seconds: int = Field(description="Seconds of simulated time per point.", examples=[5])
+    series: list[ThroughputPoint] = Field(
+        description="One point per bucket, oldest first; buckets with nothing are zeros."
+    )
 
 
 class AgencyHealth(BaseModel):
@@ -171,15 +213,28 @@ class AgencyHealth(BaseModel):
     status: str = Field(description="ok | starting | unhealthy | unreachable", examples=["ok"])
     lag: dict[str, int] = Field(
         description="Messages its consumer group has not committed yet, per topic.",
-        examples=[{"lienthong.civil_registry": 0}],
+        examples=[{"lienthong.civil_registry.events": 0}],
     )
-    lag_total: int | None = Field(description="Sum of lag (null: the broker could not be read).")
-    last_success_at: datetime | None = Field(description="When it last synced a step.")
+    lag_total: int | None = Field(
+        description="Sum of lag (null: the broker could not be read).", examples=[0]
+    )
+    last_success_at: datetime | None = Field(
+        description="When it last synced a step (simulated time); null if never.",
+        examples=["2026-11-20T02:59:58.300000Z"],
+    )
     last_failure_at: datetime | None = Field(
-        description="When a message to it was last dead-lettered."
+        description="When a message to it was last dead-lettered (simulated time); null if never.",
+        examples=[None, "2026-11-20T01:12:40Z"],
     )
-    last_failure_reason: str | None
-    faults: list[dict[str, Any]] = Field(description="Faults switched on at it now.")
+    last_failure_reason: str | None = Field(
+        description="That dead letter's error kind and error (cut at 300 characters); null if "
+        "never.",
+        examples=[None, "transient: lỗi đồng bộ (injected population sync_error)"],
+    )
+    faults: list[dict[str, Any]] = Field(
+        description="Faults switched on at it now, as its GET /admin/faults lists them.",
+        examples=[[]],
+    )
     dead_letters: dict[str, int] = Field(
         description="Its failures: open (unresolved) and total.", examples=[{"open": 1, "total": 3}]
     )
@@ -188,5 +243,9 @@ class AgencyHealth(BaseModel):
 class AgenciesHealth(BaseModel):
     """Every agency's health."""
 
-    generated_at: datetime
-    agencies: dict[str, AgencyHealth]
+    generated_at: datetime = Field(
+        description="Simulated time of the answer.", examples=["2026-11-20T03:00:00Z"]
+    )
+    agencies: dict[str, AgencyHealth] = Field(
+        description="Each service by name, the gateway's own consumer included."
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from sqlalchemy import ColumnElement
 from sqlmodel import col, select
 
@@ -20,6 +20,11 @@ from services.insurance.models import (
 
 router = APIRouter(prefix="/api/v1", tags=["health cards"])
 
+PersonalIdPath = Annotated[
+    str,
+    Path(description="Số định danh cá nhân of the person, 12 digits.", examples=["022165417474"]),
+]
+
 
 @router.get(
     "/cards/{card_code}",
@@ -27,7 +32,16 @@ router = APIRouter(prefix="/api/v1", tags=["health cards"])
     response_model=HealthCardPublic,
     responses={404: {"description": "No such card"}},
 )
-async def get_card(card_code: str, session: ReadSessionDep) -> HealthCardPublic:
+async def get_card(
+    card_code: Annotated[
+        str,
+        Path(
+            description="Mã thẻ BHYT, 15 characters: group + level + province + BHXH number.",
+            examples=["TE1191946914184"],
+        ),
+    ],
+    session: ReadSessionDep,
+) -> HealthCardPublic:
     """A card by its 15-character code."""
     card = await get_or_404(session, HealthCard, card_code, "card")
     return HealthCardPublic.model_validate(card)
@@ -36,7 +50,14 @@ async def get_card(card_code: str, session: ReadSessionDep) -> HealthCardPublic:
 @router.get("/cards", summary="Cards of a person", response_model=list[HealthCardPublic])
 async def list_cards(
     session: ReadSessionDep,
-    personal_id: Annotated[str, Query(pattern=r"^\d{12}$", description="Insured person's ID")],
+    personal_id: Annotated[
+        str,
+        Query(
+            pattern=r"^\d{12}$",
+            description="Personal ID number of the insured person (12 digits).",
+            examples=["019225183452"],
+        ),
+    ],
 ) -> list[HealthCardPublic]:
     """Every card issued to one person, newest first."""
     rows = (
@@ -56,7 +77,9 @@ async def list_cards(
     tags=["funeral benefits"],
     responses={404: {"description": "No decision for this person"}},
 )
-async def get_funeral_benefit(personal_id: str, session: ReadSessionDep) -> FuneralBenefitPublic:
+async def get_funeral_benefit(
+    personal_id: PersonalIdPath, session: ReadSessionDep
+) -> FuneralBenefitPublic:
     """Chế độ mai táng decided for one person."""
     row = await get_or_404(session, FuneralBenefit, personal_id, "funeral benefit for")
     return FuneralBenefitPublic.model_validate(row)
@@ -69,12 +92,9 @@ async def get_funeral_benefit(personal_id: str, session: ReadSessionDep) -> Fune
     tags=["insured persons"],
     responses={404: {"description": "Uninsured: nothing known"}},
 )
-async def get_insured_person(personal_id: str, session: ReadSessionDep) -> InsuredPerson:
+async def get_insured_person(personal_id: PersonalIdPath, session: ReadSessionDep) -> InsuredPerson:
     """Pension, contribution months and social assistance of one person."""
     return await get_or_404(session, InsuredPerson, personal_id, "insurance record for")
-
-
-Months = Annotated[int | None, Query(ge=0, le=1200, description="Months of contributions.")]
 
 
 @router.get(
@@ -85,14 +105,56 @@ Months = Annotated[int | None, Query(ge=0, le=1200, description="Months of contr
 )
 async def search_insured_persons(
     session: ReadSessionDep,
-    pensioner: Annotated[bool | None, Query(description="Only pensioners (true) or not")] = None,
-    social_assistance: Annotated[
-        bool | None, Query(description="Only monthly social-assistance beneficiaries, or not")
+    pensioner: Annotated[
+        bool | None,
+        Query(
+            description="Only pensioners (true) or only non-pensioners (false).", examples=[True]
+        ),
     ] = None,
-    min_compulsory_months: Months = None,
-    max_compulsory_months: Months = None,
-    min_voluntary_months: Months = None,
-    max_voluntary_months: Months = None,
+    social_assistance: Annotated[
+        bool | None,
+        Query(
+            description="Only monthly social-assistance beneficiaries (bảo trợ xã hội, true) or "
+            "only others (false).",
+            examples=[False],
+        ),
+    ] = None,
+    min_compulsory_months: Annotated[
+        int | None,
+        Query(
+            ge=0,
+            le=1200,
+            description="At least this many months of compulsory contributions.",
+            examples=[12],
+        ),
+    ] = None,
+    max_compulsory_months: Annotated[
+        int | None,
+        Query(
+            ge=0,
+            le=1200,
+            description="At most this many months of compulsory contributions.",
+            examples=[120],
+        ),
+    ] = None,
+    min_voluntary_months: Annotated[
+        int | None,
+        Query(
+            ge=0,
+            le=1200,
+            description="At least this many months of voluntary contributions.",
+            examples=[60],
+        ),
+    ] = None,
+    max_voluntary_months: Annotated[
+        int | None,
+        Query(
+            ge=0,
+            le=1200,
+            description="At most this many months of voluntary contributions.",
+            examples=[240],
+        ),
+    ] = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> list[InsuredPerson]:

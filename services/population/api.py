@@ -26,7 +26,10 @@ router = APIRouter(prefix="/api/v1", tags=["citizens"])
 
 PersonalIdPath = Annotated[
     str,
-    Path(description="12-digit personal ID number.", examples=["001190012345"]),
+    Path(
+        description="Số định danh cá nhân: 12 digits PPP G YY RRRRRR (a malformed one is a 422).",
+        examples=["001193671493"],
+    ),
 ]
 
 
@@ -41,18 +44,65 @@ def _checked_id(personal_id: str) -> str:
 async def search_citizens(
     session: ReadSessionDep,
     runtime: RuntimeDep,
-    sex: Annotated[Sex | None, Query(description="male or female")] = None,
-    min_age: Annotated[int | None, Query(ge=0, le=150, description="Age ≥, in years")] = None,
-    max_age: Annotated[int | None, Query(ge=0, le=150, description="Age ≤, in years")] = None,
+    sex: Annotated[
+        Sex | None,
+        Query(description="Only this sex (giới tính): male or female.", examples=["female"]),
+    ] = None,
+    min_age: Annotated[
+        int | None,
+        Query(
+            ge=0,
+            le=150,
+            description="Only citizens at least this old, in whole years on the simulated "
+            "clock's today.",
+            examples=[20],
+        ),
+    ] = None,
+    max_age: Annotated[
+        int | None,
+        Query(
+            ge=0,
+            le=150,
+            description="Only citizens at most this old, in whole years (not above min_age).",
+            examples=[35],
+        ),
+    ] = None,
     province_code: Annotated[
-        str | None, Query(pattern=r"^\d{2}$", description="Province of residence")
+        str | None,
+        Query(
+            pattern=r"^\d{2}$",
+            description="Only residents of this province (2-digit code, 2025 list).",
+            examples=["01"],
+        ),
     ] = None,
     commune_code: Annotated[
-        str | None, Query(pattern=r"^\d{5}$", description="Commune of residence")
+        str | None,
+        Query(
+            pattern=r"^\d{5}$",
+            description="Only residents of this commune (5-digit code, 2025 list).",
+            examples=["00685"],
+        ),
     ] = None,
-    alive: Annotated[bool | None, Query(description="Only living (true) or deceased")] = None,
-    household_head: Annotated[bool | None, Query(description="Only household heads")] = None,
-    name: Annotated[str | None, Query(max_length=100, description="Part of the full name")] = None,
+    alive: Annotated[
+        bool | None,
+        Query(description="Only the living (true) or only the deceased (false).", examples=[True]),
+    ] = None,
+    household_head: Annotated[
+        bool | None,
+        Query(
+            description="Only household heads (true) or only other members (false).",
+            examples=[True],
+        ),
+    ] = None,
+    name: Annotated[
+        str | None,
+        Query(
+            max_length=100,
+            description="Only citizens whose full name contains this text, as written "
+            "(names are stored in NFC).",
+            examples=["Thảo"],
+        ),
+    ] = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> CitizenPage:
@@ -117,7 +167,16 @@ async def lookup_citizens(body: CitizenLookup, session: ReadSessionDep) -> Citiz
     tags=["households"],
     responses={404: {"description": "No such household"}},
 )
-async def get_household(household_id: str, session: ReadSessionDep) -> HouseholdPublic:
+async def get_household(
+    household_id: Annotated[
+        str,
+        Path(
+            description="Household id (hộ gia đình): HO + 2-digit province + 8 digits.",
+            examples=["HO0100000053"],
+        ),
+    ],
+    session: ReadSessionDep,
+) -> HouseholdPublic:
     """Hộ gia đình with its registered members."""
     household = await get_or_404(session, Household, household_id, "household")
     members = (

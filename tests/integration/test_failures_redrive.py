@@ -15,6 +15,7 @@ from sqlmodel import col, select
 
 from lienthong.contracts.civil_registry import BIRTH_REGISTERED
 from lienthong.contracts.dead_letters import REDRIVE_HEADER
+from lienthong.contracts.kafka_binding import CONTENT_TYPE_HEADER, STRUCTURED_CONTENT_TYPE
 from lienthong.contracts.topics import DEAD_LETTERS, GATEWAY_EVENTS
 from lienthong.runtime.tables import OutboxMessage
 from services.civil_registry.models import BirthRegistration
@@ -91,9 +92,12 @@ async def test_a_redriven_transient_failure_completes_the_dossier_exactly_once(
     assert answer == {"id": failure_id, "redriven": True, "redrive": 1, "reason": None}
     assert (staged.topic, staged.key.encode(), staged.value) == (GATEWAY_EVENTS, *original)
     assert staged.headers == {REDRIVE_HEADER: "1"}
-    # The relay sent the very bytes again, with the header that names the redrive.
+    # The relay sent the very bytes again, structured mode, with the header naming the redrive.
     assert system.broker.producer_.sent[GATEWAY_EVENTS][-1] == original
-    assert system.broker.producer_.headers[GATEWAY_EVENTS][-1] == [(REDRIVE_HEADER, b"1")]
+    assert system.broker.producer_.headers[GATEWAY_EVENTS][-1] == [
+        (CONTENT_TYPE_HEADER, STRUCTURED_CONTENT_TYPE.encode()),
+        (REDRIVE_HEADER, b"1"),
+    ]
     assert view["status"] == "completed"
     registry, population, insurance = (
         system.services[name].db for name in ("civil_registry", "population", "insurance")
@@ -145,7 +149,10 @@ async def test_a_redrive_that_fails_again_reopens_the_failure(failed: Failed) ->
     assert item["id"] == failure_id
     assert (item["status"], item["occurrences"], item["redrive_count"]) == ("open", 2, 1)
     assert bulk.json() == {"matched": 1, "redriven": 1, "already_resolved": 0, "ids": [failure_id]}
-    assert system.broker.producer_.headers[GATEWAY_EVENTS][-1] == [(REDRIVE_HEADER, b"2")]
+    assert system.broker.producer_.headers[GATEWAY_EVENTS][-1] == [
+        (CONTENT_TYPE_HEADER, STRUCTURED_CONTENT_TYPE.encode()),
+        (REDRIVE_HEADER, b"2"),
+    ]
     assert (await dossier_view(client, failed.dossier_id))["status"] == "completed"
     settled = await failure(client, failure_id)
     assert (settled["status"], settled["redrive_count"], settled["occurrences"]) == (

@@ -17,6 +17,7 @@ from lienthong.contracts.catalogue import CATALOGUE, spec_for_type
 from lienthong.contracts.civil_registry import BIRTH_REGISTERED
 from lienthong.contracts.envelope import CloudEvent, new_event
 from lienthong.contracts.faults import POISON_KINDS, FaultSetting, checked_fault
+from lienthong.contracts.kafka_binding import CONTENT_TYPE_HEADER, STRUCTURED_CONTENT_TYPE
 from lienthong.contracts.topics import CIVIL_REGISTRY_EVENTS, DEAD_LETTERS
 from lienthong.runtime.clock import SimClock
 from lienthong.runtime.db import Database
@@ -30,6 +31,8 @@ from tests.helpers import birth_registered
 
 NOW = datetime(2026, 11, 16, 2, 30, tzinfo=UTC)
 SERVICE = "civil_registry"
+STRUCTURED = (CONTENT_TYPE_HEADER, STRUCTURED_CONTENT_TYPE.encode())
+"""The header of a CloudEvents structured-mode message: every message the relay sends has it."""
 
 
 class ManualClock(SimClock):
@@ -133,6 +136,7 @@ async def test_duplicate_sends_a_hit_row_twice(db: Database) -> None:
     assert await setup.relay.publish_pending() == 3
 
     assert ids(setup.sent()) == [e.id for e in events for _ in range(2)]
+    assert setup.producer.headers[CIVIL_REGISTRY_EVENTS] == [[STRUCTURED]] * 6
     assert await setup.unpublished() == 0
 
 
@@ -170,6 +174,8 @@ async def test_poison_sends_a_bad_message_before_each_real_one(db: Database, kin
         assert bad_key == key == event.subject.encode()
         assert_poison(kind, bad, event)
     assert len({value for _, value in sent}) == 6  # every poison is its own message
+    # A poison is declared like every message (structured mode): only its bytes are bad.
+    assert setup.producer.headers[CIVIL_REGISTRY_EVENTS] == [[STRUCTURED]] * 6
 
 
 def assert_poison(kind: str, value: bytes, event: CloudEvent) -> None:
@@ -312,7 +318,10 @@ async def test_delay_holds_a_row_until_the_clock_passes_and_never_blocks_the_res
     assert await setup.relay.publish_pending() == 1  # held once, never again
 
     assert ids(setup.sent())[-1] == held.id
-    assert setup.producer.headers[CIVIL_REGISTRY_EVENTS][-1] == [(DELAYED_HEADER, b"3600")]
+    assert setup.producer.headers[CIVIL_REGISTRY_EVENTS][-1] == [
+        STRUCTURED,
+        (DELAYED_HEADER, b"3600"),
+    ]
     assert await setup.unpublished() == 0
 
 

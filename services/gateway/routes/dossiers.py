@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Header, HTTPException, Query, Response, status
+from fastapi import APIRouter, Body, Header, HTTPException, Path, Query, Response, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.models import Example
 from sqlalchemy import not_
@@ -74,7 +74,9 @@ async def submit_dossier(
         Header(
             alias="Idempotency-Key",
             max_length=200,
-            description="Resubmitting with the same key returns the same dossier.",
+            description="Resubmitting with the same key returns the same dossier; the same key "
+            "with a different form is a 409.",
+            examples=["my-first-birth"],
         ),
     ] = None,
 ) -> DossierAccepted:
@@ -187,7 +189,17 @@ async def submit_batch(
     summary="Follow a dossier",
     responses={404: {"description": "No such dossier"}},
 )
-async def get_dossier(dossier_id: str, session: ReadSessionDep, runtime: RuntimeDep) -> DossierView:
+async def get_dossier(
+    dossier_id: Annotated[
+        str,
+        Path(
+            description="Dossier id (mã hồ sơ), as the submission answered it.",
+            examples=["0b5e0f7a-3c1d-5e2f-8a9b-1c2d3e4f5a6b"],
+        ),
+    ],
+    session: ReadSessionDep,
+    runtime: RuntimeDep,
+) -> DossierView:
     """Overall status and one entry per agency step, with results or the refusal reason."""
     dossier = await get_or_404(session, Dossier, dossier_id, "dossier")
     steps = (
@@ -207,10 +219,29 @@ async def get_dossier(dossier_id: str, session: ReadSessionDep, runtime: Runtime
 async def list_dossiers(
     session: ReadSessionDep,
     runtime: RuntimeDep,
-    status_: Annotated[DossierStatus | None, Query(alias="status")] = None,
-    kind: Annotated[str | None, Query(pattern="^(birth|death)$")] = None,
+    status_: Annotated[
+        DossierStatus | None,
+        Query(
+            alias="status",
+            description="Only dossiers in this overall status: submitted, in_progress, "
+            "completed, rejected or failed.",
+            examples=["in_progress"],
+        ),
+    ] = None,
+    kind: Annotated[
+        str | None,
+        Query(
+            pattern="^(birth|death)$",
+            description="Only this procedure group: birth (Form 01) or death (Form 02).",
+            examples=["birth"],
+        ),
+    ] = None,
     overdue: Annotated[
-        bool | None, Query(description="Only dossiers past (true) or within (false) deadline")
+        bool | None,
+        Query(
+            description="Only dossiers past (true) or within (false) deadline",
+            examples=[True],
+        ),
     ] = None,
     limit: Limit = 50,
     offset: Offset = 0,

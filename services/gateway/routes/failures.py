@@ -6,7 +6,7 @@ import base64
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Body, HTTPException, Query
+from fastapi import APIRouter, Body, HTTPException, Path, Query
 from sqlalchemy import func
 from sqlmodel import col, select
 
@@ -32,6 +32,14 @@ router = APIRouter(prefix="/api/v1", tags=["failures"])
 
 _TIME = "Simulated time of the last failure; ISO 8601, without an offset read as Vietnam time."
 
+FailureId = Annotated[
+    str,
+    Path(
+        description="Failure id, as the list shows it (stable across redeliveries and redrives).",
+        examples=["816edf31-00b9-55ed-93a2-ee913fe1fe3e"],
+    ),
+]
+
 
 def _checked(selection: FailureSelection, location: str) -> FailureSelection:
     """Times that cannot be put in UTC (year 1 at +07:00) or ``since`` after ``until`` (which
@@ -51,15 +59,37 @@ def _checked(selection: FailureSelection, location: str) -> FailureSelection:
 @router.get("/failures", response_model=FailurePage, summary="List failures")
 async def list_failures(
     session: ReadSessionDep,
-    agency: Annotated[AgencyName | None, Query(description="The consumer that failed.")] = None,
-    flow: Annotated[FlowName | None, Query(description="birth | death")] = None,
-    kind: Annotated[KindName | None, Query(description="The error kind.")] = None,
+    agency: Annotated[
+        AgencyName | None,
+        Query(description="The consumer that failed.", examples=["population"]),
+    ] = None,
+    flow: Annotated[FlowName | None, Query(description="birth | death", examples=["birth"])] = None,
+    kind: Annotated[
+        KindName | None, Query(description="The error kind.", examples=["transient"])
+    ] = None,
     status: Annotated[
-        StatusFilter, Query(description="open, redriven, resolved; unresolved (default); all")
+        StatusFilter,
+        Query(
+            description="open, redriven, resolved; unresolved (default); all",
+            examples=["unresolved"],
+        ),
     ] = "unresolved",
-    since: Annotated[datetime | None, Query(description=_TIME)] = None,
-    until: Annotated[datetime | None, Query(description=_TIME)] = None,
-    dossier_id: Annotated[str | None, Query(max_length=200)] = None,
+    since: Annotated[
+        datetime | None,
+        Query(description=f"At or after: {_TIME}", examples=["2026-11-16T08:00:00"]),
+    ] = None,
+    until: Annotated[
+        datetime | None,
+        Query(description=f"At or before: {_TIME}", examples=["2026-11-16T17:00:00"]),
+    ] = None,
+    dossier_id: Annotated[
+        str | None,
+        Query(
+            max_length=200,
+            description="Only the failures of this dossier (the message key).",
+            examples=["0b5e0f7a-3c1d-5e2f-8a9b-1c2d3e4f5a6b"],
+        ),
+    ] = None,
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> FailurePage:
@@ -102,7 +132,7 @@ async def list_failures(
     summary="One failure, with the original bytes",
     responses={404: {"description": "No such failure"}},
 )
-async def get_failure(failure_id: str, session: ReadSessionDep) -> FailureDetail:
+async def get_failure(failure_id: FailureId, session: ReadSessionDep) -> FailureDetail:
     """Everything the dead letter said, and the message exactly as the consumer received it."""
     row = await get_or_404(session, Failure, failure_id, "failure")
     return FailureDetail(**summary_fields(row), value_base64=base64.b64encode(row.value).decode())
@@ -114,7 +144,7 @@ async def get_failure(failure_id: str, session: ReadSessionDep) -> FailureDetail
     summary="Send one failed message again",
     responses={404: {"description": "No such failure"}},
 )
-async def redrive_failure(failure_id: str, runtime: RuntimeDep) -> RedriveResult:
+async def redrive_failure(failure_id: FailureId, runtime: RuntimeDep) -> RedriveResult:
     """Gửi lại: the original bytes go back on their topic, with header `lienthong-redrive: n`.
 
     A failure already resolved is not sent: the answer says by which decision, and when.

@@ -23,13 +23,17 @@ MAX_POINTS = 2_000
 async def latency(
     session: ReadSessionDep,
     runtime: RuntimeDep,
-    flow: Annotated[FlowName | None, Query(description="birth | death")] = None,
+    flow: Annotated[
+        FlowName | None,
+        Query(description="Only this flow: birth or death (default: both).", examples=["birth"]),
+    ] = None,
     window: Annotated[
         int,
         Query(
             ge=60,
             le=LATENCY_MINUTES * 30,
             description="Sliding window in seconds of simulated time (whole minutes are read).",
+            examples=[300],
         ),
     ] = 300,
 ) -> LatencyStats:
@@ -43,12 +47,27 @@ async def latency(
 async def throughput(
     session: ReadSessionDep,
     runtime: RuntimeDep,
-    flow: Annotated[FlowName | None, Query(description="birth | death")] = None,
+    flow: Annotated[
+        FlowName | None,
+        Query(description="Only this flow: birth or death (default: both).", examples=["birth"]),
+    ] = None,
     minutes: Annotated[
-        int, Query(ge=1, le=ACTIVITY_SECONDS // 60, description="How far back (simulated).")
+        int,
+        Query(
+            ge=1,
+            le=ACTIVITY_SECONDS // 60,
+            description="How far back, in minutes of simulated time.",
+            examples=[10],
+        ),
     ] = 10,
     bucket: Annotated[
-        int, Query(ge=1, le=3600, description="Seconds per point of the series.")
+        int,
+        Query(
+            ge=1,
+            le=3600,
+            description=f"Seconds per point of the series (at most {MAX_POINTS} points).",
+            examples=[5],
+        ),
     ] = 5,
 ) -> Throughput:
     """Dossiers submitted, completed and rejected, and dead letters, per ``bucket`` seconds of

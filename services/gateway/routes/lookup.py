@@ -27,16 +27,21 @@ class DossierLookup(BaseModel):
     dossier_ids: list[str] = Field(
         min_length=1,
         max_length=MAX_LOOKUP,
-        description=f"Up to {MAX_LOOKUP} dossier ids.",
-        examples=[["d-2f1c…"]],
+        description=f"1 to {MAX_LOOKUP} dossier ids (repeats are looked up once).",
+        examples=[["0b5e0f7a-3c1d-5e2f-8a9b-1c2d3e4f5a6b", "3ddf5520-ccf5-5178-b3b9-4356245da237"]],
     )
 
 
 class DossierLookupResult(BaseModel):
     """The dossiers found, in the order asked, and the ids that are unknown."""
 
-    found: list[DossierView]
-    missing: list[str] = Field(description="Ids the gateway does not hold.")
+    found: list[DossierView] = Field(
+        description="Each dossier found, as GET /api/v1/dossiers/{id} shows it, in the order asked."
+    )
+    missing: list[str] = Field(
+        description="Ids the gateway does not hold, in the order asked.",
+        examples=[["3ddf5520-ccf5-5178-b3b9-4356245da237"]],
+    )
 
 
 @router.post("/dossiers/lookup", response_model=DossierLookupResult, summary="Follow many dossiers")

@@ -34,8 +34,15 @@ _DAY = "Vietnam date the dossiers were submitted on (YYYY-MM-DD), inclusive."
 async def get_stats(
     session: ReadSessionDep,
     runtime: RuntimeDep,
-    flow: Annotated[FlowName | None, Query(description="birth | death")] = None,
-    agency: Annotated[AgencyName | None, Query(description="Only this agency's step.")] = None,
+    flow: Annotated[
+        FlowName | None,
+        Query(
+            description="Only this flow: birth (khai sinh) or death (khai tử).", examples=["birth"]
+        ),
+    ] = None,
+    agency: Annotated[
+        AgencyName | None, Query(description="Only this agency's step.", examples=["population"])
+    ] = None,
     province: Annotated[
         str | None,
         Query(
@@ -43,10 +50,15 @@ async def get_stats(
             examples=["01"],
         ),
     ] = None,
-    since: Annotated[date | None, Query(description=_DAY)] = None,
-    until: Annotated[date | None, Query(description=_DAY)] = None,
+    since: Annotated[
+        date | None, Query(description=f"From: {_DAY}", examples=["2026-11-01"])
+    ] = None,
+    until: Annotated[
+        date | None, Query(description=f"Until: {_DAY}", examples=["2026-11-30"])
+    ] = None,
     group_by: Annotated[
-        GroupBy | None, Query(description="day | province: the same figures per group.")
+        GroupBy | None,
+        Query(description="day | province: the same figures per group.", examples=["province"]),
     ] = None,
 ) -> Stats:
     """Per flow: dossiers by status and timeliness; per agency: sent, synced, rejected (by

@@ -17,6 +17,7 @@ from sqlmodel import col, select
 
 from lienthong.runtime.app import ReadSessionDep
 from lienthong.runtime.http import Limit, Offset
+from services.gateway.examples import dossier_examples
 from services.gateway.models import Dossier
 from services.gateway.times import utc
 
@@ -26,29 +27,55 @@ router = APIRouter(prefix="/admin/submissions", tags=["admin"])
 class Submitted(BaseModel):
     """One dossier as it was submitted."""
 
-    dossier_id: str
-    kind: str = Field(examples=["birth"])
-    submitted_at: datetime = Field(description="Simulated time the portal received it.")
-    keyed: bool = Field(description="Whether it came with an Idempotency-Key or reference.")
-    request_hash: str = Field(description="Fingerprint of the form: equal forms, equal hash.")
-    form: dict[str, Any] = Field(description="The form as received.")
+    dossier_id: str = Field(
+        description="Dossier id (mã hồ sơ) the portal gave it.",
+        examples=["0b5e0f7a-3c1d-5e2f-8a9b-1c2d3e4f5a6b"],
+    )
+    kind: str = Field(
+        description="Procedure group: birth (Form 01) or death (Form 02).", examples=["birth"]
+    )
+    submitted_at: datetime = Field(
+        description="Simulated time the portal received it.", examples=["2026-11-16T02:30:00Z"]
+    )
+    keyed: bool = Field(
+        description="Whether it came with an Idempotency-Key or reference.", examples=[True]
+    )
+    request_hash: str = Field(
+        description="Fingerprint of the form (SHA-256 of its canonical JSON, hex): equal forms, "
+        "equal hash.",
+        examples=["523ba93a54f0db07573418796fb81a5acd0c5e0aad3080b6d01a67dfe04ba8bb"],
+    )
+    form: dict[str, Any] = Field(
+        description="The form as received (Form 01 or Form 02).",
+        examples=[example.get("value") for example in dossier_examples().values()][:1],
+    )
 
 
 class SubmittedPage(BaseModel):
     """One page of submissions, oldest first."""
 
-    items: list[Submitted]
-    more: bool = Field(description="Another page follows (ask with a larger offset).")
+    items: list[Submitted] = Field(description="This page of submissions, oldest first.")
+    more: bool = Field(
+        description="Another page follows (ask with a larger offset).", examples=[False]
+    )
 
 
 @router.get("", response_model=SubmittedPage, summary="Forms received in a time window")
 async def list_submissions(
     session: ReadSessionDep,
     since: Annotated[
-        AwareDatetime | None, Query(description="Submitted at or after (sim.)")
+        AwareDatetime | None,
+        Query(
+            description="Only forms submitted at or after this simulated time (with an offset).",
+            examples=["2026-11-16T00:00:00+07:00"],
+        ),
     ] = None,
     until: Annotated[
-        AwareDatetime | None, Query(description="Submitted before (simulated)")
+        AwareDatetime | None,
+        Query(
+            description="Only forms submitted before this simulated time (with an offset).",
+            examples=["2026-11-17T00:00:00+07:00"],
+        ),
     ] = None,
     limit: Limit = 1000,
     offset: Offset = 0,
