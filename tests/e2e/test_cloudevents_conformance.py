@@ -5,7 +5,8 @@ every message on its topics is a service's), a birth, a refused second birth and
 their end; then every message on every topic, read from the beginning by a plain aiokafka
 consumer, must carry ``content-type: application/cloudevents+json; charset=UTF-8`` and be read
 by the SDK's structured-mode readers as the event our envelope model reads
-(``tests/cloudevents_sdk.py``).
+(``tests/cloudevents_sdk.py``), and validate against the schema the AsyncAPI document publishes
+for its type (``tests/published_schemas.py``).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from tests.e2e.helpers import (
     wait_for_dossier,
     wait_until,
 )
+from tests.published_schemas import schema_errors
 
 pytestmark = pytest.mark.e2e
 
@@ -69,6 +71,8 @@ async def test_the_sdk_reads_every_message_of_a_birth_and_a_death_flow(
 
     events = [read_by_sdk(list(r.headers), r.key, r.value) for r in records]
     assert len(events) == len(records) > 0
+    off_contract = {f"{r.topic}@{r.offset}": schema_errors(r.value) for r in records}
+    assert {where: why for where, why in off_contract.items() if why} == {}
     for record, event in zip(records, events, strict=True):
         assert record.topic == TOPIC_OF_SERVICE[event.source]
     dossiers = {born["dossier_id"], again["dossier_id"], died["dossier_id"]}

@@ -13,6 +13,7 @@ from lienthong.contracts.asyncapi import CONTENT_TYPE, asyncapi_document, messag
 from lienthong.contracts.catalogue import ANY_SERVICE, CATALOGUE
 from lienthong.contracts.envelope import CloudEvent
 from lienthong.contracts.services import SERVICE_NAMES
+from tests.published_schemas import schema_errors
 
 SPEC = Path(__file__).parents[1] / "data" / "asyncapi" / "asyncapi-3.0.0.schema.json"
 """The official AsyncAPI 3.0.0 JSON Schema (npm @asyncapi/specs 6.11.1, Apache-2.0)."""
@@ -81,3 +82,20 @@ def test_every_payload_field_has_a_description() -> None:
     ]
 
     assert undocumented == []
+
+
+def test_the_published_schema_refuses_what_a_consumer_would_refuse() -> None:
+    spec = next(spec for spec in CATALOGUE if spec.payload.__name__ == "BirthRegistered")
+    (example,) = document()["components"]["messages"][message_id(spec)]["examples"]
+    good = example["payload"]
+    no_number = {
+        **good,
+        "data": {k: v for k, v in good["data"].items() if k != "registration_number"},
+    }
+    wrong_type = {**good, "type": "vn.lienthong.civil_registry.birth_rejected.v1"}
+
+    assert schema_errors(json.dumps(good).encode()) == []
+    assert any(
+        "registration_number" in why for why in schema_errors(json.dumps(no_number).encode())
+    )
+    assert schema_errors(json.dumps(wrong_type).encode()) != []
