@@ -38,6 +38,6 @@ HELP: Final[dict[str, str]] = {
     "replay": "run scenario files against a sandbox: exit 0 all pass, 1 failed, 2 invalid, 3 down",
     "record": "capture a live run as a scenario (people replaced by roles) to replay elsewhere",
     "status": "dossiers, steps, latency and agency health as tables; --watch refreshes them",
-    "contracts": "export the AsyncAPI (events) and OpenAPI (every service) documents",
+    "contracts": "export the AsyncAPI and OpenAPI documents; check them against a baseline",
 }
 """One line per command for ``lienthong -h``, without importing the module."""
