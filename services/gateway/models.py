@@ -137,39 +137,6 @@ class StepView(BaseModel):
     )
 
 
-class DossierView(BaseModel):
-    """A dossier with one entry per agency step."""
-
-    dossier_id: str = PydanticField(
-        description="Dossier id (mã hồ sơ): derived from the idempotency key, else from the form.",
-        examples=["0b5e0f7a-3c1d-5e2f-8a9b-1c2d3e4f5a6b"],
-    )
-    kind: str = PydanticField(
-        description="Procedure group: birth (Form 01) or death (Form 02).", examples=["birth"]
-    )
-    status: str = PydanticField(
-        description="submitted | in_progress | completed | rejected | failed",
-        examples=["completed"],
-    )
-    submitted_at: datetime = PydanticField(
-        description="When the portal received it (simulated time, UTC).",
-        examples=["2026-11-16T02:30:00Z"],
-    )
-    completed_at: datetime | None = PydanticField(
-        description="When its last step was done (simulated time, UTC); null until then.",
-        examples=["2026-11-16T02:30:01.050000Z"],
-    )
-    due_at: datetime | None = PydanticField(
-        description="Legal deadline of the whole group.", examples=["2026-11-18T16:59:59Z"]
-    )
-    overdue: bool = PydanticField(
-        description="Closed after its deadline, or open past it.", examples=[False]
-    )
-    steps: list[StepView] = PydanticField(
-        description="One entry per agency step, in the order the dossier reaches them."
-    )
-
-
 class DossierSummary(BaseModel):
     """A dossier in a list."""
 
@@ -198,6 +165,14 @@ class DossierSummary(BaseModel):
     )
     overdue: bool = PydanticField(
         description="Closed after its deadline, or open past it.", examples=[False]
+    )
+
+
+class DossierView(DossierSummary):
+    """A dossier with one entry per agency step."""
+
+    steps: list[StepView] = PydanticField(
+        description="One entry per agency step, in the order the dossier reaches them."
     )
 
 
