@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from lienthong.cli.commands import COMMANDS, HELP
@@ -95,5 +96,9 @@ def _run_command(name: str, argv: list[str]) -> int:
     module = importlib.import_module(COMMANDS[name])
     parser = argparse.ArgumentParser(prog=f"lienthong {name}", description=HELP[name])
     module.add_arguments(parser)
-    code: int = module.run(parser.parse_args(argv))
+    try:
+        code: int = module.run(parser.parse_args(argv))
+    except BrokenPipeError:  # `lienthong … | head`: the reader has had enough, no traceback
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nor one at exit
+        return 0
     return code

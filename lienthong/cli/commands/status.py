@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
 from collections.abc import Callable
@@ -151,8 +150,4 @@ def run(args: argparse.Namespace) -> int:
         except Unreachable as error:
             return f"lienthong status — gateway {gateway} — unreachable: {error}\n"
 
-    try:
-        return watch(read, args.watch, sys.stdout)
-    except BrokenPipeError:  # `lienthong status --watch | head`: the reader has had enough
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no error at exit
-        return 0
+    return watch(read, args.watch, sys.stdout)  # `| head`: lienthong.cli.main ends it quietly
