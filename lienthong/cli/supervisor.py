@@ -12,7 +12,6 @@ fixture can drive it with ``start()`` / ``stop()``. Each step has its own module
 from __future__ import annotations
 
 import contextlib
-import logging
 import os
 import threading
 from collections.abc import Callable, Mapping, Sequence
@@ -21,6 +20,7 @@ from types import FrameType, TracebackType
 from typing import Final, Self, TextIO
 
 from lienthong.cli.broker import BrokerError, EmbeddedBroker
+from lienthong.cli.broker_logs import start_embedded
 from lienthong.cli.child_env import child_env, service_url
 from lienthong.cli.children import ServiceExit, ServiceSpec, service_command
 from lienthong.cli.data_dir import LOCK_FILE_NAME, wipe_databases
@@ -90,11 +90,11 @@ class Supervisor:
         self._extra_env = dict(extra_env or {})
         self._health_timeout_s = health_timeout_s
         self._fresh = fresh
-        self._logs = LogMux(output, color, log_format=log_format, log_level=log_level)
+        self.logs = LogMux(output, color, log_format=log_format, log_level=log_level)
         self._services = ServiceGroup(
             self.specs,
             command=command or service_command,
-            logs=self._logs,
+            logs=self.logs,
             policy=restart_policy or RestartPolicy(),
         )
         self._lock = RunLock(self.data_dir / LOCK_FILE_NAME)
@@ -136,7 +136,7 @@ class Supervisor:
     @property
     def color(self) -> bool:
         """Whether log prefixes are coloured (given, or guessed from the output being a tty)."""
-        return self._logs.color
+        return self.logs.color
 
     # -- lifecycle -----------------------------------------------------------------------------
 
@@ -158,9 +158,11 @@ class Supervisor:
             self._lock.write(self._lock_info())
             if self._fresh:
                 for path in wipe_databases(self.data_dir):
-                    self._logs.say(f"--fresh: deleted {path.name}")
+                    self.logs.say(f"--fresh: deleted {path.name}")
             check_ports(self.host, self._wanted_ports())
-            self._start_broker()
+            if self.embedded_broker:  # else an external Kafka was given
+                assert self._spawner is not None  # created above, before any child
+                self._broker = start_embedded(self.logs, self._spawner.popen, self._broker_port)
             create_topics(self.bootstrap_servers, self.partitions)
             # A memory-only broker starts empty: services replay their recent outbox into it.
             self._services.start(
@@ -172,7 +174,7 @@ class Supervisor:
                 timeout_s=self._health_timeout_s,
                 stop_requested=self._stop_requested,
                 check_alive=self._raise_if_exited,
-                on_healthy=lambda name, s: self._logs.say(f"{name} healthy after {s:.1f} s"),
+                on_healthy=lambda name, s: self.logs.say(f"{name} healthy after {s:.1f} s"),
             )
             broker = self._broker
             self._services.watch(
@@ -252,18 +254,6 @@ class Supervisor:
         """Always stop, whatever happened inside the block."""
         self.stop()
 
-    def echo(self, text: str) -> None:
-        """Write *text* as-is to the output, never interleaved mid-line with service logs."""
-        self._logs.echo(text)
-
-    def say(self, message: str, level: int = logging.INFO) -> None:
-        """A status line of the supervisor, in the run's log format (JSON-safe, masked)."""
-        self._logs.say(message, level)
-
-    def log_handler(self) -> logging.Handler:
-        """A handler for this process's own logging, written through the same output."""
-        return self._logs.handler()
-
     # -- steps ---------------------------------------------------------------------------------
 
     def _lock_info(self) -> dict[str, object]:
@@ -286,19 +276,6 @@ class Supervisor:
         broker = self.embedded_broker and self._broker_port
         extra = [(BROKER_SOURCE, self._broker_port)] if broker else []
         return [(spec.name, spec.port) for spec in self.specs] + extra
-
-    def _start_broker(self) -> None:
-        """Start Tansu unless an external Kafka was given; its logs join ours as ``broker``."""
-        if not self.embedded_broker:
-            return
-        assert self._spawner is not None  # created by start() before any child
-        self._broker = EmbeddedBroker(
-            on_line=lambda line: self._logs.line(BROKER_SOURCE, line),
-            color=self._logs.color,
-            launch=self._spawner.popen,
-        )
-        bootstrap = self._broker.start(host="127.0.0.1", port=self._broker_port)
-        self._logs.say(f"broker ready on {bootstrap}")
 
     def _service_env(self, spec: ServiceSpec, fresh_broker: bool) -> dict[str, str]:
         """The environment that configures one service process."""

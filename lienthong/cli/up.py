@@ -237,7 +237,7 @@ def run_up(args: argparse.Namespace) -> int:
         args.log_level,
         check_format(args.log_format),
         access_log=False,
-        handler=supervisor.log_handler(),
+        handler=supervisor.logs.handler(),
     )
     started = time.monotonic()
 
@@ -245,9 +245,9 @@ def run_up(args: argparse.Namespace) -> int:
         block = format_ready(ready, time.monotonic() - started)
         if args.log_format == "json":  # the stream stays one JSON object per line
             for line in filter(None, (line.strip() for line in block.splitlines())):
-                ready.say(line)
+                ready.logs.say(line)
         else:
-            ready.echo(block)
+            ready.logs.echo(block)
 
     try:
         code = supervisor.run_forever(on_ready=announce)
@@ -258,7 +258,7 @@ def run_up(args: argparse.Namespace) -> int:
     except (SupervisorError, BrokerError) as exc:
         return _failed(f"lienthong up failed: {exc}")
     if code == 0:
-        supervisor.say("lienthong stopped")
+        supervisor.logs.say("lienthong stopped")
     else:  # a crashed service is restarted; only the broker's death ends the run
         _failed("lienthong up failed: the embedded broker died (see its output above)")
     return code
