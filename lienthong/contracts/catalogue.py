@@ -83,6 +83,9 @@ CATALOGUE: Final[tuple[EventSpec, ...]] = (
     _spec(population.DEATH_RECORDED, population.DeathRecorded, POPULATION, GATEWAY),
     _spec(population.DEATH_RECORD_REJECTED, population.DeathRecordRejected, POPULATION, GATEWAY),
     _spec(insurance.CARD_ISSUED, insurance.HealthCardIssued, INSURANCE, GATEWAY),
+    # v2 keys the card by the insured person (the personal ID number, since 1/8/2025); both
+    # stay listed while any producer may emit v1 (CARD_EVENT_VERSION), see insurance.py.
+    _spec(insurance.CARD_ISSUED_V2, insurance.HealthCardIssuedV2, INSURANCE, GATEWAY),
     _spec(insurance.CARD_REJECTED, insurance.HealthCardRejected, INSURANCE, GATEWAY),
     _spec(insurance.FUNERAL_BENEFIT_DECIDED, insurance.FuneralBenefitDecided, INSURANCE, GATEWAY),
     _spec(insurance.FUNERAL_BENEFIT_REJECTED, insurance.FuneralBenefitRejected, INSURANCE, GATEWAY),
@@ -97,6 +100,35 @@ CATALOGUE: Final[tuple[EventSpec, ...]] = (
 
 _BY_TYPE: Final[dict[str, EventSpec]] = {spec.type: spec for spec in CATALOGUE}
 _BY_PAYLOAD: Final[dict[type[BaseModel], EventSpec]] = {spec.payload: spec for spec in CATALOGUE}
+
+
+def _event_and_version(type_: str) -> tuple[str, int]:
+    """``vn.lienthong.insurance.health_card_issued.v2`` → (``….health_card_issued``, 2)."""
+    event, _, version = type_.rpartition(".v")
+    return (event, int(version)) if event and version.isdigit() else (type_, 0)
+
+
+def _versions() -> dict[str, tuple[str, ...]]:
+    by_event: dict[str, list[tuple[int, str]]] = {}
+    for spec in CATALOGUE:
+        event, version = _event_and_version(spec.type)
+        by_event.setdefault(event, []).append((version, spec.type))
+    return {event: tuple(t for _, t in sorted(types)) for event, types in by_event.items()}
+
+
+_VERSIONS: Final[dict[str, tuple[str, ...]]] = _versions()
+
+
+def versions_of(type_: str) -> tuple[str, ...]:
+    """Every version of the event ``type_`` is a version of that the catalogue lists, oldest
+    first (``type_`` itself included, even when not listed).
+
+    For the tables that only name a decision by its type (which flow a failure belongs to,
+    which decision created a fact): they accept every version still listed, as consumers must
+    during a rolling upgrade, without a second entry each time a version is added.
+    """
+    listed = _VERSIONS.get(_event_and_version(type_)[0], ())
+    return listed if type_ in listed else (type_, *listed)
 
 
 def spec_for_type(type_: str) -> EventSpec | None:

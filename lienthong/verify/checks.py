@@ -148,7 +148,7 @@ def cause_before_effect(snapshot: Snapshot) -> RuleResult:
                         f"{fact.name} at {fact.agency} without {upstream.name} at "
                         f"{upstream.agency}",
                     )
-            if not ledger.decided(dossier_id, fact.done):
+            if not ledger.decided(dossier_id, *fact.done_types):
                 result.found(
                     dossier_id, f"{fact.name} without {fact.agency}'s decision {short(fact.done)}"
                 )
@@ -191,9 +191,9 @@ def _missing_effect(
     if snapshot.fact(effect.name, effect.agency).get(dossier_id, 0) > 0:
         return None
     ledger = snapshot.ledgers[effect.agency]
-    if ledger.decided(dossier_id, effect.refused, FAILED):
+    if ledger.decided(dossier_id, *effect.refused_types, FAILED):
         return None
-    if ledger.decided(dossier_id, effect.done):
+    if ledger.decided(dossier_id, *effect.done_types):
         return (
             f"{cause.name} without {effect.name}: {effect.agency} decided "
             f"{short(effect.done)} but holds no {effect.name} row"

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from lienthong.contracts import civil_registry, gateway, insurance, population
+from lienthong.contracts.catalogue import versions_of
 from lienthong.contracts.dead_letters import DEAD_LETTERED
 from lienthong.contracts.services import CIVIL_REGISTRY, GATEWAY, INSURANCE, POPULATION
 
@@ -23,11 +24,23 @@ class Fact:
     agency: str
     flow: str
     done: str
-    """The event type of the decision that created it."""
+    """The event type of the decision that created it (its first version)."""
     refused: str
     """The event type of the refusal (the step's alternative outcome)."""
     upstream: str | None
     """The fact that must exist first (None: the dossier itself, at the gateway)."""
+
+    @property
+    def done_types(self) -> tuple[str, ...]:
+        """Every version of the done decision the catalogue lists: after a rolling upgrade a
+        ledger holds some of one (``health_card_issued.v1``) and some of the next (``.v2``),
+        and each created the fact alike."""
+        return versions_of(self.done)
+
+    @property
+    def refused_types(self) -> tuple[str, ...]:
+        """Every version of the refusal the catalogue lists."""
+        return versions_of(self.refused)
 
 
 FACTS: Final[tuple[Fact, ...]] = (
@@ -113,9 +126,14 @@ def input_producer(flow: str, agency: str) -> str:
 
 
 def input_event(flow: str, agency: str) -> str:
-    """The event type an agency's step of ``flow`` starts from."""
+    """The event type an agency's step of ``flow`` starts from (its first version)."""
     upstream = FACT_OF_STEP[(flow, agency)].upstream
     return FACT_BY_NAME[upstream].done if upstream is not None else SUBMITTED[flow]
+
+
+def input_events(flow: str, agency: str) -> tuple[str, ...]:
+    """Every version of the event type an agency's step of ``flow`` starts from."""
+    return versions_of(input_event(flow, agency))
 
 
 def short(event_type: str) -> str:

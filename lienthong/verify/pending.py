@@ -28,7 +28,14 @@ from datetime import timedelta
 from typing import Final
 
 from lienthong.contracts.services import GATEWAY
-from lienthong.verify.facts import FACT_OF_STEP, FAILED, input_event, input_producer, short
+from lienthong.verify.facts import (
+    FACT_OF_STEP,
+    FAILED,
+    input_event,
+    input_events,
+    input_producer,
+    short,
+)
 from lienthong.verify.ledgers import Decision, DossierRow, Ledger, Snapshot
 
 WAITING_FAULTS: Final = frozenset({"down", "latency", "slow_consumer", "delay"})
@@ -140,7 +147,7 @@ def why_waiting(snapshot: Snapshot, dossier: DossierRow, agency: str) -> Wait:
         for failure in snapshot.failures
         if failure.dossier_id == dossier_id and failure.agency in (None, agency)
     ]
-    decisions = ledger.decided(dossier_id, fact.done, fact.refused)
+    decisions = ledger.decided(dossier_id, *fact.done_types, *fact.refused_types)
     letters = ledger.decided(dossier_id, FAILED)
     reasons += _staged(ledger, decisions, "decision")
     reasons += _staged(ledger, letters, "dead letter")
@@ -152,7 +159,7 @@ def why_waiting(snapshot: Snapshot, dossier: DossierRow, agency: str) -> Wait:
     producer = snapshot.ledgers.get(input_producer(flow, agency))
     reasons += _faults(producer, WIRE_FAULTS, flow)
     if producer is not None:
-        upstream = producer.decided(dossier_id, input_event(flow, agency))
+        upstream = producer.decided(dossier_id, *input_events(flow, agency))
         reasons += _staged(producer, upstream, f"its input ({short(input_event(flow, agency))})")
     published = [d for d in decisions if d.unpublished < d.count]
     if published:

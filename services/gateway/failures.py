@@ -25,6 +25,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from lienthong.contracts import civil_registry, gateway, insurance, population
+from lienthong.contracts.catalogue import versions_of
 from lienthong.contracts.dead_letters import DeadLettered
 from lienthong.contracts.envelope import derived_id
 from lienthong.contracts.services import CIVIL_REGISTRY, INSURANCE, POPULATION
@@ -45,14 +46,25 @@ DECISIONS: Final[dict[tuple[str, str], tuple[str, str]]] = {
         insurance.FUNERAL_BENEFIT_REJECTED,
     ),
 }
-"""(flow, agency) → the event types of its step's decision: (done, rejected)."""
+"""(flow, agency) → the event types of its step's decision: (done, rejected).
+
+The first version of each; every other version the catalogue lists (``health_card_issued.v2``)
+is the same decision (:func:`versions_of`). A step does not record which version closed it, so
+a failure settled by a step already closed names the type listed here.
+"""
 
 FLOW_OF_TYPE: Final[dict[str, str]] = {
     gateway.BIRTH_DOSSIER_SUBMITTED: "birth",
     gateway.DEATH_DOSSIER_SUBMITTED: "death",
-    **{type_: flow for (flow, _), types in DECISIONS.items() for type_ in types},
+    **{
+        version: flow
+        for (flow, _), types in DECISIONS.items()
+        for type_ in types
+        for version in versions_of(type_)
+    },
 }
-"""The flow an event type belongs to: how a failure of an unknown dossier gets its flow."""
+"""The flow an event type (any version) belongs to: how a failure of an unknown dossier gets
+its flow."""
 
 UPDATED: Final = (
     "flow",

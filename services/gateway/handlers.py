@@ -28,6 +28,7 @@ from lienthong.contracts.insurance import (
     FuneralBenefitDecided,
     FuneralBenefitRejected,
     HealthCardIssued,
+    HealthCardIssuedV2,
     HealthCardRejected,
 )
 from lienthong.contracts.population import (
@@ -187,6 +188,7 @@ class Tracker(ServiceHandlers):
         CitizenRegistered,
         CitizenRejected,
         HealthCardIssued,
+        HealthCardIssuedV2,  # both versions while producers may emit either (rolling upgrade)
         HealthCardRejected,
         DeathRegistered,
         DeathRejected,

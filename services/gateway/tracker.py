@@ -9,6 +9,7 @@ finished, taken from the predecessor's event.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -65,38 +66,71 @@ class StepOutcome:
 
 @dataclass(frozen=True)
 class Done:
-    """A decision that completes its producer's step: which steps it starts, what it shows."""
+    """A decision that completes its producer's step: which steps it starts, what it shows.
+
+    ``shows`` maps each key of the step's ``result`` to where the payload holds it: a field
+    name, or a dotted path into a nested object (``card.legacy_code``). The result is what the
+    gateway's REST API shows, so two versions of one decision map to the same keys and the API
+    does not change with the version a producer emits.
+    """
 
     starts: tuple[str, ...]
-    shows: tuple[str, ...]
+    shows: Mapping[str, str]
+
+
+def showing(*names: str, **paths: str) -> dict[str, str]:
+    """``shows`` of a :class:`Done`: fields shown under their own name, then renamed paths."""
+    return {**{name: name for name in names}, **paths}
 
 
 DONE: Final[dict[type[BaseModel], Done]] = {
     civil_registry.BirthRegistered: Done(
-        (POPULATION,), ("registration_number", "birth_certificate_number", "registered_on")
+        (POPULATION,), showing("registration_number", "birth_certificate_number", "registered_on")
     ),
     population.CitizenRegistered: Done(
-        (INSURANCE,), ("personal_id", "household_id", "commune_code", "verification_required")
+        (INSURANCE,),
+        showing("personal_id", "household_id", "commune_code", "verification_required"),
     ),
     insurance.HealthCardIssued: Done(
-        (), ("card_code", "valid_from", "valid_until", "initial_clinic_code")
+        (), showing("card_code", "valid_from", "valid_until", "initial_clinic_code")
+    ),
+    insurance.HealthCardIssuedV2: Done(  # the same keys as v1: the API does not see versions
+        (),
+        showing(
+            card_code="card.legacy_code",
+            valid_from="card.valid_from",
+            valid_until="card.valid_until",
+            initial_clinic_code="card.initial_clinic_code",
+        ),
     ),
     civil_registry.DeathRegistered: Done(
         (POPULATION, INSURANCE),  # the two run in parallel
-        ("registration_number", "death_extract_number", "registered_on", "late_registration"),
+        showing(
+            "registration_number", "death_extract_number", "registered_on", "late_registration"
+        ),
     ),
     population.DeathRecorded: Done(
         (),
-        (
+        showing(
             "personal_id",
             "residence_removed_on",
             "previous_commune_code",
             "new_household_head_personal_id",
         ),
     ),
-    insurance.FuneralBenefitDecided: Done((), ("benefit", "amount_vnd", "basis", "cards_ended")),
+    insurance.FuneralBenefitDecided: Done(
+        (), showing("benefit", "amount_vnd", "basis", "cards_ended")
+    ),
 }
 """Every agency decision that completes a step; the step is its producer's (catalogue)."""
+
+
+def shown(data: Mapping[str, Any], path: str) -> Any:
+    """The value at ``path`` (``card.valid_until``) of a payload's JSON."""
+    value: Any = data
+    for name in path.split("."):
+        value = value[name]
+    return value
 
 
 def outcome_of(payload: BaseModel, at: datetime) -> StepOutcome:
@@ -116,7 +150,7 @@ def outcome_of(payload: BaseModel, at: datetime) -> StepOutcome:
         agency,
         StepStatus.DONE,
         at,
-        result={key: data[key] for key in done.shows},
+        result={key: shown(data, path) for key, path in done.shows.items()},
         reason=data["reason"] if granted_nothing else None,  # "nothing granted, because…"
         starts=done.starts,
         verified=isinstance(payload, population.CitizenRegistered)

@@ -29,6 +29,7 @@ from lienthong.runtime.handlers import (
     handles,
 )
 from lienthong.runtime.randomness import RandomSource, first_free
+from services.insurance.card_events import card_issued
 from services.insurance.models import FuneralBenefit, HealthCard, InsuredPerson
 from services.insurance.rules import (
     FuneralFacts,
@@ -119,7 +120,8 @@ class InsuranceHandlers(ServiceHandlers):
     async def issue_child_card(
         self, session: AsyncSession, message: Message[CitizenRegistered], context: HandlerContext
     ) -> Decisions:
-        """Cấp thẻ BHYT cho trẻ em dưới 6 tuổi, counted on the day the child was registered."""
+        """Cấp thẻ BHYT cho trẻ em dưới 6 tuổi, counted on the day the child was registered;
+        announced as health_card_issued v1 or v2 (``CARD_EVENT_VERSION``)."""
         citizen, state, settings = message.payload, context.batch, self._settings
         refusal = refuse_child_card(
             citizen.date_of_birth,
@@ -150,16 +152,7 @@ class InsuranceHandlers(ServiceHandlers):
         session.add(card)
         state.taken_numbers.add(bhxh_number)
         state.active_cards[citizen.personal_id].append(card.card_code)
-        return [
-            insurance.HealthCardIssued(
-                dossier_id=message.dossier_id,
-                personal_id=citizen.personal_id,
-                card_code=card.card_code,
-                valid_from=card.valid_from,
-                valid_until=card.valid_until,
-                initial_clinic_code=card.initial_clinic_code,
-            )
-        ]
+        return [card_issued(card, message.dossier_id, settings.card_event_version)]
 
     @handles(DeathRegistered)
     async def decide_funeral_benefit(

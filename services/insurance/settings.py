@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import ClassVar
+from typing import Any, ClassVar, Literal
 
 from pydantic import field_validator
 
 from lienthong.runtime.settings import SeededSettings
+
+CardEventVersion = Literal[1, 2]
+"""The versions of ``health_card_issued`` this producer can emit."""
 
 
 def parse_schedule(text: str) -> tuple[tuple[date, int], ...]:
@@ -29,6 +32,13 @@ class InsuranceSettings(SeededSettings):
 
     service_name: ClassVar[str] = "insurance"
 
+    # Which version of health_card_issued the card is announced in: v1 (top-level card_code and
+    # personal_id) or v2 (keyed by the insured person's personal ID number, the card nested).
+    # The default stays 1 because a rolling upgrade goes consumers first: every gateway must
+    # accept v2 before one producer emits it (an older gateway dead-letters a type it does not
+    # know); only then are producers switched with CARD_EVENT_VERSION=2.
+    card_event_version: CardEventVersion = 1
+
     # Child card (thẻ BHYT trẻ em dưới 6 tuổi), uncertain after 2025.
     child_card_age_months: int = 72
     child_card_school_cutoff_month: int = 9
@@ -45,6 +55,15 @@ class InsuranceSettings(SeededSettings):
     assistance_levels: str = "2021-07-01:360000,2024-07-01:500000"
     funeral_support_multiplier: int = 20
     disaster_support_multiplier: int = 50
+
+    @field_validator("card_event_version", mode="before")
+    @classmethod
+    def _version_number(cls, value: Any) -> Any:
+        """The environment gives text: ``"2"`` is the version 2 the literal check then accepts;
+        anything else (``"3"``, ``"v2"``) is left for it to refuse ("Input should be 1 or 2")."""
+        if isinstance(value, str) and value.strip().isdigit():
+            return int(value)
+        return value
 
     @field_validator("reference_levels", "assistance_levels")
     @classmethod

@@ -284,14 +284,13 @@ def test_a_removed_message_breaks_its_consumers_and_the_readers_of_its_topic() -
 
 
 def test_a_new_message_on_a_topic_breaks_the_old_readers_of_that_topic() -> None:
+    """health_card_issued.v2 (issue 10) against a baseline from before it: taken out of a copy."""
     old, new = current(), current()
-    document = new["asyncapi.json"]
-    v2 = copy.deepcopy(document["components"]["messages"]["insurance.health_card_issued.v1"])
-    v2["name"] = "vn.lienthong.insurance.health_card_issued.v2"
-    document["components"]["messages"]["insurance.health_card_issued.v2"] = v2
-    document["channels"]["lienthong.insurance.events"]["messages"][
+    document = old["asyncapi.json"]
+    del document["components"]["messages"]["insurance.health_card_issued.v2"]
+    del document["channels"]["lienthong.insurance.events"]["messages"][
         "insurance.health_card_issued.v2"
-    ] = {"$ref": "#/components/messages/insurance.health_card_issued.v2"}
+    ]
 
     assert findings(old, new, Mode.BACKWARD) == []
     assert findings(old, new, Mode.FORWARD) == [
