@@ -36,6 +36,7 @@ def child_env(
     bootstrap_servers: str,
     data_dir: Path,
     fresh_broker: bool,
+    database: str | None = None,
     base_env: Mapping[str, str],
     extra_env: Mapping[str, str],
 ) -> dict[str, str]:
@@ -46,6 +47,8 @@ def child_env(
     the supervisor itself decides overrides both. *urls* maps every service name to its base URL,
     published under each service's ``ServiceInfo.url_env``. *fresh_broker* says the broker starts
     empty (the embedded, memory-only one), so services replay their recent outbox into it.
+    *database* names the service's database when it is not the service's own name (a
+    simulated agency keeps its inbox and outbox apart).
     """
     env = {**base_env, **extra_env}
     env.update(
@@ -57,5 +60,5 @@ def child_env(
     env.update({service_info(name).url_env: url for name, url in urls.items()})
     if fresh_broker:
         env["BROKER_IS_FRESH"] = "1"
-    env["DATABASE_URL"] = database_url(service, data_dir, env)
+    env["DATABASE_URL"] = database_url(database or service, data_dir, env)
     return env

@@ -13,7 +13,6 @@ import contextlib
 import os
 import signal
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -28,7 +27,6 @@ __all__ = [
     "ServiceExit",
     "ServiceSpec",
     "first_exit",
-    "service_command",
     "spawn",
     "stop_children",
 ]
@@ -68,11 +66,6 @@ class Child:
         if self.pump is not None:
             self.pump.join(timeout=1.0)
         return list(self.tail)
-
-
-def service_command(name: str) -> list[str]:
-    """How a service is run: this interpreter, so the venv and its packages carry over."""
-    return [sys.executable, "-m", "lienthong", "serve", name]
 
 
 def spawn(

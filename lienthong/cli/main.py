@@ -40,6 +40,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="run one service in the foreground (configured by env vars; used by `up`)",
     )
     serve.add_argument("name", choices=SERVICE_NAMES, help="the service to run")
+    serve.add_argument(
+        "--mock",
+        action="store_true",
+        help="run the agency simulated from its contracts, answering as MOCK_RULES says",
+    )
     serve.set_defaults(command_parser=serve)
     commands.add_parser(
         "seed",
@@ -67,16 +72,16 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_up(args)
     if args.command == "serve":
-        return _run_serve(args.name)
+        return _run_serve(args.name, mock=args.mock)
     parser.error(f"unknown command {args.command!r}")
     return 2  # not reached: parser.error exits
 
 
-def _run_serve(name: str) -> int:
+def _run_serve(name: str, *, mock: bool) -> int:
     """Hand over to ``lienthong.cli.serve.run_serve``, imported only in the service process."""
     from lienthong.cli.serve import run_serve
 
-    return run_serve(name)
+    return run_serve(name, mock=mock)
 
 
 def _run_seed(argv: list[str]) -> int:

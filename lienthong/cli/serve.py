@@ -1,14 +1,22 @@
-"""`lienthong serve NAME`: run one agency service in this process (what `up` starts four of)."""
+"""`lienthong serve NAME [--mock]`: run one agency service in this process (what `up` starts).
+
+With ``--mock`` the agency is simulated from its contracts (``services/mock``), answering as the
+rules in ``MOCK_RULES`` say; it reads the agency's own settings all the same.
+"""
 
 from __future__ import annotations
 
+import os
+
 import uvicorn
+from fastapi import FastAPI
 
 from lienthong.runtime.logs import check_format, configure_logging
+from lienthong.runtime.settings import ServiceSettings
 from services.registry import service_entry
 
 
-def run_serve(name: str) -> int:
+def run_serve(name: str, *, mock: bool = False) -> int:
     """Build the service called *name* from its env-configured settings and serve it.
 
     Logging is configured before anything else logs, and uvicorn is told not to configure its
@@ -25,7 +33,7 @@ def run_serve(name: str) -> int:
         access_log=settings.log_access,
         service=name,
     )
-    app = service.create_app(settings)
+    app = _mock_app(name, settings) if mock else service.create_app(settings)
     uvicorn.run(
         app,
         host=settings.host,
@@ -35,3 +43,18 @@ def run_serve(name: str) -> int:
         access_log=settings.log_access,
     )
     return 0
+
+
+def _mock_app(name: str, settings: ServiceSettings) -> FastAPI:
+    """The simulated agency; bad rules end the process with their explanation."""
+    from lienthong.contracts.services import AGENCIES
+    from services.mock.bootstrap import create_mock_app
+    from services.mock.rules import RULES_ENV, rules_from_env
+
+    if name not in AGENCIES:
+        raise SystemExit(f"{name} cannot be simulated: only {', '.join(AGENCIES)} can")
+    try:
+        rules = rules_from_env(os.environ.get(RULES_ENV, ""))
+    except ValueError as error:
+        raise SystemExit(f"{RULES_ENV}: {error}") from None
+    return create_mock_app(name, settings, rules)

@@ -124,7 +124,8 @@ def _health(health: Any, why: str | None) -> str:
         rows.append(
             [
                 agency,
-                str(entry.get("status", NA)),
+                str(entry.get("status", NA))
+                + (" (simulated)" if entry.get("mode") == "simulated" else ""),
                 _number(entry.get("lag_total"), null=NA) if "lag_total" in entry else NA,
                 _when(entry, "last_success_at", today),
                 _when(entry, "last_failure_at", today),

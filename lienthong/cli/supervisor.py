@@ -22,9 +22,10 @@ from typing import Final, Self, TextIO
 from lienthong.cli.broker import BrokerError, EmbeddedBroker
 from lienthong.cli.broker_logs import start_embedded
 from lienthong.cli.child_env import child_env, service_url
-from lienthong.cli.children import ServiceExit, ServiceSpec, service_command
+from lienthong.cli.children import ServiceExit, ServiceSpec
 from lienthong.cli.data_dir import LOCK_FILE_NAME, wipe_databases
 from lienthong.cli.errors import ServiceExited, StartupInterrupted, SupervisorError
+from lienthong.cli.fleet import Fleet
 from lienthong.cli.health import wait_healthy
 from lienthong.cli.log_mux import BROKER_SOURCE, LogMux
 from lienthong.cli.ports import check_ports
@@ -67,6 +68,7 @@ class Supervisor:
         restart_policy: RestartPolicy | None = None,
         log_format: str = "text",
         log_level: str = "info",
+        fleet: Fleet | None = None,
     ) -> None:
         """Record the configuration; nothing starts until :meth:`start`.
 
@@ -76,6 +78,7 @@ class Supervisor:
         *restart_policy* sets the backoff after a crash. *output* defaults to the ``sys.stdout``
         of the moment logs are written, which keeps pytest's capture working. *log_format* and
         *log_level* shape the supervisor's own lines (the services get theirs from their env).
+        *fleet* says which agencies are simulated or external (default: every one real).
         """
         unknown = set(ports or {}) - set(SERVICE_NAMES)
         if unknown:
@@ -87,13 +90,14 @@ class Supervisor:
         self.partitions = partitions
         self._external_bootstrap = bootstrap_servers
         self._broker_port = broker_port
-        self._extra_env = dict(extra_env or {})
+        self.fleet = fleet or Fleet()
+        self._extra_env = {**(extra_env or {}), **self.fleet.environment()}
         self._health_timeout_s = health_timeout_s
         self._fresh = fresh
         self.logs = LogMux(output, color, log_format=log_format, log_level=log_level)
         self._services = ServiceGroup(
-            self.specs,
-            command=command or service_command,
+            self.fleet.launched(self.specs),
+            command=command or self.fleet.command,
             logs=self.logs,
             policy=restart_policy or RestartPolicy(),
         )
@@ -169,8 +173,8 @@ class Supervisor:
                 self._service_env, self._spawner.popen, fresh_broker=self.embedded_broker
             )
             self._lock.write(self._lock_info())
-            wait_healthy(
-                self.urls(),
+            wait_healthy(  # an external agency answers for itself
+                {s.name: service_url(self.host, s.port) for s in self._services.specs},
                 timeout_s=self._health_timeout_s,
                 stop_requested=self._stop_requested,
                 check_alive=self._raise_if_exited,
@@ -275,7 +279,7 @@ class Supervisor:
         """Every port this run listens on, checked before anything starts."""
         broker = self.embedded_broker and self._broker_port
         extra = [(BROKER_SOURCE, self._broker_port)] if broker else []
-        return [(spec.name, spec.port) for spec in self.specs] + extra
+        return [(spec.name, spec.port) for spec in self._services.specs] + extra
 
     def _service_env(self, spec: ServiceSpec, fresh_broker: bool) -> dict[str, str]:
         """The environment that configures one service process."""
@@ -287,6 +291,7 @@ class Supervisor:
             bootstrap_servers=self.bootstrap_servers,
             data_dir=self.data_dir,
             fresh_broker=fresh_broker,
+            database=self.fleet.database(spec.name),
             base_env=os.environ,
             extra_env=self._extra_env,
         )

@@ -17,6 +17,8 @@ from datetime import datetime
 
 from lienthong.cli.broker import BrokerError
 from lienthong.cli.errors import AlreadyRunning, ServiceExited, SupervisorError
+from lienthong.cli.fleet import FleetError
+from lienthong.cli.fleet_options import add_fleet_arguments, fleet_of, service_line
 from lienthong.cli.supervisor import Supervisor
 from lienthong.cli.target import add_data_dir_argument
 from lienthong.contracts.services import DEFAULT_PORTS, SERVICE_NAMES
@@ -105,6 +107,7 @@ def add_up_arguments(parser: argparse.ArgumentParser) -> None:
         help="how long to wait for every service's /health (default: 60)",
     )
 
+    add_fleet_arguments(parser)
     parser.add_argument(
         "--clock-speed",
         type=float,
@@ -199,6 +202,7 @@ def build_supervisor(args: argparse.Namespace) -> Supervisor:
         extra_env=run_environment(args),
         log_format=args.log_format,
         log_level=args.log_level,
+        fleet=fleet_of(args),
     )
 
 
@@ -211,8 +215,7 @@ def format_ready(supervisor: Supervisor, elapsed_s: float) -> str:
         f"lienthong is up in {elapsed_s:.1f} s",
         "",
     ]
-    for name, url in urls.items():
-        lines.append(f"  {name:<{width}}  {url}   docs {url}/docs")
+    lines += [service_line(supervisor.fleet, name, url, width) for name, url in urls.items()]
     kafka = "embedded Tansu, memory only" if supervisor.embedded_broker else "external Kafka"
     lines += [
         f"  {'kafka':<{width}}  {supervisor.bootstrap_servers}   ({kafka})",
@@ -230,7 +233,10 @@ def run_up(args: argparse.Namespace) -> int:
     Failing means: it could not start, or the embedded broker died (a crashed service is
     restarted by the supervisor and does not end the run).
     """
-    supervisor = build_supervisor(args)
+    try:
+        supervisor = build_supervisor(args)
+    except FleetError as error:
+        args.command_parser.error(str(error))
     # The supervisor's own process (its libraries included) logs through the same output,
     # format, level and masking as the services.
     configure_logging(

@@ -65,6 +65,12 @@ class AdminUnits:
         """Return the commune with this 5-digit code, or ``None`` if it does not exist."""
         return self._communes.get(code)
 
+    def province_of_commune(self, code: str) -> str:
+        """The 2-digit province code of a commune. Forms only carry listed communes; an unknown
+        code (an event from elsewhere) gives its first two digits, so a decision never fails."""
+        commune = self._communes.get(code)
+        return commune.province_code if commune else code[:2]
+
     def provinces(self) -> list[Province]:
         """Return all provinces, sorted by code."""
         return list(self._provinces.values())

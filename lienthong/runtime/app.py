@@ -44,6 +44,7 @@ def health_body(service: Service) -> dict[str, Any]:
     if service.unhealthy is not None:
         status = "unhealthy"
     body: dict[str, Any] = {"service": service.name, "status": status}
+    body["mode"] = "simulated" if service.simulated else "real"
     if service.unhealthy is not None:
         body["unhealthy"] = service.unhealthy
     body["connected"] = not service.faults.fully_down()

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -104,7 +104,8 @@ class Route:
 class ServiceHandlers:
     """Base of every service's handlers; subclasses set ``service`` and decorate methods."""
 
-    service: ClassVar[str]
+    service: str
+    """The agency whose events these are (a class attribute; a simulated agency sets its own)."""
 
     def routes(self) -> dict[str, Route]:
         """Every handled event type, with the handler bound to this instance."""

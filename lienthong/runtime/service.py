@@ -120,6 +120,8 @@ class Service:
     ledger: LedgerHook | None = None
     metrics_source: MetricsSource | None = None
     """Families ``/metrics`` adds after the runtime's (e.g. the gateway's dossier counters)."""
+    simulated: bool = False
+    """A stand-in built from the agency's contracts (mock mode), not the agency itself."""
     relay: Relay | None = None
     processor: BatchProcessor | None = None
     retries: RetryLoop | None = None

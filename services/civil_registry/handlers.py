@@ -142,8 +142,7 @@ class CivilRegistryHandlers(ServiceHandlers):
         if refusal is not None:
             return [civil_registry.BirthRejected(dossier_id=message.dossier_id, reason=refusal)]
         commune = _commune_of_birth(form)
-        commune_unit = load_admin_units().commune(commune)
-        province = commune_unit.province_code if commune_unit else commune[:2]
+        province = load_admin_units().province_of_commune(commune)
         today = context.today
         sequence = await self._next_number(session, state, commune, today.year, "birth")
         registration = BirthRegistration(

@@ -211,6 +211,12 @@ class AgencyHealth(BaseModel):
     """One agency as the gateway sees it."""
 
     status: str = Field(description="ok | starting | unhealthy | unreachable", examples=["ok"])
+    mode: str | None = Field(
+        default=None,
+        description="real, or simulated from its contracts (mock mode, `lienthong up --only`); "
+        "null when it does not answer (an external agency need not serve /health).",
+        examples=["real"],
+    )
     lag: dict[str, int] = Field(
         description="Messages its consumer group has not committed yet, per topic.",
         examples=[{"lienthong.civil_registry.events": 0}],

@@ -17,6 +17,7 @@ from typing import Any
 
 import httpx
 
+from lienthong.cli.fleet import Fleet
 from lienthong.cli.ports import free_port
 from lienthong.cli.supervisor import Supervisor
 from lienthong.contracts.services import SERVICE_NAMES
@@ -44,8 +45,11 @@ class RunningSystem:
 
 
 @contextmanager
-def running_system(data_dir: Path, **env: str) -> Iterator[RunningSystem]:
-    """Broker + four services on free ports in ``data_dir``, stopped on exit."""
+def running_system(
+    data_dir: Path, fleet: Fleet | None = None, /, **env: str
+) -> Iterator[RunningSystem]:
+    """Broker + four services on free ports in ``data_dir`` (simulated or left out as *fleet*
+    says), stopped on exit."""
     log_path = data_dir / "system.log"
     with log_path.open("w", encoding="utf-8") as log:
         supervisor = Supervisor(
@@ -55,6 +59,7 @@ def running_system(data_dir: Path, **env: str) -> Iterator[RunningSystem]:
             color=False,
             health_timeout_s=90,
             extra_env={"TRANSIENT_MAX_ATTEMPTS": "3", "TRANSIENT_BACKOFF_MS": "100", **env},
+            fleet=fleet,
         )
         try:
             supervisor.start()

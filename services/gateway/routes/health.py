@@ -70,6 +70,7 @@ def health_router(watch: LagWatch) -> APIRouter:
             topics = (lag or {}).get(name)
             agencies[name] = AgencyHealth(
                 status=str(body.get("status", "unknown")) if body else "unreachable",
+                mode=str(body["mode"]) if body and "mode" in body else None,
                 lag=topics or {},
                 lag_total=sum(topics.values()) if topics is not None else None,
                 last_success_at=utc_or_none(success),

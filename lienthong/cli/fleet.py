@@ -1,0 +1,87 @@
+"""Which services of a run are real, simulated from their contracts, or left to the user.
+
+``lienthong up --only civil_registry`` runs the gateway and the named agencies for real and
+simulates every other agency (mock mode, ``services/mock``); ``--external insurance`` starts
+nothing for that agency, so the user's own implementation consumes its topics and publishes its
+events, and the rest of the chain runs around it. The gateway always runs: it is where dossiers
+are submitted and followed.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+from typing import Final, Literal
+
+from lienthong.cli.children import ServiceSpec
+from lienthong.contracts.services import AGENCIES, GATEWAY
+from services.mock.rules import RULES_ENV, MockRule, rules_env
+
+Mode = Literal["real", "simulated", "external"]
+
+SIMULATED_SUFFIX: Final = "_mock"
+"""A simulated agency keeps its inbox and outbox apart from the real one's (``insurance_mock``)."""
+
+
+class FleetError(ValueError):
+    """Options that contradict each other (a usage error of ``up``)."""
+
+
+@dataclass(frozen=True)
+class Fleet:
+    """The mode of every service of a run; the default runs every agency for real."""
+
+    simulated: frozenset[str] = frozenset()
+    external: frozenset[str] = frozenset()
+    rules: tuple[MockRule, ...] = field(default=())
+
+    @classmethod
+    def of(
+        cls,
+        only: Collection[str] | None,
+        external: Collection[str] = (),
+        rules: Sequence[MockRule] = (),
+    ) -> Fleet:
+        """From ``--only`` (None: every agency real), ``--external`` and ``--mock`` rules."""
+        named = set(only or ()) | set(external)
+        unknown = named - {*AGENCIES, GATEWAY}
+        if unknown:
+            raise FleetError(f"unknown services {', '.join(sorted(unknown))}")
+        if GATEWAY in external:
+            raise FleetError("the gateway cannot be external: it is where dossiers are tracked")
+        both = set(only or ()) & set(external)
+        if both:
+            raise FleetError(f"{', '.join(sorted(both))} cannot be both --only and --external")
+        real = set(AGENCIES) if only is None else set(only)
+        simulated = frozenset(set(AGENCIES) - real - set(external))
+        for rule in rules:
+            if rule.agency not in simulated:
+                raise FleetError(
+                    f"--mock {rule}: {rule.agency} is not simulated "
+                    "(rules apply to the agencies --only leaves out)"
+                )
+        return cls(simulated, frozenset(external), tuple(rules))
+
+    def mode(self, name: str) -> Mode:
+        """How service *name* runs in this fleet."""
+        if name in self.simulated:
+            return "simulated"
+        return "external" if name in self.external else "real"
+
+    def launched(self, specs: Sequence[ServiceSpec]) -> list[ServiceSpec]:
+        """The services this run starts (every one but the external ones)."""
+        return [spec for spec in specs if spec.name not in self.external]
+
+    def command(self, name: str) -> list[str]:
+        """How a service is run: this interpreter, so the venv and its packages carry over."""
+        mock = ["--mock"] if name in self.simulated else []
+        return [sys.executable, "-m", "lienthong", "serve", name, *mock]
+
+    def database(self, name: str) -> str:
+        """The name of the service's database (a simulated agency has its own)."""
+        return name + SIMULATED_SUFFIX if name in self.simulated else name
+
+    def environment(self) -> dict[str, str]:
+        """What every service of the run reads (only simulated agencies read the rules)."""
+        return {RULES_ENV: rules_env(self.rules)} if self.rules else {}

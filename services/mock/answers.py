@@ -1,0 +1,235 @@
+"""What a simulated agency answers when it accepts: a schema-valid decision built from the event.
+
+Each answer starts from the contract's own example of the decision (``example_of``), then takes
+from the consumed event what the next agency checks — the dossier id, the child and parents, the
+deceased, the residence requested — and draws the identifiers an agency would issue (register
+numbers, the child's personal ID number, the BHYT card code) from the run's seed and the
+dossier, in the formats of ``lienthong.domain`` and the agencies' own rules. So a real agency
+downstream receives what it would receive from the real one, and a rerun gets the same answers.
+What a simulated agency cannot know (it holds no records), it takes from the example, or decides
+in the requester's favour: every deceased is entitled to the funeral allowance.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Final, TypeVar
+
+from pydantic import BaseModel
+
+from lienthong.contracts import civil_registry, gateway, insurance, population
+from lienthong.contracts.examples import example_of
+from lienthong.contracts.reasons import BENEFIT_NOT_CLAIMED, Refusal
+from lienthong.contracts.services import CIVIL_REGISTRY, INSURANCE, POPULATION
+from lienthong.domain.admin_units import load_admin_units
+from lienthong.domain.bhyt import child_card_code, child_card_valid_until, generate_bhxh_number
+from lienthong.domain.calendar import vietnam_date
+from lienthong.domain.personal_id import generate_personal_id
+from services.civil_registry import rules as registry_rules
+from services.civil_registry.settings import CivilRegistrySettings
+from services.insurance.card_events import card_issued
+from services.insurance.models import HealthCard
+from services.insurance.rules import FuneralFacts, FuneralRules, decide_funeral_benefit
+from services.insurance.settings import InsuranceSettings
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class AnswerContext:
+    """What an answer may use besides the event: the day, a generator for it, the settings."""
+
+    today: date
+    rng: random.Random
+    """Derived from the run's seed and the causing event: the same answer on every rerun."""
+    settings: Any
+    """The simulated agency's own settings class (its figures, e.g. the card's validity)."""
+
+    def build(self, model: type[M], **fields: Any) -> M:
+        """*model*'s contract example with *fields* over it, validated."""
+        return model.model_validate({**example_of(model), **fields})
+
+    def sequence(self) -> int:
+        """A number in a register (số thứ tự), drawn."""
+        return self.rng.randrange(1, 1_000_000)
+
+
+def _province_of(commune_code: str) -> str:
+    """The province of a commune, as the civil registry finds it."""
+    return load_admin_units().province_of_commune(commune_code)
+
+
+def birth_registered(
+    form: gateway.BirthDossierSubmitted, context: AnswerContext
+) -> civil_registry.BirthRegistered:
+    """Đăng ký khai sinh, as the commune would register it (numbered in a drawn place)."""
+    commune, year = form.residence.commune_code, context.today.year
+    number = context.sequence()
+    return context.build(
+        civil_registry.BirthRegistered,
+        dossier_id=form.dossier_id,
+        registration_number=registry_rules.registration_number(commune, year, number),
+        birth_certificate_number=registry_rules.birth_certificate_number(commune, year, number),
+        registered_on=context.today,
+        registration_province_code=_province_of(commune),
+        child=form.child,
+        mother=form.mother,
+        father=form.father,
+        residence=form.residence,
+        health_insurance=form.health_insurance,
+    )
+
+
+def death_registered(
+    form: gateway.DeathDossierSubmitted, context: AnswerContext
+) -> civil_registry.DeathRegistered:
+    """Đăng ký khai tử; late when submitted after the configured window (15 days)."""
+    settings: CivilRegistrySettings = context.settings
+    commune, year = form.place_of_death.commune_code, context.today.year
+    number = context.sequence()
+    days = (vietnam_date(form.received_at) - form.date_of_death).days
+    return context.build(
+        civil_registry.DeathRegistered,
+        dossier_id=form.dossier_id,
+        registration_number=registry_rules.death_registration_number(commune, year, number),
+        death_extract_number=registry_rules.death_extract_number(commune, year, number),
+        registered_on=context.today,
+        deceased=form.deceased,
+        date_of_death=form.date_of_death,
+        place_of_death=form.place_of_death,
+        late_registration=days > settings.death_registration_days,
+        days_after_death=max(days, 0),
+        benefit_claim=form.benefit_claim,
+    )
+
+
+def citizen_registered(
+    birth: civil_registry.BirthRegistered, context: AnswerContext
+) -> population.CitizenRegistered:
+    """Đăng ký thường trú and a new personal ID number, at the residence requested."""
+    child, residence = birth.child, birth.residence
+    province = _province_of(residence.commune_code)
+    return context.build(
+        population.CitizenRegistered,
+        dossier_id=birth.dossier_id,
+        personal_id=generate_personal_id(
+            birth.registration_province_code, child.sex, child.date_of_birth, context.rng
+        ),
+        full_name=child.full_name,
+        date_of_birth=child.date_of_birth,
+        sex=child.sex,
+        household_id=f"HO{province}{context.rng.randrange(10**8):08d}",
+        commune_code=residence.commune_code,
+        province_code=province,
+        birth_registration_number=birth.registration_number,
+        health_insurance=birth.health_insurance,
+        verification_required=False,
+    )
+
+
+def death_recorded(
+    death: civil_registry.DeathRegistered, context: AnswerContext
+) -> population.DeathRecorded:
+    """Xóa đăng ký thường trú on the day of the decision (the household is not known here)."""
+    return context.build(
+        population.DeathRecorded,
+        dossier_id=death.dossier_id,
+        personal_id=death.deceased.personal_id,
+        date_of_death=death.date_of_death,
+        residence_removed_on=context.today,
+        previous_household_id=None,
+        previous_commune_code=death.place_of_death.commune_code,
+        new_household_head_personal_id=None,
+    )
+
+
+def health_card_issued(
+    citizen: population.CitizenRegistered, context: AnswerContext
+) -> insurance.HealthCardIssued | insurance.HealthCardIssuedV2:
+    """Thẻ BHYT for a child under 6 (TE1), valid as the configured rule says, announced in the
+    configured version of the event (``CARD_EVENT_VERSION``), as the real insurance does."""
+    settings: InsuranceSettings = context.settings
+    number = generate_bhxh_number(citizen.province_code, context.rng)
+    card = HealthCard(
+        card_code=child_card_code(citizen.province_code, number),
+        personal_id=citizen.personal_id,
+        bhxh_number=number,
+        province_code=citizen.province_code,
+        initial_clinic_code=citizen.health_insurance.initial_clinic_code,
+        valid_from=max(context.today, citizen.date_of_birth),
+        valid_until=child_card_valid_until(
+            citizen.date_of_birth,
+            age_months=settings.child_card_age_months,
+            school_year_cutoff=(
+                settings.child_card_school_cutoff_month,
+                settings.child_card_school_cutoff_day,
+            ),
+        ),
+        dossier_id=citizen.dossier_id,
+    )
+    return card_issued(card, citizen.dossier_id, settings.card_event_version)
+
+
+def funeral_benefit_decided(
+    death: civil_registry.DeathRegistered, context: AnswerContext
+) -> insurance.FuneralBenefitDecided:
+    """Trợ cấp mai táng at the level in force on the date of death, for every deceased who
+    claimed it (a simulated agency knows no contributions: it takes them as a pensioner's)."""
+    claim = death.benefit_claim
+    if claim.requested:
+        decision = decide_funeral_benefit(
+            FuneralFacts(pensioner=True),
+            death.date_of_death,
+            claimed=True,
+            disaster=claim.disaster_death,
+            rules=FuneralRules.from_settings(context.settings),
+        )
+        benefit, amount, basis = decision.benefit, decision.amount_vnd, decision.basis
+        reason = decision.reason
+    else:
+        benefit, amount, basis = insurance.Benefit.NONE, 0, "not claimed"
+        reason = BENEFIT_NOT_CLAIMED.reason()
+    return context.build(
+        insurance.FuneralBenefitDecided,
+        dossier_id=death.dossier_id,
+        personal_id=death.deceased.personal_id,
+        benefit=benefit,
+        amount_vnd=amount,
+        basis=basis,
+        reason=reason,
+        cards_ended=[],
+    )
+
+
+@dataclass(frozen=True)
+class Reaction:
+    """How an agency answers one event it consumes: its decision, or its refusal."""
+
+    accept: Callable[[Any, AnswerContext], BaseModel]
+    refusal: type[Refusal]
+
+
+REACTIONS: Final[dict[tuple[str, type[BaseModel]], Reaction]] = {
+    (CIVIL_REGISTRY, gateway.BirthDossierSubmitted): Reaction(
+        birth_registered, civil_registry.BirthRejected
+    ),
+    (CIVIL_REGISTRY, gateway.DeathDossierSubmitted): Reaction(
+        death_registered, civil_registry.DeathRejected
+    ),
+    (POPULATION, civil_registry.BirthRegistered): Reaction(
+        citizen_registered, population.CitizenRejected
+    ),
+    (POPULATION, civil_registry.DeathRegistered): Reaction(
+        death_recorded, population.DeathRecordRejected
+    ),
+    (INSURANCE, population.CitizenRegistered): Reaction(
+        health_card_issued, insurance.HealthCardRejected
+    ),
+    (INSURANCE, civil_registry.DeathRegistered): Reaction(
+        funeral_benefit_decided, insurance.FuneralBenefitRejected
+    ),
+}
+"""(agency, consumed payload) → its answer: every event an agency consumes has one (tested)."""

@@ -1,0 +1,113 @@
+"""What a simulated agency answers: every consumed event has an answer, valid and coherent.
+
+Expected values come from the domain rules (domain.md and the laws it cites), worked by hand.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+
+import pytest
+from pydantic import BaseModel
+
+from lienthong.contracts import civil_registry, gateway, insurance, population
+from lienthong.contracts.catalogue import CATALOGUE, consumed_by, spec_for_payload
+from lienthong.contracts.examples import example_of
+from lienthong.contracts.reasons import Refusal
+from lienthong.contracts.services import AGENCIES
+from lienthong.domain.personal_id import parse_personal_id
+from services.civil_registry.settings import CivilRegistrySettings
+from services.insurance.settings import InsuranceSettings
+from services.mock import answers
+from services.mock.answers import REACTIONS, AnswerContext
+
+TODAY = date(2026, 11, 16)
+
+
+def context(settings: object) -> AnswerContext:
+    return AnswerContext(today=TODAY, rng=random.Random(1), settings=settings)
+
+
+def test_every_event_an_agency_consumes_has_an_answer_of_that_agency() -> None:
+    for agency in AGENCIES:
+        consumed = {spec.payload for spec in consumed_by(agency)}
+        answered = {payload for (who, payload) in REACTIONS if who == agency}
+        assert answered == consumed, agency
+    for (agency, _), reaction in REACTIONS.items():
+        assert spec_for_payload(reaction.refusal).producer == agency
+        assert issubclass(reaction.refusal, Refusal)
+
+
+@pytest.mark.parametrize(("agency", "consumed"), sorted(REACTIONS, key=str))
+def test_an_answer_is_a_valid_decision_of_the_agency_about_the_same_dossier(
+    agency: str, consumed: type[BaseModel]
+) -> None:
+    event = consumed.model_validate(example_of(consumed) | {"dossier_id": "D-42"})
+    settings = {"insurance": InsuranceSettings(), "civil_registry": CivilRegistrySettings()}
+    answer = REACTIONS[(agency, consumed)].accept(event, context(settings.get(agency)))
+    assert spec_for_payload(type(answer)).producer == agency
+    assert type(answer).model_validate(answer.model_dump(mode="json")) == answer
+    assert answer.model_dump()["dossier_id"] == "D-42"
+    assert type(answer) in {spec.payload for spec in CATALOGUE}
+
+
+def test_a_newborns_number_agrees_with_the_childs_sex_and_birth_year() -> None:
+    birth = civil_registry.BirthRegistered.model_validate(
+        example_of(civil_registry.BirthRegistered)
+    )
+    citizen = answers.citizen_registered(birth, context(None))
+    # Decree 137/2015 art. 7: 0 + province (2 digits) + century/sex (2000s, male: 2) + year (26)
+    assert citizen.personal_id.startswith("001226")
+    assert parse_personal_id(citizen.personal_id).birth_year == 2026
+    assert (citizen.full_name, citizen.date_of_birth) == ("Trần Minh An", date(2026, 11, 2))
+
+
+def test_a_childs_card_is_te1_and_runs_to_the_end_of_the_month_of_72_months() -> None:
+    citizen = population.CitizenRegistered.model_validate(example_of(population.CitizenRegistered))
+    card = answers.health_card_issued(citizen, context(InsuranceSettings()))
+    assert isinstance(card, insurance.HealthCardIssued)
+    # Born 2/11/2026: 72 months on 2/11/2032, after 30/9 → the end of November 2032.
+    assert (card.valid_from, card.valid_until) == (TODAY, date(2032, 11, 30))
+    assert card.card_code.startswith("TE101") and len(card.card_code) == 15
+
+
+def test_a_simulated_insurance_announces_the_card_in_the_configured_version() -> None:
+    citizen = population.CitizenRegistered.model_validate(example_of(population.CitizenRegistered))
+    settings = InsuranceSettings(card_event_version=2)
+    card = answers.health_card_issued(citizen, context(settings))
+    assert isinstance(card, insurance.HealthCardIssuedV2)
+    assert card.insured_id == citizen.personal_id
+    assert card.card.legacy_code.startswith("TE101") and len(card.card.legacy_code) == 15
+
+
+def test_a_death_submitted_after_15_days_is_registered_late() -> None:
+    form = gateway.DeathDossierSubmitted.model_validate(
+        example_of(gateway.DeathDossierSubmitted)
+        | {"date_of_death": "2026-10-30", "received_at": "2026-11-16T09:00:00+07:00"}
+    )
+    death = answers.death_registered(form, context(CivilRegistrySettings()))
+    # Luật Hộ tịch art. 33: 15 days; 30/10 → 16/11 is 17 days.
+    assert (death.days_after_death, death.late_registration) == (17, True)
+
+
+def test_the_funeral_allowance_is_ten_times_the_reference_level_of_the_month_of_death() -> None:
+    death = civil_registry.DeathRegistered.model_validate(
+        example_of(civil_registry.DeathRegistered) | {"date_of_death": "2025-03-10"}
+    )
+    claimed = death.model_copy(
+        update={
+            "benefit_claim": death.benefit_claim.model_copy(
+                update={"requested": True, "disaster_death": False}
+            )
+        }
+    )
+    decided = answers.funeral_benefit_decided(claimed, context(InsuranceSettings()))
+    # 10 × 2,340,000 VND (reference level from 1/7/2024, Decree 73/2024).
+    assert (decided.benefit, decided.amount_vnd) == ("funeral_allowance", 23_400_000)
+    unclaimed = claimed.model_copy(
+        update={"benefit_claim": claimed.benefit_claim.model_copy(update={"requested": False})}
+    )
+    nothing = answers.funeral_benefit_decided(unclaimed, context(InsuranceSettings()))
+    assert (nothing.benefit, nothing.amount_vnd) == ("none", 0)
+    assert nothing.reason is not None and nothing.reason.code == "benefit_not_claimed"
