@@ -39,6 +39,13 @@ def event_type(source: str, name: str, version: int = 1) -> str:
     return f"{EVENT_TYPE_PREFIX}.{source}.{name}.v{version}"
 
 
+def event_name(type_: str) -> str:
+    """``vn.lienthong.population.citizen_registered.v1`` → ``citizen_registered`` (the name
+    people use, every version alike); a type not in this form is returned as it is."""
+    parts = type_.split(".")
+    return parts[-2] if len(parts) >= 2 else type_
+
+
 class CloudEvent(BaseModel):
     """One event, as it travels on a topic (CloudEvents 1.0, structured JSON)."""
 

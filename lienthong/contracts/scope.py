@@ -9,11 +9,10 @@ population database and social insurance.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
+from lienthong.contracts.steps import FlowName, flow_of
 from lienthong.domain.admin_units import load_admin_units
-
-FlowName = Literal["birth", "death"]
 
 
 @dataclass(frozen=True)
@@ -22,17 +21,6 @@ class Scope:
 
     flow: FlowName | None = None
     province: str | None = None
-
-
-def flow_of(event_type: str) -> FlowName | None:
-    """``birth`` or ``death`` from an event type of the catalogue; None for the others."""
-    parts = event_type.split(".")
-    name = parts[-2] if len(parts) >= 2 else event_type  # vn.lienthong.<source>.<name>.v1
-    if name.startswith(("birth", "citizen", "health_card")):
-        return "birth"
-    if name.startswith(("death", "funeral")):
-        return "death"
-    return None
 
 
 def _province_of_commune(code: object) -> str | None:

@@ -17,7 +17,8 @@ from pydantic import BaseModel
 from lienthong.contracts.catalogue import CATALOGUE
 from lienthong.contracts.faults import Fault, FaultKind
 from lienthong.contracts.reasons import DATA_MISMATCH, SIGNATURE_INVALID, Refusal
-from lienthong.contracts.scope import Scope, flow_of, scope_of
+from lienthong.contracts.scope import Scope, scope_of
+from lienthong.contracts.steps import flow_of
 from lienthong.runtime.delays import parse_delay
 from lienthong.runtime.faults import FaultBoard, in_scope
 from lienthong.runtime.handlers import Message

@@ -33,7 +33,8 @@ from typing import Any, Final
 from lienthong.contracts.envelope import CloudEvent, derived_id
 from lienthong.contracts.faults import POISON_KINDS, Fault, FaultKind, PoisonKind
 from lienthong.contracts.kafka_binding import structured_headers
-from lienthong.contracts.scope import Scope, flow_of, province_of
+from lienthong.contracts.scope import Scope, province_of
+from lienthong.contracts.steps import flow_of
 from lienthong.contracts.topics import DEAD_LETTERS
 from lienthong.runtime.clock import SimClock
 from lienthong.runtime.delays import parse_delay

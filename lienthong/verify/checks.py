@@ -14,8 +14,8 @@ from datetime import timedelta
 from typing import Final
 
 from lienthong.contracts.dead_letters import DEAD_LETTERED
-from lienthong.contracts.scope import flow_of
 from lienthong.contracts.services import AGENCIES, CIVIL_REGISTRY
+from lienthong.contracts.steps import flow_of
 from lienthong.verify.facts import FACT_BY_NAME, FACTS, FAILED, Fact, downstream_of, facts_of, short
 from lienthong.verify.ledgers import DossierRow, Snapshot
 from lienthong.verify.pending import Pending, in_flight, why_waiting

@@ -10,100 +10,61 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-from lienthong.contracts import civil_registry, gateway, insurance, population
 from lienthong.contracts.catalogue import versions_of
 from lienthong.contracts.dead_letters import DEAD_LETTERED
+from lienthong.contracts.envelope import event_name
 from lienthong.contracts.services import CIVIL_REGISTRY, GATEWAY, INSURANCE, POPULATION
+from lienthong.contracts.steps import STEP_OF, SUBMITTED, Step
 
 
 @dataclass(frozen=True)
 class Fact:
-    """The effect one agency's step leaves, and the decisions about it."""
+    """The effect one agency's step leaves (a row in its tables), and what must exist first."""
 
     name: str
-    agency: str
-    flow: str
-    done: str
-    """The event type of the decision that created it (its first version)."""
-    refused: str
-    """The event type of the refusal (the step's alternative outcome)."""
+    step: Step
     upstream: str | None
     """The fact that must exist first (None: the dossier itself, at the gateway)."""
 
     @property
+    def agency(self) -> str:
+        """The agency that holds it."""
+        return self.step.agency
+
+    @property
+    def flow(self) -> str:
+        """The flow whose step leaves it."""
+        return self.step.flow
+
+    @property
+    def done(self) -> str:
+        """The decision that created it (its first version; see ``Step.done_types``)."""
+        return self.step.done
+
+    @property
     def done_types(self) -> tuple[str, ...]:
-        """Every version of the done decision the catalogue lists: after a rolling upgrade a
-        ledger holds some of one (``health_card_issued.v1``) and some of the next (``.v2``),
-        and each created the fact alike."""
-        return versions_of(self.done)
+        """Every version of that decision: each created the fact alike."""
+        return self.step.done_types
 
     @property
     def refused_types(self) -> tuple[str, ...]:
-        """Every version of the refusal the catalogue lists."""
-        return versions_of(self.refused)
+        """Every version of the step's refusal (which leaves no fact)."""
+        return self.step.refused_types
 
 
 FACTS: Final[tuple[Fact, ...]] = (
-    Fact(
-        "birth_registration",
-        CIVIL_REGISTRY,
-        "birth",
-        civil_registry.BIRTH_REGISTERED,
-        civil_registry.BIRTH_REJECTED,
-        None,
-    ),
-    Fact(
-        "citizen",
-        POPULATION,
-        "birth",
-        population.CITIZEN_REGISTERED,
-        population.CITIZEN_REJECTED,
-        "birth_registration",
-    ),
-    Fact(
-        "health_card",
-        INSURANCE,
-        "birth",
-        insurance.CARD_ISSUED,
-        insurance.CARD_REJECTED,
-        "citizen",
-    ),
-    Fact(
-        "death_registration",
-        CIVIL_REGISTRY,
-        "death",
-        civil_registry.DEATH_REGISTERED,
-        civil_registry.DEATH_REJECTED,
-        None,
-    ),
-    Fact(
-        "death_record",
-        POPULATION,
-        "death",
-        population.DEATH_RECORDED,
-        population.DEATH_RECORD_REJECTED,
-        "death_registration",
-    ),
-    Fact(
-        "funeral_benefit",
-        INSURANCE,
-        "death",
-        insurance.FUNERAL_BENEFIT_DECIDED,
-        insurance.FUNERAL_BENEFIT_REJECTED,
-        "death_registration",
-    ),
+    Fact("birth_registration", STEP_OF["birth", CIVIL_REGISTRY], None),
+    Fact("citizen", STEP_OF["birth", POPULATION], "birth_registration"),
+    Fact("health_card", STEP_OF["birth", INSURANCE], "citizen"),
+    Fact("death_registration", STEP_OF["death", CIVIL_REGISTRY], None),
+    Fact("death_record", STEP_OF["death", POPULATION], "death_registration"),
+    Fact("funeral_benefit", STEP_OF["death", INSURANCE], "death_registration"),
 )
 """A completed birth leaves the first three, a completed death the last three, once each."""
 
 FACT_BY_NAME: Final[dict[str, Fact]] = {fact.name: fact for fact in FACTS}
 FACT_OF_STEP: Final[dict[tuple[str, str], Fact]] = {(f.flow, f.agency): f for f in FACTS}
 FLOWS: Final[tuple[str, ...]] = ("birth", "death")
-
-SUBMITTED: Final[dict[str, str]] = {
-    "birth": gateway.BIRTH_DOSSIER_SUBMITTED,
-    "death": gateway.DEATH_DOSSIER_SUBMITTED,
-}
-"""The gateway's event that hands a dossier of each flow to the civil registry."""
 
 FAILED: Final = DEAD_LETTERED
 """A consumer gave up on a dossier's event: an open failure, waiting for a redrive."""
@@ -138,5 +99,4 @@ def input_events(flow: str, agency: str) -> tuple[str, ...]:
 
 def short(event_type: str) -> str:
     """``vn.lienthong.population.citizen_registered.v1`` → ``citizen_registered``, for people."""
-    parts = event_type.split(".")
-    return parts[-2] if len(parts) >= 2 else event_type
+    return event_name(event_type)

@@ -24,47 +24,14 @@ from sqlalchemy import Table, bindparam, or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from lienthong.contracts import civil_registry, gateway, insurance, population
-from lienthong.contracts.catalogue import versions_of
+from lienthong.contracts import steps
 from lienthong.contracts.dead_letters import DeadLettered
 from lienthong.contracts.envelope import derived_id
-from lienthong.contracts.services import CIVIL_REGISTRY, INSURANCE, POPULATION
 from lienthong.runtime.db import bulk_insert
 from services.gateway.failure_models import UNRESOLVED, Failure, FailureStatus
 from services.gateway.models import DossierStep
 from services.gateway.times import utc
 from services.gateway.tracker import StepStatus
-
-DECISIONS: Final[dict[tuple[str, str], tuple[str, str]]] = {
-    ("birth", CIVIL_REGISTRY): (civil_registry.BIRTH_REGISTERED, civil_registry.BIRTH_REJECTED),
-    ("birth", POPULATION): (population.CITIZEN_REGISTERED, population.CITIZEN_REJECTED),
-    ("birth", INSURANCE): (insurance.CARD_ISSUED, insurance.CARD_REJECTED),
-    ("death", CIVIL_REGISTRY): (civil_registry.DEATH_REGISTERED, civil_registry.DEATH_REJECTED),
-    ("death", POPULATION): (population.DEATH_RECORDED, population.DEATH_RECORD_REJECTED),
-    ("death", INSURANCE): (
-        insurance.FUNERAL_BENEFIT_DECIDED,
-        insurance.FUNERAL_BENEFIT_REJECTED,
-    ),
-}
-"""(flow, agency) → the event types of its step's decision: (done, rejected).
-
-The first version of each; every other version the catalogue lists (``health_card_issued.v2``)
-is the same decision (:func:`versions_of`). A step does not record which version closed it, so
-a failure settled by a step already closed names the type listed here.
-"""
-
-FLOW_OF_TYPE: Final[dict[str, str]] = {
-    gateway.BIRTH_DOSSIER_SUBMITTED: "birth",
-    gateway.DEATH_DOSSIER_SUBMITTED: "death",
-    **{
-        version: flow
-        for (flow, _), types in DECISIONS.items()
-        for type_ in types
-        for version in versions_of(type_)
-    },
-}
-"""The flow an event type (any version) belongs to: how a failure of an unknown dossier gets
-its flow."""
 
 UPDATED: Final = (
     "flow",
@@ -108,20 +75,20 @@ def failure_id(letter: DeadLettered) -> str:
 
 def flow_of(kind: str | None, event_type: str | None) -> str | None:
     """The dossier's kind when the gateway knows it, else the flow of the event type."""
-    return kind or FLOW_OF_TYPE.get(event_type or "")
+    return kind or steps.flow_of(event_type or "")
 
 
 def settled_by(
     flow: str | None, agency: str, step: DossierStep | None
 ) -> tuple[str, datetime] | None:
     """(event type, time) of the decision that already closed ``step``, or None."""
-    types = DECISIONS.get((flow or "", agency))
-    if step is None or types is None or step.finished_at is None:
+    decisions = steps.STEP_OF.get((flow or "", agency))
+    if step is None or decisions is None or step.finished_at is None:
         return None
-    if step.status == StepStatus.DONE:
-        return types[0], utc(step.finished_at)
+    if step.status == StepStatus.DONE:  # which version closed it is not recorded: the first
+        return decisions.done, utc(step.finished_at)
     if step.status == StepStatus.REJECTED:
-        return types[1], utc(step.finished_at)
+        return decisions.refused, utc(step.finished_at)
     return None
 
 

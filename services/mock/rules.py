@@ -27,6 +27,7 @@ from typing import Final
 
 from lienthong.contracts import reasons
 from lienthong.contracts.catalogue import consumed_by
+from lienthong.contracts.envelope import event_name
 from lienthong.contracts.services import AGENCIES
 from lienthong.runtime.delays import parse_delay, parse_duration
 from lienthong.runtime.randomness import RandomSource
@@ -77,11 +78,6 @@ class MockRule:
         return self.agency == agency and (
             self.event is None or event_name(event_type) == self.event
         )
-
-
-def event_name(event_type: str) -> str:
-    """``vn.lienthong.population.citizen_registered.v1`` → ``citizen_registered``."""
-    return event_type.rsplit(".", 2)[-2]
 
 
 def parse_rule(text: str) -> MockRule:

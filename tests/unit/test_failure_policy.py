@@ -13,7 +13,8 @@ from lienthong.cli.usage import bounded
 from lienthong.contracts.civil_registry import BIRTH_REGISTERED, DEATH_REGISTERED
 from lienthong.contracts.faults import FaultProblem, FaultSetting, checked_fault
 from lienthong.contracts.insurance import CARD_ISSUED, FUNERAL_BENEFIT_DECIDED
-from lienthong.contracts.scope import flow_of, province_of
+from lienthong.contracts.scope import province_of
+from lienthong.contracts.steps import flow_of
 from lienthong.runtime.delays import parse_delay
 from lienthong.runtime.faults import in_office_hours
 from lienthong.runtime.policy import RetryPolicy

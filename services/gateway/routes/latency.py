@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from lienthong.contracts.scope import FlowName
+from lienthong.contracts.steps import FlowName
 from lienthong.runtime.app import ReadSessionDep, RuntimeDep
 from lienthong.runtime.http import field_error
 from services.gateway.latency_query import compute_latency, compute_throughput

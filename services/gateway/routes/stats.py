@@ -12,7 +12,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from lienthong.contracts.scope import FlowName
+from lienthong.contracts.steps import FlowName
 from lienthong.domain.admin_units import load_admin_units
 from lienthong.runtime.app import ReadSessionDep, RuntimeDep
 from lienthong.runtime.http import field_error
