@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import Final
+from typing import Annotated, Final
 
 from pydantic import BaseModel, Field
 
@@ -17,6 +17,32 @@ CARD_ISSUED_V2: Final = event_type(SOURCE, "health_card_issued", 2)
 CARD_REJECTED: Final = event_type(SOURCE, "health_card_rejected")
 FUNERAL_BENEFIT_DECIDED: Final = event_type(SOURCE, "funeral_benefit_decided")
 FUNERAL_BENEFIT_REJECTED: Final = event_type(SOURCE, "funeral_benefit_rejected")
+
+
+ValidFrom = Annotated[
+    date,
+    Field(
+        description="First day of validity: the day of issue (not before the birth).",
+        examples=["2026-11-17"],
+    ),
+]
+ValidUntil = Annotated[
+    date,
+    Field(
+        description="Last day of validity: until the child is 72 months old (born before 30/9: "
+        "30/9 of that year; otherwise the end of the month they turn 72 months).",
+        examples=["2032-11-30"],
+    ),
+]
+InitialClinicCode = Annotated[
+    str,
+    Field(
+        description="Nơi đăng ký khám chữa bệnh ban đầu: the initial clinic's 5-digit code "
+        "(2-digit province + 3).",
+        examples=["01001"],
+    ),
+]
+"""A card's validity and clinic, the same in every version of the card event."""
 
 
 class HealthCardIssued(BaseModel):
@@ -37,20 +63,9 @@ class HealthCardIssued(BaseModel):
         "1) + 2-digit province + the 10-digit BHXH number.",
         examples=["TE1010123456789"],
     )
-    valid_from: date = Field(
-        description="First day of validity: the day of issue (not before the birth).",
-        examples=["2026-11-17"],
-    )
-    valid_until: date = Field(
-        description="Last day of validity: until the child is 72 months old (born before 30/9: "
-        "30/9 of that year; otherwise the end of the month they turn 72 months).",
-        examples=["2032-11-30"],
-    )
-    initial_clinic_code: str = Field(
-        description="Nơi đăng ký khám chữa bệnh ban đầu: the initial clinic's 5-digit code "
-        "(2-digit province + 3).",
-        examples=["01001"],
-    )
+    valid_from: ValidFrom
+    valid_until: ValidUntil
+    initial_clinic_code: InitialClinicCode
 
 
 class ChildHealthCard(BaseModel):
@@ -82,20 +97,9 @@ class ChildHealthCard(BaseModel):
         "residence, also the code's 4th and 5th characters.",
         examples=["01"],
     )
-    valid_from: date = Field(
-        description="First day of validity: the day of issue (not before the birth).",
-        examples=["2026-11-17"],
-    )
-    valid_until: date = Field(
-        description="Last day of validity: until the child is 72 months old (born before 30/9: "
-        "30/9 of that year; otherwise the end of the month they turn 72 months).",
-        examples=["2032-11-30"],
-    )
-    initial_clinic_code: str = Field(
-        description="Nơi đăng ký khám chữa bệnh ban đầu: the initial clinic's 5-digit code "
-        "(2-digit province + 3).",
-        examples=["01001"],
-    )
+    valid_from: ValidFrom
+    valid_until: ValidUntil
+    initial_clinic_code: InitialClinicCode
 
 
 class HealthCardIssuedV2(BaseModel):

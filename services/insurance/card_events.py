@@ -1,4 +1,4 @@
-"""The announcement of an issued card, in the version of ``health_card_issued`` this producer
+"""A child's card and its announcement, in the version of ``health_card_issued`` this producer
 is configured to emit (``CARD_EVENT_VERSION``).
 
 The card is built once (:class:`~services.insurance.models.HealthCard`, the row insurance
@@ -9,9 +9,38 @@ decision — only the event's shape.
 
 from __future__ import annotations
 
+from datetime import date
+
 from lienthong.contracts.insurance import ChildHealthCard, HealthCardIssued, HealthCardIssuedV2
+from lienthong.contracts.population import CitizenRegistered
+from lienthong.domain.bhyt import child_card_code, child_card_valid_until
 from services.insurance.models import HealthCard
-from services.insurance.settings import CardEventVersion
+from services.insurance.settings import CardEventVersion, InsuranceSettings
+
+
+def child_card(
+    citizen: CitizenRegistered, bhxh_number: str, today: date, settings: InsuranceSettings
+) -> HealthCard:
+    """Thẻ BHYT trẻ em dưới 6 tuổi (TE1) for a newly registered child: valid from the day of
+    issue (not before the birth) to the end the configured 72-month rule gives. The real
+    insurance stores it; a simulated one (mock mode) only announces it."""
+    return HealthCard(
+        card_code=child_card_code(citizen.province_code, bhxh_number),
+        personal_id=citizen.personal_id,
+        bhxh_number=bhxh_number,
+        province_code=citizen.province_code,
+        initial_clinic_code=citizen.health_insurance.initial_clinic_code,
+        valid_from=max(today, citizen.date_of_birth),
+        valid_until=child_card_valid_until(
+            citizen.date_of_birth,
+            age_months=settings.child_card_age_months,
+            school_year_cutoff=(
+                settings.child_card_school_cutoff_month,
+                settings.child_card_school_cutoff_day,
+            ),
+        ),
+        dossier_id=citizen.dossier_id,
+    )
 
 
 def card_issued(

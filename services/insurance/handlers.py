@@ -20,7 +20,7 @@ from lienthong.contracts.civil_registry import DeathRegistered
 from lienthong.contracts.population import CitizenRegistered
 from lienthong.contracts.reasons import BENEFIT_ALREADY_DECIDED
 from lienthong.contracts.services import INSURANCE
-from lienthong.domain.bhyt import child_card_code, child_card_valid_until, generate_bhxh_number
+from lienthong.domain.bhyt import generate_bhxh_number
 from lienthong.runtime.handlers import (
     Decisions,
     HandlerContext,
@@ -29,7 +29,7 @@ from lienthong.runtime.handlers import (
     handles,
 )
 from lienthong.runtime.randomness import RandomSource, first_free
-from services.insurance.card_events import card_issued
+from services.insurance.card_events import card_issued, child_card
 from services.insurance.models import FuneralBenefit, HealthCard, InsuredPerson
 from services.insurance.rules import (
     FuneralFacts,
@@ -132,23 +132,7 @@ class InsuranceHandlers(ServiceHandlers):
         if refusal is not None:
             return [insurance.HealthCardRejected(dossier_id=message.dossier_id, reason=refusal)]
         bhxh_number = await self._unused_bhxh_number(session, citizen, state)
-        card = HealthCard(
-            card_code=child_card_code(citizen.province_code, bhxh_number),
-            personal_id=citizen.personal_id,
-            bhxh_number=bhxh_number,
-            province_code=citizen.province_code,
-            initial_clinic_code=citizen.health_insurance.initial_clinic_code,
-            valid_from=max(context.today, citizen.date_of_birth),
-            valid_until=child_card_valid_until(
-                citizen.date_of_birth,
-                age_months=settings.child_card_age_months,
-                school_year_cutoff=(
-                    settings.child_card_school_cutoff_month,
-                    settings.child_card_school_cutoff_day,
-                ),
-            ),
-            dossier_id=message.dossier_id,
-        )
+        card = child_card(citizen, bhxh_number, context.today, settings)
         session.add(card)
         state.taken_numbers.add(bhxh_number)
         state.active_cards[citizen.personal_id].append(card.card_code)

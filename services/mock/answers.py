@@ -25,13 +25,12 @@ from lienthong.contracts.examples import example_of
 from lienthong.contracts.reasons import BENEFIT_NOT_CLAIMED, Refusal
 from lienthong.contracts.services import CIVIL_REGISTRY, INSURANCE, POPULATION
 from lienthong.domain.admin_units import load_admin_units
-from lienthong.domain.bhyt import child_card_code, child_card_valid_until, generate_bhxh_number
+from lienthong.domain.bhyt import generate_bhxh_number
 from lienthong.domain.calendar import vietnam_date
 from lienthong.domain.personal_id import generate_personal_id
 from services.civil_registry import rules as registry_rules
 from services.civil_registry.settings import CivilRegistrySettings
-from services.insurance.card_events import card_issued
-from services.insurance.models import HealthCard
+from services.insurance.card_events import card_issued, child_card
 from services.insurance.rules import FuneralFacts, FuneralRules, decide_funeral_benefit
 from services.insurance.settings import InsuranceSettings
 
@@ -153,23 +152,7 @@ def health_card_issued(
     configured version of the event (``CARD_EVENT_VERSION``), as the real insurance does."""
     settings: InsuranceSettings = context.settings
     number = generate_bhxh_number(citizen.province_code, context.rng)
-    card = HealthCard(
-        card_code=child_card_code(citizen.province_code, number),
-        personal_id=citizen.personal_id,
-        bhxh_number=number,
-        province_code=citizen.province_code,
-        initial_clinic_code=citizen.health_insurance.initial_clinic_code,
-        valid_from=max(context.today, citizen.date_of_birth),
-        valid_until=child_card_valid_until(
-            citizen.date_of_birth,
-            age_months=settings.child_card_age_months,
-            school_year_cutoff=(
-                settings.child_card_school_cutoff_month,
-                settings.child_card_school_cutoff_day,
-            ),
-        ),
-        dossier_id=citizen.dossier_id,
-    )
+    card = child_card(citizen, number, context.today, settings)
     return card_issued(card, citizen.dossier_id, settings.card_event_version)
 
 
