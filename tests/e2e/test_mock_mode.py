@@ -22,6 +22,7 @@ from lienthong.contracts.insurance import CARD_ISSUED, HealthCardIssued
 from lienthong.contracts.kafka_binding import structured_headers
 from lienthong.contracts.services import INSURANCE, POPULATION, service_info
 from services.mock.rules import parse_rule
+from tests.cloudevents_sdk import read_by_sdk, read_topics
 from tests.e2e.chaos import verified
 from tests.e2e.helpers import (
     RunningSystem,
@@ -32,6 +33,7 @@ from tests.e2e.helpers import (
     wait_for_dossier,
     wait_until,
 )
+from tests.published_schemas import schema_errors
 
 pytestmark = pytest.mark.e2e
 
@@ -71,10 +73,21 @@ async def test_each_agency_alone_completes_the_chain_around_it(tmp_path: Path, a
         modes = {name: entry["mode"] for name, entry in health.items()}
         own = [system.count(service, sql) for service, sql in OWN_RECORDS[agency]]
         verified(system)  # `lienthong verify` reconciles a run in mock mode too
+        others = sorted({"civil_registry", "population", "insurance"} - {agency})
+        simulated = await read_topics(
+            system.bootstrap_servers, [service_info(other).topic for other in others]
+        )
 
     assert (birth["status"], death["status"]) == ("completed", "completed")
     assert own == [1, 1]  # the real agency wrote its own birth and death records
-    others = {"civil_registry", "population", "insurance"} - {agency}
+    # What the simulated agencies sent: a decision on each dossier, each on its contract.
+    assert sorted(r.topic for r in simulated) == sorted(
+        service_info(other).topic for other in others for _ in ("birth", "death")
+    )
+    assert {f"{r.topic}@{r.offset}": schema_errors(r.value) for r in simulated} == {
+        f"{r.topic}@{r.offset}": [] for r in simulated
+    }
+    assert all(read_by_sdk(list(r.headers), r.key, r.value) for r in simulated)
     assert {name: modes[name] for name in (*others, agency)} == {agency: "real"} | dict.fromkeys(
         others, "simulated"
     )
