@@ -9,16 +9,23 @@ are submitted and followed.
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
-from typing import Final, Literal
+from pathlib import Path
+from typing import Any, Final, Literal
 
 from lienthong.cli.children import ServiceSpec
+from lienthong.cli.data_dir import DATABASE_SUFFIXES
+from lienthong.cli.errors import SupervisorError
 from lienthong.contracts.services import AGENCIES, GATEWAY
 from services.mock.rules import RULES_ENV, MockRule, rules_env
 
 Mode = Literal["real", "simulated", "external"]
+
+FLEET_FILE: Final = "fleet.json"
+"""Which agencies a data directory's last run simulated or left external (beside its lock)."""
 
 SIMULATED_SUFFIX: Final = "_mock"
 """A simulated agency keeps its inbox and outbox apart from the real one's (``insurance_mock``)."""
@@ -83,5 +90,38 @@ class Fleet:
         return name + SIMULATED_SUFFIX if name in self.simulated else name
 
     def environment(self) -> dict[str, str]:
-        """What every service of the run reads (only simulated agencies read the rules)."""
-        return {RULES_ENV: rules_env(self.rules)} if self.rules else {}
+        """What every service of the run reads (only simulated agencies read the rules): always
+        set, so rules left in the user's shell never reach a run that gave none."""
+        return {RULES_ENV: rules_env(self.rules)}
+
+    def record(self) -> dict[str, Any]:
+        """The fleet as the run lock and the data directory keep it (for ``verify``, ``kill``…)."""
+        return {
+            "simulated": sorted(self.simulated),
+            "external": sorted(self.external),
+            "rules": [str(rule) for rule in self.rules],
+        }
+
+    def claim(self, data_dir: Path) -> None:
+        """Take *data_dir* for this fleet; SupervisorError when its databases are another's.
+
+        Switching an agency between real, simulated and external on kept databases would make
+        the agencies disagree: the services replay their recent outbox into the fresh broker,
+        and an agency that was simulated would now decide those dossiers for real (a second
+        personal ID number for a child the gateway already shows). A data directory without a
+        record was last run with every agency real.
+        """
+        path = data_dir / FLEET_FILE
+        mine = {key: self.record()[key] for key in ("simulated", "external")}
+        last: dict[str, list[str]] = {"simulated": [], "external": []}
+        if path.exists():
+            recorded = json.loads(path.read_text(encoding="utf-8"))
+            last = {key: list(recorded.get(key, [])) for key in last}
+        kept = any(p.name.endswith(DATABASE_SUFFIXES) for p in data_dir.glob("*.db*"))
+        if kept and last != mine:
+            raise SupervisorError(
+                f"{data_dir} holds the databases of a run with simulated {last['simulated']} and "
+                f"external {last['external']}; this run has {mine['simulated']} and "
+                f"{mine['external']}: start it with --fresh, or use another --data-dir"
+            )
+        path.write_text(json.dumps(self.record(), indent=2) + "\n", encoding="utf-8")

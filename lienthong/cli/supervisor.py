@@ -115,6 +115,10 @@ class Supervisor:
         """Each service's base URL, keyed by service name."""
         return {spec.name: service_url(self.host, spec.port) for spec in self.specs}
 
+    def launched_urls(self) -> dict[str, str]:
+        """The URL of each service this run starts (an external agency answers for itself)."""
+        return {spec.name: service_url(self.host, spec.port) for spec in self._services.specs}
+
     def pids(self) -> dict[str, int]:
         """Each service's current process id, keyed by name (for diagnostics and tests)."""
         return self._services.pids()
@@ -137,11 +141,6 @@ class Supervisor:
         """True when we run Tansu ourselves, i.e. no external Kafka was given."""
         return self._external_bootstrap is None
 
-    @property
-    def color(self) -> bool:
-        """Whether log prefixes are coloured (given, or guessed from the output being a tty)."""
-        return self.logs.color
-
     # -- lifecycle -----------------------------------------------------------------------------
 
     def start(self) -> None:
@@ -163,6 +162,7 @@ class Supervisor:
             if self._fresh:
                 for path in wipe_databases(self.data_dir):
                     self.logs.say(f"--fresh: deleted {path.name}")
+            self.fleet.claim(self.data_dir)
             check_ports(self.host, self._wanted_ports())
             if self.embedded_broker:  # else an external Kafka was given
                 assert self._spawner is not None  # created above, before any child
@@ -173,8 +173,8 @@ class Supervisor:
                 self._service_env, self._spawner.popen, fresh_broker=self.embedded_broker
             )
             self._lock.write(self._lock_info())
-            wait_healthy(  # an external agency answers for itself
-                {s.name: service_url(self.host, s.port) for s in self._services.specs},
+            wait_healthy(
+                self.launched_urls(),
                 timeout_s=self._health_timeout_s,
                 stop_requested=self._stop_requested,
                 check_alive=self._raise_if_exited,
@@ -268,6 +268,7 @@ class Supervisor:
             "data_dir": str(self.data_dir),
             "children": self.pids(),
             "restarts": self.restarts(),
+            "fleet": self.fleet.record(),
         }
         if self._broker is not None and self._broker.pid is not None:
             info["broker_pid"] = self._broker.pid

@@ -19,7 +19,7 @@ def test_by_default_every_agency_is_real() -> None:
     fleet = Fleet.of(None)
     assert [fleet.mode(spec.name) for spec in SPECS] == ["real"] * 4
     assert fleet.command("insurance")[-2:] == ["serve", "insurance"]
-    assert fleet.environment() == {}
+    assert fleet.environment() == {"MOCK_RULES": ""}  # a rule left in the shell is cleared
 
 
 def test_only_simulates_every_other_agency_in_its_own_database() -> None:
