@@ -20,12 +20,13 @@ def _service_list(text: str) -> list[str]:
     unknown = [name for name in names if name not in (*AGENCIES, GATEWAY)]
     if not names or unknown:
         raise argparse.ArgumentTypeError(
-            f"{text!r}: a comma-separated list of {', '.join(AGENCIES)}"
+            f"{text!r}: a comma-separated list of {', '.join((*AGENCIES, GATEWAY))}"
         )
     return names
 
 
 def _rule(text: str) -> MockRule:
+    """One ``--mock`` rule; a bad one is a usage error naming what would be right."""
     try:
         return parse_rule(text)
     except ValueError as error:
@@ -37,6 +38,7 @@ def add_fleet_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--only",
         type=_service_list,
+        action="extend",
         default=None,
         metavar="AGENCY,…",
         help="run only these agencies for real (and the gateway); every other agency is "
@@ -45,6 +47,7 @@ def add_fleet_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--external",
         type=_service_list,
+        action="extend",
         default=[],
         metavar="AGENCY,…",
         help="start nothing for these agencies: your own implementation consumes their "
@@ -64,7 +67,7 @@ def add_fleet_arguments(parser: argparse.ArgumentParser) -> None:
 
 def fleet_of(args: argparse.Namespace) -> Fleet:
     """The fleet the options describe; :class:`FleetError` when they contradict each other."""
-    only: list[str] | None = args.only
+    only: list[str] | None = args.only  # repeated options add up (action="extend")
     return Fleet.of(only, args.external, args.mock)
 
 

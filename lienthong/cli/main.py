@@ -72,6 +72,8 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_up(args)
     if args.command == "serve":
+        if args.mock and args.name == "gateway":
+            args.command_parser.error("the gateway cannot be simulated: only the agencies can")
         return _run_serve(args.name, mock=args.mock)
     parser.error(f"unknown command {args.command!r}")
     return 2  # not reached: parser.error exits

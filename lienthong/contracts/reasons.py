@@ -53,6 +53,8 @@ class ReasonCode:
     code: str
     message: str
     message_vi: str
+    flow: str | None = None
+    """The flow whose step it refuses (``birth`` or ``death``); None for either (a fault's)."""
 
     def reason(self, detail: str | None = None) -> Reason:
         """The event/REST form of this entry, with an optional case-specific detail appended."""
@@ -64,10 +66,12 @@ CATALOGUE: Final[dict[str, ReasonCode]] = {}
 """Every reason by code; codes are unique across agencies."""
 
 
-def _entry(agency: str, code: str, message: str, message_vi: str) -> ReasonCode:
+def _entry(
+    agency: str, code: str, message: str, message_vi: str, *, flow: str | None = None
+) -> ReasonCode:
     if code in CATALOGUE:
         raise ValueError(f"reason code {code!r} declared twice")
-    entry = ReasonCode(agency=agency, code=code, message=message, message_vi=message_vi)
+    entry = ReasonCode(agency=agency, code=code, message=message, message_vi=message_vi, flow=flow)
     CATALOGUE[code] = entry
     return entry
 
@@ -83,36 +87,42 @@ MOTHER_NOT_FOUND: Final = _entry(
     "mother_not_found",
     "The mother is not in the national population database.",
     "Không tìm thấy thông tin người mẹ trong CSDL quốc gia về dân cư.",
+    flow="birth",
 )
 MOTHER_MISMATCH: Final = _entry(
     "civil_registry",
     "mother_data_mismatch",
     "The mother's name, date of birth or sex differ from the population database.",
     "Thông tin người mẹ không khớp với CSDL quốc gia về dân cư.",
+    flow="birth",
 )
 FATHER_NOT_FOUND: Final = _entry(
     "civil_registry",
     "father_not_found",
     "The father is not in the national population database.",
     "Không tìm thấy thông tin người cha trong CSDL quốc gia về dân cư.",
+    flow="birth",
 )
 FATHER_MISMATCH: Final = _entry(
     "civil_registry",
     "father_data_mismatch",
     "The father's name, date of birth or sex differ from the population database.",
     "Thông tin người cha không khớp với CSDL quốc gia về dân cư.",
+    flow="birth",
 )
 PARENT_DECEASED: Final = _entry(
     "civil_registry",
     "parent_deceased_before_birth",
     "A parent is recorded as deceased before the child's date of birth.",
     "Cha hoặc mẹ đã được ghi nhận chết trước ngày sinh của trẻ.",
+    flow="birth",
 )
 DUPLICATE_BIRTH: Final = _entry(
     "civil_registry",
     "duplicate_birth_registration",
     "This child's birth is already registered (same mother, name and date of birth).",
     "Trẻ đã được đăng ký khai sinh (trùng mẹ, họ tên và ngày sinh).",
+    flow="birth",
 )
 
 DECEASED_NOT_FOUND: Final = _entry(
@@ -120,36 +130,42 @@ DECEASED_NOT_FOUND: Final = _entry(
     "deceased_not_found",
     "The deceased is not in the national population database.",
     "Không tìm thấy người chết trong CSDL quốc gia về dân cư.",
+    flow="death",
 )
 DECEASED_MISMATCH: Final = _entry(
     "civil_registry",
     "deceased_data_mismatch",
     "The deceased's name, date of birth or sex differ from the population database.",
     "Thông tin người chết không khớp với CSDL quốc gia về dân cư.",
+    flow="death",
 )
 ALREADY_DECEASED: Final = _entry(
     "civil_registry",
     "already_deceased",
     "The person is already recorded as deceased.",
     "Người này đã được ghi nhận là đã chết.",
+    flow="death",
 )
 DEATH_ALREADY_REGISTERED: Final = _entry(
     "civil_registry",
     "death_already_registered",
     "A death is already registered for this person.",
     "Người này đã được đăng ký khai tử.",
+    flow="death",
 )
 DEATH_BEFORE_BIRTH: Final = _entry(
     "civil_registry",
     "death_before_birth",
     "The date of death is before the date of birth.",
     "Ngày chết trước ngày sinh.",
+    flow="death",
 )
 DEATH_IN_FUTURE: Final = _entry(
     "civil_registry",
     "death_date_in_future",
     "The date of death is after the registration date.",
     "Ngày chết sau ngày đăng ký.",
+    flow="death",
 )
 
 # --- population (CSDL quốc gia về dân cư, cư trú) ----------------------------------------------
@@ -158,18 +174,21 @@ HOUSEHOLD_HEAD_NOT_FOUND: Final = _entry(
     "household_head_not_found",
     "The household head is not a living citizen of the population database.",
     "Không tìm thấy chủ hộ trong CSDL quốc gia về dân cư.",
+    flow="birth",
 )
 HOUSEHOLD_HEAD_ELSEWHERE: Final = _entry(
     "population",
     "household_head_not_in_commune",
     "The household head does not have permanent residence in the declared commune.",
     "Chủ hộ không đăng ký thường trú tại xã/phường đã khai.",
+    flow="birth",
 )
 CITIZEN_ALREADY_REGISTERED: Final = _entry(
     "population",
     "citizen_already_registered",
     "A personal ID number was already issued for this birth registration.",
     "Đã cấp số định danh cá nhân cho đăng ký khai sinh này.",
+    flow="birth",
 )
 
 CITIZEN_NOT_FOUND: Final = _entry(
@@ -177,12 +196,14 @@ CITIZEN_NOT_FOUND: Final = _entry(
     "citizen_not_found",
     "No citizen has this personal ID number.",
     "Không tìm thấy công dân có số định danh cá nhân này.",
+    flow="death",
 )
 CITIZEN_ALREADY_DECEASED: Final = _entry(
     "population",
     "citizen_already_deceased",
     "The citizen is already recorded as deceased.",
     "Công dân đã được ghi nhận là đã chết.",
+    flow="death",
 )
 
 # --- insurance (BHXH) ------------------------------------------------------------------------
@@ -191,12 +212,14 @@ NOT_UNDER_SIX: Final = _entry(
     "not_under_six",
     "The child is not under 72 months old; the free child card (TE1) does not apply.",
     "Trẻ đã đủ 72 tháng tuổi, không thuộc đối tượng cấp thẻ BHYT trẻ em dưới 6 tuổi.",
+    flow="birth",
 )
 CARD_ALREADY_ISSUED: Final = _entry(
     "insurance",
     "card_already_issued",
     "The child already holds a valid health insurance card.",
     "Trẻ đã có thẻ BHYT còn giá trị sử dụng.",
+    flow="birth",
 )
 
 NOT_INSURED: Final = _entry(
@@ -205,24 +228,28 @@ NOT_INSURED: Final = _entry(
     "No social insurance contributions, no pension and no social assistance: no funeral benefit.",
     "Không tham gia BHXH, không hưởng lương hưu, không hưởng trợ giúp xã hội: không có chế độ "
     "mai táng.",
+    flow="death",
 )
 INSUFFICIENT_CONTRIBUTIONS: Final = _entry(
     "insurance",
     "insufficient_contributions",
     "Contributions are below the minimum for the funeral allowance.",
     "Thời gian đóng BHXH chưa đủ điều kiện hưởng trợ cấp mai táng.",
+    flow="death",
 )
 BENEFIT_NOT_CLAIMED: Final = _entry(
     "insurance",
     "benefit_not_claimed",
     "No funeral benefit was claimed.",
     "Không đề nghị hưởng chế độ mai táng.",
+    flow="death",
 )
 BENEFIT_ALREADY_DECIDED: Final = _entry(
     "insurance",
     "benefit_already_decided",
     "A funeral benefit was already decided for this person.",
     "Đã giải quyết chế độ mai táng cho người này.",
+    flow="death",
 )
 
 # --- faults injected by testers (lỗi giả lập, see lienthong.contracts.faults) -------------------

@@ -195,3 +195,9 @@ class ReasonEntry(BaseModel):
         description="Vietnamese explanation (lý do từ chối).",
         examples=["Không tìm thấy thông tin người mẹ trong CSDL quốc gia về dân cư."],
     )
+    flow: str | None = PydanticField(
+        default=None,
+        description="The flow whose step it refuses (birth or death); null for either (the "
+        "reasons of injected faults).",
+        examples=["birth"],
+    )

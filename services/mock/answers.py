@@ -13,7 +13,7 @@ in the requester's favour: every deceased is entitled to the funeral allowance.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Final, TypeVar
@@ -22,38 +22,46 @@ from pydantic import BaseModel
 
 from lienthong.contracts import civil_registry, gateway, insurance, population
 from lienthong.contracts.examples import example_of
-from lienthong.contracts.reasons import BENEFIT_NOT_CLAIMED, Refusal
+from lienthong.contracts.reasons import Refusal
 from lienthong.contracts.services import CIVIL_REGISTRY, INSURANCE, POPULATION
 from lienthong.domain.admin_units import load_admin_units
 from lienthong.domain.bhyt import generate_bhxh_number
 from lienthong.domain.calendar import vietnam_date
 from lienthong.domain.personal_id import generate_personal_id
+from lienthong.runtime.settings import ServiceSettings
 from services.civil_registry import rules as registry_rules
 from services.civil_registry.settings import CivilRegistrySettings
 from services.insurance.card_events import card_issued, child_card
 from services.insurance.rules import FuneralFacts, FuneralRules, decide_funeral_benefit
 from services.insurance.settings import InsuranceSettings
+from services.mock.allocations import Allocator
 
 M = TypeVar("M", bound=BaseModel)
+
+PERSONAL_ID: Final = "personal_id"
+BHXH_NUMBER: Final = "bhxh_number"
+"""The kinds of identifier a simulated agency issues, each unique in its kind."""
 
 
 @dataclass(frozen=True)
 class AnswerContext:
-    """What an answer may use besides the event: the day, a generator for it, the settings."""
+    """What an answer may use besides the event: the day, a generator, the agency's settings,
+    and where unique identifiers come from."""
 
     today: date
     rng: random.Random
     """Derived from the run's seed and the causing event: the same answer on every rerun."""
-    settings: Any
+    settings: ServiceSettings
     """The simulated agency's own settings class (its figures, e.g. the card's validity)."""
+    allocate: Allocator
 
     def build(self, model: type[M], **fields: Any) -> M:
         """*model*'s contract example with *fields* over it, validated."""
         return model.model_validate({**example_of(model), **fields})
 
-    def sequence(self) -> int:
-        """A number in a register (số thứ tự), drawn."""
-        return self.rng.randrange(1, 1_000_000)
+    async def unused(self, kind: str, draw: Callable[[random.Random], str]) -> str:
+        """The first identifier *draw* gives (from this answer's generator) no one holds yet."""
+        return await self.allocate.unused(kind, iter(lambda: draw(self.rng), None))
 
 
 def _province_of(commune_code: str) -> str:
@@ -61,12 +69,12 @@ def _province_of(commune_code: str) -> str:
     return load_admin_units().province_of_commune(commune_code)
 
 
-def birth_registered(
+async def birth_registered(
     form: gateway.BirthDossierSubmitted, context: AnswerContext
 ) -> civil_registry.BirthRegistered:
-    """Đăng ký khai sinh, as the commune would register it (numbered in a drawn place)."""
+    """Đăng ký khai sinh, numbered in the register of the residence's commune for the year."""
     commune, year = form.residence.commune_code, context.today.year
-    number = context.sequence()
+    number = await context.allocate.next_number(f"birth:{commune}:{year}")
     return context.build(
         civil_registry.BirthRegistered,
         dossier_id=form.dossier_id,
@@ -82,14 +90,19 @@ def birth_registered(
     )
 
 
-def death_registered(
+async def death_registered(
     form: gateway.DeathDossierSubmitted, context: AnswerContext
 ) -> civil_registry.DeathRegistered:
-    """Đăng ký khai tử; late when submitted after the configured window (15 days)."""
-    settings: CivilRegistrySettings = context.settings
+    """Đăng ký khai tử at the place of death (a simulated registry knows no last residence);
+    late when submitted after the configured window (15 days)."""
+    settings = context.settings
+    assert isinstance(settings, CivilRegistrySettings)
     commune, year = form.place_of_death.commune_code, context.today.year
-    number = context.sequence()
-    days = (vietnam_date(form.received_at) - form.date_of_death).days
+    number = await context.allocate.next_number(f"death:{commune}:{year}")
+    received_on = vietnam_date(form.received_at)
+    late = registry_rules.is_late_death_registration(
+        form.date_of_death, received_on, settings.death_registration_days
+    )
     return context.build(
         civil_registry.DeathRegistered,
         dossier_id=form.dossier_id,
@@ -99,24 +112,29 @@ def death_registered(
         deceased=form.deceased,
         date_of_death=form.date_of_death,
         place_of_death=form.place_of_death,
-        late_registration=days > settings.death_registration_days,
-        days_after_death=max(days, 0),
+        late_registration=late,
+        days_after_death=(received_on - form.date_of_death).days,
         benefit_claim=form.benefit_claim,
     )
 
 
-def citizen_registered(
+async def citizen_registered(
     birth: civil_registry.BirthRegistered, context: AnswerContext
 ) -> population.CitizenRegistered:
-    """Đăng ký thường trú and a new personal ID number, at the residence requested."""
+    """Đăng ký thường trú and a new personal ID number (one no citizen holds), at the residence
+    requested."""
     child, residence = birth.child, birth.residence
     province = _province_of(residence.commune_code)
+    personal_id = await context.unused(
+        PERSONAL_ID,
+        lambda rng: generate_personal_id(
+            birth.registration_province_code, child.sex, child.date_of_birth, rng
+        ),
+    )
     return context.build(
         population.CitizenRegistered,
         dossier_id=birth.dossier_id,
-        personal_id=generate_personal_id(
-            birth.registration_province_code, child.sex, child.date_of_birth, context.rng
-        ),
+        personal_id=personal_id,
         full_name=child.full_name,
         date_of_birth=child.date_of_birth,
         sex=child.sex,
@@ -129,7 +147,7 @@ def citizen_registered(
     )
 
 
-def death_recorded(
+async def death_recorded(
     death: civil_registry.DeathRegistered, context: AnswerContext
 ) -> population.DeathRecorded:
     """Xóa đăng ký thường trú on the day of the decision (the household is not known here)."""
@@ -145,44 +163,44 @@ def death_recorded(
     )
 
 
-def health_card_issued(
+async def health_card_issued(
     citizen: population.CitizenRegistered, context: AnswerContext
 ) -> insurance.HealthCardIssued | insurance.HealthCardIssuedV2:
     """Thẻ BHYT for a child under 6 (TE1), valid as the configured rule says, announced in the
     configured version of the event (``CARD_EVENT_VERSION``), as the real insurance does."""
-    settings: InsuranceSettings = context.settings
-    number = generate_bhxh_number(citizen.province_code, context.rng)
+    settings = context.settings
+    assert isinstance(settings, InsuranceSettings)
+    number = await context.unused(
+        BHXH_NUMBER, lambda rng: generate_bhxh_number(citizen.province_code, rng)
+    )
     card = child_card(citizen, number, context.today, settings)
     return card_issued(card, citizen.dossier_id, settings.card_event_version)
 
 
-def funeral_benefit_decided(
+async def funeral_benefit_decided(
     death: civil_registry.DeathRegistered, context: AnswerContext
 ) -> insurance.FuneralBenefitDecided:
-    """Trợ cấp mai táng at the level in force on the date of death, for every deceased who
-    claimed it (a simulated agency knows no contributions: it takes them as a pensioner's)."""
+    """Trợ cấp mai táng at the level in force on the date of death, for every deceased whose
+    family claimed it (a simulated agency knows no contributions: it takes them as a
+    pensioner's); nothing, with the reason, when unclaimed."""
+    settings = context.settings
+    assert isinstance(settings, InsuranceSettings)
     claim = death.benefit_claim
-    if claim.requested:
-        decision = decide_funeral_benefit(
-            FuneralFacts(pensioner=True),
-            death.date_of_death,
-            claimed=True,
-            disaster=claim.disaster_death,
-            rules=FuneralRules.from_settings(context.settings),
-        )
-        benefit, amount, basis = decision.benefit, decision.amount_vnd, decision.basis
-        reason = decision.reason
-    else:
-        benefit, amount, basis = insurance.Benefit.NONE, 0, "not claimed"
-        reason = BENEFIT_NOT_CLAIMED.reason()
+    decision = decide_funeral_benefit(
+        FuneralFacts(pensioner=True),
+        death.date_of_death,
+        claimed=claim.requested,
+        disaster=claim.disaster_death,
+        rules=FuneralRules.from_settings(settings),
+    )
     return context.build(
         insurance.FuneralBenefitDecided,
         dossier_id=death.dossier_id,
         personal_id=death.deceased.personal_id,
-        benefit=benefit,
-        amount_vnd=amount,
-        basis=basis,
-        reason=reason,
+        benefit=decision.benefit,
+        amount_vnd=decision.amount_vnd,
+        basis=decision.basis,
+        reason=decision.reason,
         cards_ended=[],
     )
 
@@ -191,7 +209,7 @@ def funeral_benefit_decided(
 class Reaction:
     """How an agency answers one event it consumes: its decision, or its refusal."""
 
-    accept: Callable[[Any, AnswerContext], BaseModel]
+    accept: Callable[[Any, AnswerContext], Awaitable[BaseModel]]
     refusal: type[Refusal]
 
 

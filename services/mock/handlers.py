@@ -25,6 +25,8 @@ from lienthong.runtime.handlers import (
     ServiceHandlers,
 )
 from lienthong.runtime.randomness import RandomSource
+from lienthong.runtime.settings import ServiceSettings
+from services.mock.allocations import StoredAllocator, TakenElsewhere
 from services.mock.answers import REACTIONS, AnswerContext, Reaction
 from services.mock.rules import Answer, MockRule, choose
 
@@ -35,14 +37,17 @@ class MockHandlers(ServiceHandlers):
     def __init__(
         self,
         agency: str,
-        settings: Any,
+        settings: ServiceSettings,
         rules: Sequence[MockRule],
         randomness: RandomSource,
+        taken_elsewhere: TakenElsewhere | None = None,
     ) -> None:
+        """*taken_elsewhere* says which identifiers the agency's seeded world already holds."""
         self.service = agency
         self._settings = settings
         self._rules = [rule for rule in rules if rule.agency == agency]
         self._randomness = randomness
+        self._taken_elsewhere = taken_elsewhere
 
     def routes(self) -> dict[str, Route]:
         """One route per event type the agency consumes in the catalogue."""
@@ -65,6 +70,10 @@ class MockHandlers(ServiceHandlers):
             code = reasons.CATALOGUE[rule.argument or ""]
             reason = code.reason("simulated agency, rule " + str(rule))
             return [reaction.refusal(dossier_id=message.dossier_id, reason=reason)]
-        rng = self._randomness.derive("mock", self.service, event.id)
-        answer = AnswerContext(today=context.today, rng=rng, settings=self._settings)
-        return [reaction.accept(payload, answer)]
+        answer = AnswerContext(
+            today=context.today,
+            rng=self._randomness.derive("mock", self.service, event.id),
+            settings=self._settings,
+            allocate=StoredAllocator(session, self._taken_elsewhere),
+        )
+        return [await reaction.accept(payload, answer)]

@@ -8,12 +8,13 @@ A rule is written so it fits a command line and an environment variable::
     AGENCY=delay:SPEC            (a bare duration is a fixed delay: delay:2h)
 
 ``EVENT`` is the name of an event the agency consumes (``insurance.citizen_registered``), so a
-rule can refuse only the cards and still decide the funeral benefits; ``REASON_CODE`` is one of
-the agency's codes in the reason catalogue (``GET /api/v1/reasons``); ``SHARE`` is the part of
-the dossiers it applies to (``0.25`` or ``25%``), drawn from the run's seed and the dossier, so a
-rerun refuses the same dossiers. The first rule that matches and draws its dossier decides; an
-agency with no matching rule accepts. ``delay:SPEC`` is the agency's processing delay (the same
-spec as ``--delay``), on every answer of that agency.
+rule can be silent on the cards and still decide the funeral benefits; ``REASON_CODE`` is one of
+the agency's codes in the reason catalogue (``GET /api/v1/reasons``), and a refusal answers only
+the events of its reason's flow (``not_under_six`` refuses cards, not funeral benefits);
+``SHARE`` is the part of the dossiers it applies to (``0.25`` or ``25%``), drawn from the run's
+seed and the dossier, so a rerun refuses the same dossiers. The first rule that matches and
+draws its dossier decides; an agency with no matching rule accepts. ``delay:SPEC`` is the
+agency's processing delay (the spec of ``--delay``, which it replaces), on every answer.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from lienthong.contracts import reasons
 from lienthong.contracts.catalogue import consumed_by
 from lienthong.contracts.envelope import event_name
 from lienthong.contracts.services import AGENCIES
+from lienthong.contracts.steps import flow_of
 from lienthong.runtime.delays import parse_delay, parse_duration
 from lienthong.runtime.randomness import RandomSource
 
@@ -70,14 +72,24 @@ class MockRule:
         """The rule as it is written (what :func:`parse_rule` reads back)."""
         where = f"{self.agency}.{self.event}" if self.event else self.agency
         argument = f":{self.argument}" if self.argument else ""
-        share = f"@{self.share:g}" if self.share < 1 else ""
+        share = f"@{self.share!r}" if self.share < 1 else ""
         return f"{where}={self.answer}{argument}{share}"
 
     def matches(self, agency: str, event_type: str) -> bool:
-        """Whether this rule is about *agency* answering an event of *event_type*."""
-        return self.agency == agency and (
-            self.event is None or event_name(event_type) == self.event
-        )
+        """Whether this rule is about *agency* answering an event of *event_type*: a refusal
+        only answers the events of its reason's flow (``not_under_six`` refuses cards, never a
+        funeral benefit)."""
+        if self.agency != agency:
+            return False
+        if self.event is not None and event_name(event_type) != self.event:
+            return False
+        return _flow_of_reason(self) in (None, flow_of(event_type))
+
+
+def _flow_of_reason(rule: MockRule) -> str | None:
+    """The flow a refusal's reason belongs to (None: any, or not a refusal)."""
+    entry = reasons.CATALOGUE.get(rule.argument or "") if rule.answer is Answer.REFUSE else None
+    return entry.flow if entry is not None else None
 
 
 def parse_rule(text: str) -> MockRule:
@@ -95,14 +107,20 @@ def parse_rule(text: str) -> MockRule:
         answer = Answer(match["answer"])
     except ValueError:
         raise ValueError(f"bad rule {text!r}: the answer is one of {', '.join(Answer)}") from None
-    consumed = sorted({event_name(spec.type) for spec in consumed_by(agency)})
+    consumed = {event_name(spec.type): spec.type for spec in consumed_by(agency)}
     if event is not None and event not in consumed:
-        raise ValueError(f"bad rule {text!r}: {agency} consumes {', '.join(consumed)}")
+        raise ValueError(f"bad rule {text!r}: {agency} consumes {', '.join(sorted(consumed))}")
     share = _share(text, match["share"])
     if answer is Answer.DELAY and (event is not None or share < 1):
         raise ValueError(f"bad rule {text!r}: a delay applies to every answer of the agency")
     argument = _checked_argument(text, agency, answer, argument)
-    return MockRule(agency, answer, event, argument, share)
+    rule = MockRule(agency, answer, event, argument, share)
+    flow = _flow_of_reason(rule)
+    if event is not None and flow not in (None, flow_of(consumed[event])):
+        raise ValueError(
+            f"bad rule {text!r}: {argument} refuses a {flow} step, and {event} is not one"
+        )
+    return rule
 
 
 def _checked_argument(text: str, agency: str, answer: Answer, argument: str | None) -> str | None:

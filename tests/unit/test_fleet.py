@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from lienthong.cli.children import ServiceSpec
+from lienthong.cli.errors import SupervisorError
 from lienthong.cli.fleet import Fleet, FleetError
-from lienthong.cli.main import main
+from lienthong.cli.fleet_options import fleet_of
+from lienthong.cli.main import build_parser, main
 from services.mock.rules import parse_rule
 
 SPECS = [
@@ -81,3 +86,32 @@ def test_up_answers_misuse_with_a_usage_error(
         main(argv)
     assert stopped.value.code == 2
     assert "usage: lienthong up" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("argv", "simulated", "external"),
+    [
+        (["--external", "insurance", "--external", "population"], [], ["insurance", "population"]),
+        (["--only", "civil_registry", "--only", "population"], ["insurance"], []),
+    ],
+)
+def test_repeated_fleet_options_add_up(
+    argv: list[str], simulated: list[str], external: list[str]
+) -> None:
+    fleet = fleet_of(build_parser().parse_args(["up", *argv]))
+    assert (fleet.record()["simulated"], fleet.record()["external"]) == (simulated, external)
+
+
+def test_a_data_dir_kept_from_another_fleet_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "population.db").write_bytes(b"")  # a run with every agency real kept this
+    with pytest.raises(SupervisorError, match="--fresh"):
+        Fleet.of(["civil_registry"]).claim(tmp_path)
+    Fleet.of(None).claim(tmp_path)  # the same fleet again: taken, and recorded
+    assert json.loads((tmp_path / "fleet.json").read_text())["simulated"] == []
+
+
+def test_the_gateway_cannot_be_simulated(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["serve", "gateway", "--mock"])
+    assert stopped.value.code == 2
+    assert "cannot be simulated" in capsys.readouterr().err

@@ -52,6 +52,8 @@ def test_rules_survive_the_environment_variable() -> None:
         ("insurance=delay:soon", "bad delay"),
         ("insurance.citizen_registered=delay:2h", "every answer of the agency"),
         ("insurance refuse", "use AGENCY[.EVENT]="),
+        ("insurance.death_registered=refuse:not_under_six", "refuses a birth step"),
+        ("civil_registry.death_dossier_submitted=refuse:duplicate_birth_registration", "birth"),
     ],
 )
 def test_a_bad_rule_says_what_is_wrong(text: str, says: str) -> None:
@@ -89,3 +91,15 @@ def test_a_delay_rule_is_the_agencys_processing_delay_not_an_answer() -> None:
     assert delay_of("civil_registry", [parse_rule("civil_registry=delay:2h")]) == "fixed:2h"
     assert delay_of("insurance", rules) is None
     assert choose(rules, "population", DEATH, "D1", RandomSource()) is None
+
+
+def test_a_refusal_answers_only_the_events_of_its_reasons_flow() -> None:
+    rule = parse_rule("insurance=refuse:not_under_six")
+    assert rule.matches("insurance", CARD)
+    assert not rule.matches("insurance", DEATH)  # a funeral benefit is not refused as a card
+    fault = parse_rule("insurance=refuse:insurance_signature_invalid")
+    assert fault.matches("insurance", CARD) and fault.matches("insurance", DEATH)
+
+
+def test_a_share_is_written_back_exactly() -> None:
+    assert parse_rule(str(parse_rule("insurance=silent@0.1234567"))).share == 0.1234567

@@ -27,6 +27,8 @@ async def list_reasons(
     """Every stable reason code an agency can refuse or deny with, in English and Vietnamese."""
     entries = by_agency(agency) if agency else list(CATALOGUE.values())
     return [
-        ReasonEntry(agency=e.agency, code=e.code, message=e.message, message_vi=e.message_vi)
+        ReasonEntry(
+            agency=e.agency, code=e.code, message=e.message, message_vi=e.message_vi, flow=e.flow
+        )
         for e in entries
     ]
