@@ -109,6 +109,7 @@ def _event_and_version(type_: str) -> tuple[str, int]:
 
 
 def _versions() -> dict[str, tuple[str, ...]]:
+    """Each event (its type without the version) → its versions' types, oldest first."""
     by_event: dict[str, list[tuple[int, str]]] = {}
     for spec in CATALOGUE:
         event, version = _event_and_version(spec.type)
@@ -120,8 +121,8 @@ _VERSIONS: Final[dict[str, tuple[str, ...]]] = _versions()
 
 
 def versions_of(type_: str) -> tuple[str, ...]:
-    """Every version of the event ``type_`` is a version of that the catalogue lists, oldest
-    first (``type_`` itself included, even when not listed).
+    """Every version the catalogue lists of the event ``type_`` is one version of, oldest first
+    (``type_`` itself included, even when not listed).
 
     For the tables that only name a decision by its type (which flow a failure belongs to,
     which decision created a fact): they accept every version still listed, as consumers must
