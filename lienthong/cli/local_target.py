@@ -2,7 +2,9 @@
 
 Both act on a process id, and a pid means something only on the machine that runs ``up``: they
 find the sandbox through its data directory's lock file, never through ``--url`` (refused as a
-usage error, exit 2, even when ``LIENTHONG_URL`` is set for the other commands).
+usage error, exit 2, even when ``LIENTHONG_URL`` is set for the other commands). An agency the
+run leaves external (``up --external``) has no process of the run: asking for it is a usage
+error too, whatever the user's own implementation is doing.
 """
 
 from __future__ import annotations
@@ -19,11 +21,12 @@ from lienthong.cli.target import (
     Target,
     add_target_arguments,
     find_target,
+    not_run,
 )
 from lienthong.cli.usage import EXIT_USAGE, usage_error
 from lienthong.contracts.services import SERVICE_NAMES
 
-__all__ = ["EXIT_USAGE", "add_service_arguments", "local_target", "parent_of"]
+__all__ = ["EXIT_USAGE", "add_service_arguments", "local_target", "parent_of", "run_by_us"]
 
 _READS: Final = 3
 _REREAD_S: Final = 0.05
@@ -60,6 +63,17 @@ def local_target(args: argparse.Namespace) -> Target | int:
             else:  # the lock file may be mid-rewrite (a restart): read it again
                 time.sleep(_REREAD_S)
     return EXIT_UNREACHABLE
+
+
+def run_by_us(args: argparse.Namespace, target: Target) -> int | None:
+    """None when ``args.service`` is a process of the run, else the usage error's exit (2).
+
+    An external agency is the user's own program: no pid of ours will ever be recorded for it,
+    so "no process recorded yet" (exit 1, try again later) would be the wrong answer.
+    """
+    if args.service in target.external:
+        return usage_error(args.usage, not_run(args.service))
+    return None
 
 
 def parent_of(pid: int) -> int | None:

@@ -4,6 +4,10 @@ A pure function of the JSON the gateway answered (:func:`render`), so it is test
 hand-written input and never needs a sandbox. The endpoints are young and grow: every value is
 read defensively. A section whose endpoint or top-level key is missing says ``n/a``; a missing
 figure is ``n/a``, a null one ``—`` (no sample yet, never happened).
+
+An agency's mode comes from its own ``/health`` (``"mode": "simulated"``) and from the run's
+fleet (``fleet``, read from the lock by the command): an external agency is the user's program,
+which the gateway can only find unreachable, so the fleet is what says ``external``.
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ def render(snapshot: Mapping[str, Any]) -> str:
         _dossiers(snapshot.get("stats"), missing.get("stats")),
         _agencies(snapshot.get("stats"), missing.get("stats")),
         _latency(snapshot.get("latency"), missing.get("latency")),
-        _health(snapshot.get("health"), missing.get("health")),
+        _health(snapshot.get("health"), missing.get("health"), _dict(snapshot.get("fleet"))),
     ]
     return "\n\n".join(sections) + "\n"
 
@@ -110,7 +114,25 @@ def _latency(latency: Any, why: str | None) -> str:
     return _titled(title, _table(headers, rows, "lll" + "r" * 2 * len(PERCENTILES)))
 
 
-def _health(health: Any, why: str | None) -> str:
+def _mode(agency: str, entry: Mapping[str, Any], fleet: Mapping[str, Any]) -> str:
+    """The status cell: the gateway's word, marked ``external`` or ``(simulated)``.
+
+    An external agency the gateway cannot reach is simply ``external`` (the user may serve no
+    HTTP at all); one that answers keeps its status, marked.
+    """
+    status = str(entry.get("status", NA))
+    if agency in _names(fleet.get("external")):
+        return "external" if status in ("unreachable", NA) else f"{status} (external)"
+    if entry.get("mode") == "simulated" or agency in _names(fleet.get("simulated")):
+        return f"{status} (simulated)"
+    return status
+
+
+def _names(value: Any) -> set[str]:
+    return {str(name) for name in value} if isinstance(value, list) else set()
+
+
+def _health(health: Any, why: str | None, fleet: Mapping[str, Any]) -> str:
     title = "Agency health"
     body = _dict(health)
     agencies = _dict(body.get("agencies"))
@@ -124,8 +146,7 @@ def _health(health: Any, why: str | None) -> str:
         rows.append(
             [
                 agency,
-                str(entry.get("status", NA))
-                + (" (simulated)" if entry.get("mode") == "simulated" else ""),
+                _mode(agency, entry, fleet),
                 _number(entry.get("lag_total"), null=NA) if "lag_total" in entry else NA,
                 _when(entry, "last_success_at", today),
                 _when(entry, "last_failure_at", today),

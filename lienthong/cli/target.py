@@ -5,6 +5,10 @@ address) into the lock file of its data dir; every other command reads it from t
 (``--data-dir``, the same default as ``up``). With ``--url`` only the gateway is known and it
 names the other services and its broker (``GET /api/v1/agencies``), so a sandbox on another
 machine can be driven too, without pids.
+
+The lock also records the run's fleet (``lienthong/cli/fleet.py``: which agencies are simulated,
+which are external, the mock rules): commands read it as :class:`RunFleet`, so they neither wait
+for an external agency lienthong never started nor blame it for what only it could show.
 """
 
 from __future__ import annotations
@@ -18,15 +22,17 @@ from pathlib import Path
 from typing import Any, Final
 
 from lienthong.cli.data_dir import LOCK_FILE_NAME
-from lienthong.contracts.services import GATEWAY, SERVICE_NAMES
+from lienthong.contracts.services import AGENCIES, GATEWAY, SERVICE_NAMES
 
 __all__ = [
     "EXIT_UNREACHABLE",
     "NothingRunning",
+    "RunFleet",
     "Target",
     "add_data_dir_argument",
     "add_target_arguments",
     "find_target",
+    "not_run",
 ]
 
 EXIT_UNREACHABLE: Final = 3
@@ -37,6 +43,38 @@ DEFAULT_DATA_DIR: Final = ".lienthong"
 
 class NothingRunning(RuntimeError):
     """Nothing answers where the command was told to look; the message says where and why."""
+
+
+@dataclass(frozen=True)
+class RunFleet:
+    """Which agencies a run simulates or leaves external, and its mock rules as written.
+
+    Read from the lock (what ``Fleet.record()`` wrote) rather than rebuilt as a ``Fleet``: a
+    command only needs names, and a record written by another version must not stop it.
+    """
+
+    simulated: frozenset[str] = frozenset()
+    external: frozenset[str] = frozenset()
+    rules: tuple[str, ...] = ()
+
+    @classmethod
+    def from_record(cls, record: object) -> RunFleet:
+        """The fleet of a lock's ``"fleet"`` value; a lock without one ran every agency real."""
+        body = record if isinstance(record, dict) else {}
+
+        def names(key: str) -> frozenset[str]:
+            value = body.get(key)
+            listed = value if isinstance(value, list) else []
+            return frozenset(str(name) for name in listed if str(name) in AGENCIES)
+
+        rules = body.get("rules")
+        written = tuple(str(rule) for rule in rules) if isinstance(rules, list) else ()
+        return cls(names("simulated"), names("external"), written)
+
+
+def not_run(service: str) -> str:
+    """Why a command that needs the service's process or HTTP API refuses an external one."""
+    return f"{service} is external: lienthong does not run it"
 
 
 @dataclass(frozen=True)
@@ -55,11 +93,18 @@ class Target:
     bootstrap_servers: str | None = None
     broker_pid: int | None = None
     """The embedded broker's process (None: an external Kafka, or found through ``--url``)."""
+    fleet: RunFleet | None = None
+    """Which agencies are simulated or external (None: not known, found through ``--url``)."""
 
     @property
     def gateway(self) -> str:
         """The gateway's base URL."""
         return self.urls[GATEWAY]
+
+    @property
+    def external(self) -> frozenset[str]:
+        """The agencies lienthong does not run in this sandbox (none known through ``--url``)."""
+        return self.fleet.external if self.fleet is not None else frozenset()
 
 
 def add_data_dir_argument(parser: argparse.ArgumentParser) -> None:
@@ -115,6 +160,7 @@ def from_data_dir(data_dir: Path) -> Target:
         data_dir=data_dir.resolve(),
         bootstrap_servers=_address(info.get("bootstrap_servers")),
         broker_pid=_pid(info.get("broker_pid")),
+        fleet=RunFleet.from_record(info.get("fleet")),
     )
 
 

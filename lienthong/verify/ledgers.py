@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from lienthong.contracts.services import GATEWAY
 from lienthong.verify.facts import FACTS
@@ -111,6 +111,8 @@ class Ledger:
     unlinked: dict[str, dict[str, int]] = field(default_factory=dict)
     dossiers: dict[str, DossierRow] = field(default_factory=dict)
     counters: dict[str, Any] | None = None
+    unanswered: dict[str, int] = field(default_factory=dict)
+    """A simulated agency's consumed events it published nothing for, by event type."""
 
     def decided(self, dossier_id: str, *event_types: str) -> list[Decision]:
         """This service's decisions about ``dossier_id`` of the given types."""
@@ -126,6 +128,14 @@ class Failure:
     reason: str
 
 
+class SilentRule(Protocol):
+    """A mock rule that makes a simulated agency answer nothing (``services/mock/rules.py``);
+    written as ``str(rule)``."""
+
+    def matches(self, agency: str, event_type: str) -> bool:
+        """Whether it is about *agency* answering an event of *event_type*."""
+
+
 @dataclass
 class Snapshot:
     """Every service's ledger, the gateway's open failures, and dossiers too new to judge."""
@@ -136,15 +146,28 @@ class Snapshot:
     """Dossiers an agency knew but the gateway's ledger did not yet: submitted while the
     ledgers were being read, so left out of every check."""
     notes: list[str] = field(default_factory=list)
+    external: frozenset[str] = frozenset()
+    """Agencies the run leaves to the user's own implementation: no ledger of theirs is read,
+    and nothing only they could show is judged."""
+    silent_rules: tuple[SilentRule, ...] | None = None
+    """The run's ``silent`` mock rules (None: not known, e.g. found through ``--url``)."""
+    silenced: dict[tuple[str, str], str] = field(default_factory=dict)
+    """(dossier, agency) → why a silent rule explains its wait (:mod:`~lienthong.verify.silence`,
+    worked out by ``reconcile`` over every dossier at once)."""
 
     @property
     def gateway(self) -> Ledger:
         """The gateway's ledger."""
         return self.ledgers[GATEWAY]
 
+    def reconciled(self, agency: str) -> bool:
+        """Whether the agency's ledger was read (not external)."""
+        return agency in self.ledgers
+
     def fact(self, name: str, agency: str) -> dict[str, int]:
-        """``{dossier id: rows}`` of one fact, from the agency that owns it."""
-        return self.ledgers[agency].facts.get(name, {})
+        """``{dossier id: rows}`` of one fact at its agency (none when its ledger was not read)."""
+        ledger = self.ledgers.get(agency)
+        return ledger.facts.get(name, {}) if ledger is not None else {}
 
 
 # -- parsing ----------------------------------------------------------------------------------
@@ -168,13 +191,17 @@ def _maybe_instant(value: Any, where: str) -> datetime | None:
     return None if value is None else _instant(value, where)
 
 
+def _tally(body: Any, where: str) -> dict[str, int]:
+    try:
+        return {str(key): int(n) for key, n in body.items()}
+    except (AttributeError, TypeError, ValueError):
+        raise LedgerError(f"{where}: expected {{key: count}}") from None
+
+
 def _counts(body: Any, where: str) -> dict[str, dict[str, int]]:
     if not isinstance(body, dict):
         raise LedgerError(f"{where}: expected {{name: {{key: count}}}}")
-    try:
-        return {str(name): {str(k): int(n) for k, n in rows.items()} for name, rows in body.items()}
-    except (AttributeError, TypeError, ValueError):
-        raise LedgerError(f"{where}: expected {{name: {{key: count}}}}") from None
+    return {str(name): _tally(rows, f"{where}, {name}") for name, rows in body.items()}
 
 
 def parse_ledger(body: Any) -> Ledger:
@@ -221,6 +248,7 @@ def parse_ledger(body: Any) -> Ledger:
             if fact.agency == service and fact.name not in ledger.facts:
                 raise LedgerError(f"{where}: no fact {fact.name!r} (an older version?)")
         ledger.unlinked = _counts(domain.get("unlinked") or {}, where)
+        ledger.unanswered = _tally(domain.get("unanswered") or {}, f"{where}, unanswered")
     return ledger
 
 

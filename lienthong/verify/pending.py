@@ -10,7 +10,11 @@ A dossier waiting at an agency is *visibly pending* when one of these is true:
 - a fault that makes it wait is on: ``down``, ``latency``, ``slow_consumer`` at the agency,
   ``delay`` at the agency or at the service whose event it waits for, ``down`` or
   ``slow_consumer`` at the gateway once the agency decided;
-- the event it starts from is still staged at the service that produces it.
+- the event it starts from is still staged at the service that produces it;
+- a ``silent`` mock rule of a simulated agency left it unanswered, as configured
+  (:mod:`~lienthong.verify.silence`);
+- the agency is external (the user's own implementation): what it holds is not read, so its
+  wait is not judged.
 
 A fault limited to some provinces counts whatever the dossier's province (the ledger does not
 carry it); its description says which provinces.
@@ -134,6 +138,8 @@ def _faults(ledger: Ledger | None, kinds: frozenset[str], flow: str) -> list[str
 def why_waiting(snapshot: Snapshot, dossier: DossierRow, agency: str) -> Wait:
     """The visible reasons ``dossier`` waits at ``agency`` (see the module docstring)."""
     dossier_id, flow = dossier.dossier_id, dossier.flow
+    if agency in snapshot.external:
+        return Wait(agency, (f"{agency} is external: not reconciled",))
     ledger = snapshot.ledgers.get(agency)
     fact = FACT_OF_STEP.get((flow, agency))
     if ledger is None or fact is None:
@@ -153,6 +159,8 @@ def why_waiting(snapshot: Snapshot, dossier: DossierRow, agency: str) -> Wait:
     reasons += _staged(ledger, letters, "dead letter")
     if any(letter.unpublished < letter.count for letter in letters):
         reasons.append(f"dead-lettered at {agency} (open failure)")
+    silence = snapshot.silenced.get((dossier_id, agency))
+    reasons += [silence] if silence else []
     parked = ledger.parked.get(dossier_id, [])
     reasons += [f"{held.kind} at {agency}: {held.reason}" for held in parked]
     reasons += _faults(ledger, WAITING_FAULTS, flow)

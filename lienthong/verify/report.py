@@ -1,4 +1,9 @@
-"""Running every rule over a snapshot, and the report people (a table) and programs (JSON) read."""
+"""Running every rule over a snapshot, and the report people (a table) and programs (JSON) read.
+
+Before the rules run, :func:`reconcile` works out which dossiers a ``silent`` mock rule left
+unanswered (that needs every dossier at once, so it is done here, on the snapshot): they are
+pending with that reason, listed apart so a tester sees the silence they configured.
+"""
 
 from __future__ import annotations
 
@@ -21,6 +26,7 @@ from lienthong.verify.counters import counters
 from lienthong.verify.facts import FLOWS
 from lienthong.verify.ledgers import Snapshot
 from lienthong.verify.pending import Pending, grace_in_simulated_time, pending_of
+from lienthong.verify.silence import silenced
 
 STATUSES = ("submitted", "in_progress", "completed", "rejected", "failed")
 
@@ -33,6 +39,10 @@ class Report:
     dossiers: dict[str, dict[str, int]]
     pending: list[Pending] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    silenced: list[tuple[str, str, str]] = field(default_factory=list)
+    """(dossier, agency, reason) of every wait a silent mock rule explains, open or closed."""
+    external: list[str] = field(default_factory=list)
+    """The agencies whose ledgers were not read (external)."""
 
     @property
     def discrepancies(self) -> list[Discrepancy]:
@@ -48,6 +58,7 @@ class Report:
 def reconcile(snapshot: Snapshot, grace_s: float = 0.0) -> Report:
     """Run every rule over ``snapshot``; ``grace_s`` real seconds of in-flight allowance."""
     grace = grace_in_simulated_time(snapshot, grace_s)
+    snapshot.silenced, silence_notes = silenced(snapshot)
     open_dossiers = [
         dossier
         for dossier in snapshot.gateway.dossiers.values()
@@ -65,7 +76,8 @@ def reconcile(snapshot: Snapshot, grace_s: float = 0.0) -> Report:
     tally: dict[str, Counter[str]] = {flow: Counter() for flow in FLOWS}
     for dossier in snapshot.gateway.dossiers.values():
         tally.setdefault(dossier.flow, Counter())[dossier.status] += 1
-    notes = list(snapshot.notes)
+    notes = [f"{agency} is external: not reconciled" for agency in sorted(snapshot.external)]
+    notes += [*snapshot.notes, *silence_notes]
     if snapshot.late:
         notes.append(f"{len(snapshot.late)} dossiers arrived while reading, not checked")
     return Report(
@@ -73,6 +85,8 @@ def reconcile(snapshot: Snapshot, grace_s: float = 0.0) -> Report:
         dossiers={flow: dict(counts) for flow, counts in tally.items()},
         pending=sorted(pending.values(), key=lambda p: p.dossier_id),
         notes=notes,
+        silenced=sorted((d, agency, why) for (d, agency), why in snapshot.silenced.items()),
+        external=sorted(snapshot.external),
     )
 
 
@@ -110,6 +124,11 @@ def as_json(report: Report) -> dict[str, Any]:
             {"rule": d.rule, "dossier_id": d.dossier_id, "detail": d.detail}
             for d in report.discrepancies
         ],
+        "silenced": [
+            {"dossier_id": dossier_id, "agency": agency, "reason": reason}
+            for dossier_id, agency, reason in report.silenced
+        ],
+        "external": report.external,
         "notes": report.notes,
     }
 
@@ -130,6 +149,10 @@ def render(report: Report, show: int = 20) -> str:
     waiting = [p for p in report.pending if not p.stuck]
     flying = sum(p.in_flight for p in waiting)
     lines += ["", f"pending with a reason: {len(waiting) - flying}, in flight: {flying}"]
+    if report.silenced:
+        lines.append(f"silenced by a mock rule: {len(report.silenced)}")
+        lines += [f"  {d} at {agency}: {why}" for d, agency, why in report.silenced[:show]]
+        lines += ["  …"] if len(report.silenced) > show else []
     lines += [f"note: {note}" for note in report.notes]
     found = report.discrepancies
     if not found:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from lienthong.cli.fleet import Fleet
 from lienthong.cli.ports import free_port
 from lienthong.cli.supervisor import Supervisor
 from lienthong.contracts.services import SERVICE_NAMES
+from tests import stores
 from tests.helpers import load_example as load_example
 from tests.helpers import steps_by_agency as steps_by_agency
 from tests.helpers import submit as submit
@@ -38,10 +38,8 @@ class RunningSystem:
     bootstrap_servers: str
 
     def count(self, service: str, sql: str, *params: Any) -> int:
-        """Run a COUNT query straight on a service's real SQLite database."""
-        with sqlite3.connect(self.data_dir / f"{service}.db") as connection:
-            row = connection.execute(sql, params).fetchone()
-        return int(row[0])
+        """Run a COUNT query straight on a service's real database (SQLite or PostgreSQL)."""
+        return stores.count(self.data_dir, service, sql, *params)
 
 
 @contextmanager
@@ -49,7 +47,7 @@ def running_system(
     data_dir: Path, fleet: Fleet | None = None, /, **env: str
 ) -> Iterator[RunningSystem]:
     """Broker + four services on free ports in ``data_dir`` (simulated or left out as *fleet*
-    says), stopped on exit."""
+    says), on the store ``LIENTHONG_TEST_STORE`` names, stopped on exit."""
     log_path = data_dir / "system.log"
     with log_path.open("w", encoding="utf-8") as log:
         supervisor = Supervisor(
@@ -58,7 +56,12 @@ def running_system(
             output=log,
             color=False,
             health_timeout_s=90,
-            extra_env={"TRANSIENT_MAX_ATTEMPTS": "3", "TRANSIENT_BACKOFF_MS": "100", **env},
+            extra_env={
+                "TRANSIENT_MAX_ATTEMPTS": "3",
+                "TRANSIENT_BACKOFF_MS": "100",
+                **stores.database_env(data_dir),
+                **env,
+            },
             fleet=fleet,
         )
         try:

@@ -9,6 +9,7 @@ lines of aiokafka standing in for a team's insurance service.
 from __future__ import annotations
 
 import asyncio
+import re
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +23,9 @@ from lienthong.contracts.insurance import CARD_ISSUED, HealthCardIssued
 from lienthong.contracts.kafka_binding import structured_headers
 from lienthong.contracts.services import INSURANCE, POPULATION, service_info
 from services.mock.rules import parse_rule
+from tests import stores
 from tests.cloudevents_sdk import read_by_sdk, read_topics
-from tests.e2e.chaos import verified
+from tests.e2e.chaos import cli, verified
 from tests.e2e.helpers import (
     RunningSystem,
     load_example,
@@ -74,6 +76,8 @@ async def test_each_agency_alone_completes_the_chain_around_it(tmp_path: Path, a
         own = [system.count(service, sql) for service, sql in OWN_RECORDS[agency]]
         verified(system)  # `lienthong verify` reconciles a run in mock mode too
         others = sorted({"civil_registry", "population", "insurance"} - {agency})
+        # A simulated agency's inbox and outbox are in a database of its own.
+        decided = [system.count(f"{other}_mock", "SELECT COUNT(*) FROM outbox") for other in others]
         simulated = await read_topics(
             system.bootstrap_servers, [service_info(other).topic for other in others]
         )
@@ -91,9 +95,9 @@ async def test_each_agency_alone_completes_the_chain_around_it(tmp_path: Path, a
     assert {name: modes[name] for name in (*others, agency)} == {agency: "real"} | dict.fromkeys(
         others, "simulated"
     )
-    for other in others:  # a simulated agency keeps no database under the agency's name
-        assert not (tmp_path / f"{other}.db").exists()
-        assert (tmp_path / f"{other}_mock.db").exists()
+    assert decided == [2, 2]  # its decision on the birth and on the death
+    if stores.store() == "sqlite":  # and no database under the agency's name
+        assert not any((tmp_path / f"{other}.db").exists() for other in others)
 
 
 async def test_rules_refuse_and_silence_the_simulated_agencies(tmp_path: Path) -> None:
@@ -115,6 +119,7 @@ async def test_rules_refuse_and_silence_the_simulated_agencies(tmp_path: Path) -
             await wait_until(insurance_decided, timeout_s=30, what="the funeral benefit")
             await asyncio.sleep(1)  # a silent agency stays silent
             death = (await gateway.get(f"/api/v1/dossiers/{death_id}")).json()
+        report = verified(system)  # the configured silence is a reason, not a discrepancy
 
     card = steps_by_agency(birth)[INSURANCE]
     assert (birth["status"], card["status"], card["reason"]["code"]) == (
@@ -124,6 +129,16 @@ async def test_rules_refuse_and_silence_the_simulated_agencies(tmp_path: Path) -
     )
     assert death["status"] == "in_progress"
     assert steps_by_agency(death)[POPULATION]["status"] == "pending"
+    silenced = (
+        "silenced by the mock rule population.death_registered=silent "
+        "(population consumed it, answered nothing)"
+    )
+    assert report["silenced"] == [
+        {"dossier_id": death_id, "agency": POPULATION, "reason": silenced}
+    ]
+    assert [(p["dossier_id"], p["reasons"], p["stuck"]) for p in report["pending"]] == [
+        (death_id, [silenced], False)
+    ]
 
 
 async def _answer_as_insurance(bootstrap: str, stop: asyncio.Event) -> None:
@@ -180,10 +195,37 @@ async def test_an_external_agency_is_the_users_own_implementation(tmp_path: Path
                 dossier = await wait_for_dossier(
                     gateway, await submit(gateway, load_example("birth")), timeout_s=30
                 )
+                death_id = await submit(gateway, load_example("death-pensioner"))
+
+                async def population_decided() -> bool:
+                    body = (await gateway.get(f"/api/v1/dossiers/{death_id}")).json()
+                    return bool(steps_by_agency(body)[POPULATION]["status"] == "done")
+
+                # The team's insurance decides no funeral benefit: the death waits there.
+                await wait_until(population_decided, timeout_s=30, what="the death record")
         finally:
             stop.set()
             await team
+        report = verified(system)  # what lienthong runs reconciles; insurance is the team's
+        # What needs a process of the run is refused for an agency the run does not start.
+        refused = {c: cli(system, c, INSURANCE, check=False) for c in ("kill", "restart")}
+        listed = cli(system, "faults", "list", check=False)
+        shown = cli(system, "status", check=False)
 
     assert dossier["status"] == "completed"
     assert steps_by_agency(dossier)[INSURANCE]["result"]["card_code"] == "TE1010123456789"
-    assert not (tmp_path / "insurance.db").exists()  # nothing of ours ran for insurance
+    if stores.store() == "sqlite":  # nothing of ours ran for insurance
+        assert not (tmp_path / "insurance.db").exists()
+    assert "insurance is external: not reconciled" in report["notes"]
+    assert [(p["dossier_id"], p["reasons"]) for p in report["pending"]] == [
+        (death_id, ["insurance is external: not reconciled"])
+    ]
+    for command, done in refused.items():
+        assert (command, done.returncode) == (command, 2)
+        assert "insurance is external: lienthong does not run it" in done.stderr
+    assert (listed.returncode, listed.stdout.splitlines()[-1]) == (
+        0,
+        "insurance: not listed, external",
+    )
+    assert shown.returncode == 0
+    assert re.search(r"^\s+insurance\s+external\s", shown.stdout, re.MULTILINE), shown.stdout

@@ -7,6 +7,10 @@
 A setting is checked here with the same model and rules as the services use (``checked_fault``)
 before anything is sent: a typo is a usage error (exit 2) naming the option, and no service is
 half-configured. Exit 3 when nothing runs where the command looked.
+
+An agency the run leaves external (``up --external``, read from the run's lock) is the user's
+own program, without lienthong's ``/admin/faults``: naming it is a usage error (exit 2), and
+``list`` and ``clear`` without an agency skip it (and say so) instead of failing on it.
 """
 
 from __future__ import annotations
@@ -19,12 +23,9 @@ from typing import Any, Final
 
 from pydantic import ValidationError
 
+from lienthong.cli.fault_view import fault_table as fault_table  # tests and callers read it here
 from lienthong.cli.http import ApiClient, ApiError, Unreachable
-from lienthong.cli.target import (
-    EXIT_UNREACHABLE,
-    Target,
-    add_target_arguments,
-)
+from lienthong.cli.target import EXIT_UNREACHABLE, Target, add_target_arguments, not_run
 from lienthong.cli.usage import EXIT_USAGE, UsageError, reached, usage_error
 from lienthong.contracts.faults import (
     POISON_KINDS,
@@ -104,7 +105,12 @@ def run(args: argparse.Namespace) -> int:
         return target
     if args.action == "list":
         return _list(target, as_json=args.json)
-    return _send(target, request)
+    named = [service for service, _, _ in request if service in target.external]
+    if named and args.agency:
+        return usage_error(args.usage, f"AGENCY: {not_run(named[0])}")
+    for service in named:
+        print(f"{service}: skipped, external (lienthong does not run it)")
+    return _send(target, [r for r in request if r[0] not in target.external])
 
 
 # -- checking the command line ---------------------------------------------------------------
@@ -226,68 +232,18 @@ def _list(target: Target, *, as_json: bool) -> int:
     client = ApiClient(timeout_s=5.0)
     faults: dict[str, list[dict[str, Any]]] = {}
     unreachable: list[str] = []
-    for service in SERVICE_NAMES:
+    external = [service for service in SERVICE_NAMES if service in target.external]
+    for service in (service for service in SERVICE_NAMES if service not in external):
         try:
             faults[service] = client.get(f"{target.urls[service]}/admin/faults")["faults"]
         except (Unreachable, ApiError):
             unreachable.append(service)
     if as_json:
-        print(json.dumps({"faults": faults, "unreachable": unreachable}, indent=2))
+        listed = {"faults": faults, "unreachable": unreachable, "external": external}
+        print(json.dumps(listed, indent=2))
     else:
         print(fault_table(faults))
+        print("".join(f"{service}: not listed, external\n" for service in external), end="")
     for service in unreachable:
         print(f"lienthong faults: {service} did not answer", file=sys.stderr)
     return EXIT_UNREACHABLE if unreachable else 0
-
-
-def fault_table(faults: dict[str, list[dict[str, Any]]]) -> str:
-    """The faults as a table: service, fault, active, rate, scope, setting."""
-    header = ("SERVICE", "FAULT", "ACTIVE", "RATE", "SCOPE", "LATENCY/LIMIT")
-    rows = [
-        (
-            service,
-            str(fault["kind"]),
-            "yes" if fault.get("active") else "no",
-            f"{fault.get('rate', 1.0):g}",
-            _scope(fault),
-            _setting(fault),
-        )
-        for service, listed in faults.items()
-        for fault in listed
-    ]
-    if not rows:
-        return "no faults are on"
-    widths = [max(len(row[n]) for row in [header, *rows]) for n in range(len(header))]
-    return "\n".join(
-        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
-        for row in [header, *rows]
-    )
-
-
-def _scope(fault: dict[str, Any]) -> str:
-    parts = []
-    if fault.get("flow"):
-        parts.append(str(fault["flow"]))
-    if fault.get("provinces"):
-        parts.append("provinces " + ",".join(fault["provinces"]))
-    if fault.get("office_hours"):
-        parts.append("office hours")
-    if fault.get("starts_at"):
-        parts.append(f"from {fault['starts_at']}")
-    if fault.get("ends_at"):
-        parts.append(f"until {fault['ends_at']}")
-    return "; ".join(parts) or "everywhere"
-
-
-def _setting(fault: dict[str, Any]) -> str:
-    kind = fault.get("kind")
-    parts = []
-    if fault.get("latency"):
-        parts.append(str(fault["latency"]))
-    if fault.get("limit") is not None:
-        parts.append(f"{fault['limit']:g}/s")
-    if kind == FaultKind.REORDER.value:
-        parts.append(f"window {fault.get('window')}")
-    if kind == FaultKind.POISON.value:
-        parts.append(f"poison {fault.get('poison') or 'rotating'}")
-    return ", ".join(parts) or "-"

@@ -5,7 +5,8 @@ backoff while the others go on and its backlog waits in Kafka. ``STOP`` freezes 
 connections but answers nothing) until ``CONT``; ``TERM`` is what ``lienthong restart`` sends.
 
 Exit 0 once the signal is sent, 1 when the process is already gone (being restarted?), 2 for a
-misuse (unknown service or signal, ``--url``), 3 when nothing runs at the data dir.
+misuse (unknown service or signal, ``--url``, an agency the run leaves external), 3 when
+nothing runs at the data dir.
 """
 
 from __future__ import annotations
@@ -16,7 +17,12 @@ import signal
 import sys
 from typing import Final
 
-from lienthong.cli.local_target import add_service_arguments, local_target, parent_of
+from lienthong.cli.local_target import (
+    add_service_arguments,
+    local_target,
+    parent_of,
+    run_by_us,
+)
 
 SIGNALS: Final[dict[str, signal.Signals]] = {
     sig.name.removeprefix("SIG"): sig
@@ -73,6 +79,9 @@ def run(args: argparse.Namespace) -> int:
     target = local_target(args)
     if isinstance(target, int):
         return target
+    refused = run_by_us(args, target)
+    if refused is not None:
+        return refused
     prog = args.usage.prog
     pid = target.pids.get(args.service)
     if pid is None:

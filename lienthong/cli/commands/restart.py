@@ -6,7 +6,8 @@ at once, without the backoff a crash gets. The command then waits until the lock
 new pid and the new process answers ``GET /health`` with 200, and prints that pid.
 
 Exit 0 when the new process is healthy, 1 on timeout (or if the old process cannot be
-signalled), 2 for a misuse, 3 when nothing runs at the data dir.
+signalled), 2 for a misuse (``--url``, an agency the run leaves external), 3 when nothing runs
+at the data dir.
 """
 
 from __future__ import annotations
@@ -22,7 +23,12 @@ from typing import Final
 
 import httpx
 
-from lienthong.cli.local_target import add_service_arguments, local_target, parent_of
+from lienthong.cli.local_target import (
+    add_service_arguments,
+    local_target,
+    parent_of,
+    run_by_us,
+)
 from lienthong.cli.target import NothingRunning, from_data_dir
 from lienthong.cli.usage import bounded
 
@@ -50,6 +56,9 @@ def run(args: argparse.Namespace) -> int:
     target = local_target(args)
     if isinstance(target, int):
         return target
+    refused = run_by_us(args, target)
+    if refused is not None:
+        return refused
     prog = args.usage.prog
     service: str = args.service
     old = target.pids.get(service)

@@ -5,6 +5,11 @@ Reads ``GET /api/v1/stats`` (dossiers and steps per flow and agency), ``/api/v1/
 dead letters) and prints them (:mod:`lienthong.cli.status_view`); ``--json`` prints what was
 read, combined, once. A gateway that lacks an endpoint (404) shows that section as ``n/a``.
 
+The gateway only knows what it sees: an agency left to the user's own implementation
+(``up --external``) is, to it, an agency that does not answer. So the run's fleet, read from the
+lock of ``--data-dir``, goes into the snapshot (``fleet``) and the health table marks the agencies
+it lists as ``external`` or ``simulated``; through ``--url`` the fleet is not known.
+
 ``--watch`` redraws in place on a terminal and prints one snapshot after the other otherwise
 (a log file, a pipe), until Ctrl-C (exit 0). Exit 3 when nothing answers at the first read; once
 watching, a sandbox that goes away is shown as such and read again at the next tick, so a
@@ -22,7 +27,7 @@ from typing import Any, Final, TextIO
 
 from lienthong.cli.http import ApiClient, ApiError, Unreachable
 from lienthong.cli.status_view import render
-from lienthong.cli.target import EXIT_UNREACHABLE, add_target_arguments
+from lienthong.cli.target import EXIT_UNREACHABLE, RunFleet, add_target_arguments
 from lienthong.cli.usage import bounded, reached
 
 PROG: Final = "lienthong status"
@@ -70,13 +75,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def collect(gateway: str, get: Get) -> dict[str, Any]:
-    """One snapshot: each endpoint's answer (None when the gateway refused it, and why).
+def collect(gateway: str, get: Get, fleet: RunFleet | None = None) -> dict[str, Any]:
+    """One snapshot: each endpoint's answer (None when the gateway refused it, and why), and
+    the run's *fleet* when known.
 
     A 4xx — a gateway without the endpoint yet — leaves that section out; nothing answering
     (:class:`Unreachable`) is the caller's business.
     """
     snapshot: dict[str, Any] = {"gateway": gateway, "missing": {}}
+    if fleet is not None:
+        snapshot["fleet"] = {
+            "simulated": sorted(fleet.simulated),
+            "external": sorted(fleet.external),
+        }
     for key, path in ENDPOINTS.items():
         try:
             snapshot[key] = get(gateway + path)
@@ -128,7 +139,7 @@ def run(args: argparse.Namespace) -> int:
     client = ApiClient(timeout_s=args.timeout)
     gateway = target.gateway
     try:
-        first = collect(gateway, client.get)
+        first = collect(gateway, client.get, target.fleet)
     except Unreachable as error:
         print(f"{PROG}: the gateway is unreachable: {error}", file=sys.stderr)
         return EXIT_UNREACHABLE
@@ -146,7 +157,7 @@ def run(args: argparse.Namespace) -> int:
         if pending:
             return render(pending.pop())
         try:
-            return render(collect(gateway, client.get))
+            return render(collect(gateway, client.get, target.fleet))
         except Unreachable as error:
             return f"lienthong status — gateway {gateway} — unreachable: {error}\n"
 

@@ -11,6 +11,13 @@ before, so the agencies read later show it too; an agency's fact always follows 
 fact, so reading the downstream agency first never shows an effect whose cause is not read yet.
 What the order cannot give — an agency fact for a dossier submitted after the gateway was read
 — is settled by reading the gateway again: dossiers it knows then are left out as *late*.
+
+**Mock mode.** The run's fleet comes from the lock of ``--data-dir``: an agency it leaves
+external (the user's own implementation) has no ledger to read, so it is skipped — said in the
+report, ``insurance is external: not reconciled`` — and nothing only it could show is judged.
+Its ``silent`` mock rules explain the dossiers a simulated agency consumed and left unanswered
+(:mod:`lienthong.verify.silence`). Through ``--url`` the fleet is not known: an external agency
+is then unreachable (exit 3).
 """
 
 from __future__ import annotations
@@ -18,15 +25,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any, Final
 
 from lienthong.cli.http import ApiClient, ApiError, Unreachable
-from lienthong.cli.target import EXIT_UNREACHABLE, add_target_arguments
+from lienthong.cli.target import EXIT_UNREACHABLE, RunFleet, add_target_arguments
 from lienthong.cli.usage import EXIT_USAGE, bounded, reached
 from lienthong.contracts.services import CIVIL_REGISTRY, GATEWAY, INSURANCE, POPULATION
 from lienthong.verify.ledgers import Ledger, LedgerError, Snapshot, parse_failures, parse_ledger
 from lienthong.verify.report import as_json, reconcile, render
+from services.mock.rules import Answer, MockRule, parse_rule
 
 EXIT_CLEAN: Final = 0
 EXIT_DISCREPANCIES: Final = 1
@@ -111,11 +119,17 @@ def _failures(url: str, get: Get, snapshot: Snapshot, dossier_id: str | None) ->
         snapshot.notes.append(f"open failures not read ({error}); failed steps still count")
 
 
-def collect(urls: dict[str, str], get: Get, dossier_id: str | None = None) -> Snapshot:
-    """Every ledger, in :data:`READ_ORDER`, and the dossiers that arrived meanwhile."""
+def collect(
+    urls: dict[str, str],
+    get: Get,
+    dossier_id: str | None = None,
+    external: Collection[str] = (),
+) -> Snapshot:
+    """Every ledger but the *external* agencies', in :data:`READ_ORDER`, and the dossiers that
+    arrived meanwhile."""
     params = {"dossier_id": dossier_id} if dossier_id else {}
-    ledgers = {name: _read(name, urls, get, params) for name in READ_ORDER}
-    snapshot = Snapshot(ledgers)
+    ledgers = {name: _read(name, urls, get, params) for name in READ_ORDER if name not in external}
+    snapshot = Snapshot(ledgers, external=frozenset(external))
     _failures(urls[GATEWAY], get, snapshot, dossier_id)
     known = set(snapshot.gateway.dossiers)
     seen = {
@@ -133,6 +147,20 @@ def collect(urls: dict[str, str], get: Get, dossier_id: str | None = None) -> Sn
     return snapshot
 
 
+def silent_rules(fleet: RunFleet | None) -> tuple[MockRule, ...] | None:
+    """The run's ``silent`` mock rules (None when the fleet is not known); a rule this version
+    cannot read explains nothing."""
+    if fleet is None:
+        return None
+    rules = []
+    for written in fleet.rules:
+        try:
+            rules.append(parse_rule(written))
+        except ValueError:
+            continue
+    return tuple(rule for rule in rules if rule.answer is Answer.SILENT)
+
+
 def run(args: argparse.Namespace) -> int:
     """Read, reconcile, report; the exit code says whether everything reconciles."""
     target = reached(args, "lienthong verify")
@@ -140,7 +168,9 @@ def run(args: argparse.Namespace) -> int:
         return target
     client = ApiClient(timeout_s=args.timeout)
     try:
-        report = reconcile(collect(target.urls, client.get, args.dossier), args.grace)
+        snapshot = collect(target.urls, client.get, args.dossier, target.external)
+        snapshot.silent_rules = silent_rules(target.fleet)
+        report = reconcile(snapshot, args.grace)
     except (CannotRead, LedgerError) as error:
         print(f"lienthong verify: cannot verify: {error}", file=sys.stderr)
         return EXIT_UNREACHABLE
