@@ -14,12 +14,14 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import MetaData, and_, case, delete, event, func, insert, inspect, or_
+from sqlalchemy import MetaData, and_, case, delete, event, func, insert, or_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
+
+from lienthong.migrations.schema import SchemaChange, grow_in_place, migrate
 
 
 def _prepare_sqlite(engine: AsyncEngine, *, begin: str) -> None:
@@ -80,20 +82,6 @@ async def upsert(
     )
 
 
-def _add_missing_columns(connection: Any, metadata: MetaData) -> None:
-    inspector = inspect(connection)
-    for table in metadata.sorted_tables:
-        present = {column["name"] for column in inspector.get_columns(table.name)}
-        for column in table.columns:
-            if column.name not in present and column.nullable:
-                kind = column.type.compile(dialect=connection.dialect)
-                connection.exec_driver_sql(
-                    f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {kind}'
-                )
-        for index in table.indexes:  # create_all makes indexes only with a new table
-            index.create(connection, checkfirst=True)
-
-
 class Database:
     """A service's own database: ``session()`` for writes, ``read_session()`` for queries."""
 
@@ -112,16 +100,25 @@ class Database:
             self.writer = create_async_engine(url, pool_size=10, max_overflow=10)
             self.reader = self.writer
 
+    async def migrate(self, history: str, *metadatas: MetaData) -> SchemaChange:
+        """Bring the schema to the head of *history*'s Alembic migrations, in one transaction.
+
+        *metadatas* are the models that history describes (the runtime's and the service's):
+        a database made before migrations existed is grown to them and stamped. Safe with
+        several instances starting at once (see :mod:`lienthong.migrations.schema`).
+        """
+        async with self.writer.connect() as connection:
+            return await connection.run_sync(migrate, history, metadatas)
+
     async def create_all(self, *metadatas: MetaData) -> None:
         """Create missing tables, add missing nullable columns and indexes (tables only grow).
 
-        A data dir written by an older version keeps working: a column added since (always
-        nullable) is added in place, so nothing has to be wiped before issue-11 migrations.
+        For tables no migration history covers (a simulated agency's own, a test's); a
+        service's schema comes from :meth:`migrate`.
         """
         async with self.writer.begin() as connection:
             for metadata in metadatas:
-                await connection.run_sync(metadata.create_all)
-                await connection.run_sync(_add_missing_columns, metadata)
+                await connection.run_sync(grow_in_place, metadata)
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:

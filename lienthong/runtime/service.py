@@ -163,9 +163,18 @@ class Service:
             self.relay.notify()
 
     async def start(self) -> None:
-        """Create tables and topics; start the relay and (if the broker gives one) the consumer."""
+        """Migrate the schema, create topics; start the relay and (if any) the consumer.
+
+        The schema follows the service's Alembic history (``lienthong/migrations``), named after
+        the service: a simulated agency's database follows the agency's own.
+        """
         settings, infra = self.settings, self.infra
-        await self.db.create_all(RUNTIME_METADATA, self.metadata)
+        schema = await self.db.migrate(self.name, RUNTIME_METADATA, self.metadata)
+        if schema.adopted:
+            log.info("%s schema made before migrations: grown, stamped %s", self.name, schema.after)
+        elif schema.changed:
+            was = schema.before or "nothing"
+            log.info("%s schema migrated from %s to %s", self.name, was, schema.after)
         await self.faults.load(self.db)
         await infra.broker.ensure_topics(ALL_TOPICS, settings.kafka_topic_partitions)
         self._producer = infra.broker.producer(self.name)

@@ -1,0 +1,1 @@
+"""The civil_registry database's migration history (its revisions, oldest first)."""

@@ -1,0 +1,1 @@
+"""The gateway database's migration history (its revisions, oldest first)."""

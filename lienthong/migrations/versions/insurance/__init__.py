@@ -1,0 +1,1 @@
+"""The insurance database's migration history (its revisions, oldest first)."""

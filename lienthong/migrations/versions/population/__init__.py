@@ -1,0 +1,1 @@
+"""The population database's migration history (its revisions, oldest first)."""
