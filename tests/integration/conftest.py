@@ -1,8 +1,14 @@
-"""Services built in-process by their composition roots: real SQLite, a recording broker.
+"""Services built in-process by their composition roots: real databases, a recording broker.
 
 ``system`` gives the four services on temporary databases, a frozen simulated clock and a fixed
 seed; ``deliver`` moves what one service published to the services that consume it, the way
 the broker would, so a whole chain runs in-process without Kafka.
+
+The storage contract suite: ``system`` (and ``database_url``) are parametrised over SQLite and
+PostgreSQL, so every test built on them — inbox, outbox and relay, batches, each agency's
+idempotency — runs on both stores, as pyeventsourcing runs one recorder test case on every
+backend. PostgreSQL is a real server (``tests/postgres.py``); the test skips where none can
+start.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 import pytest_asyncio
 from sqlalchemy import func
 from sqlmodel import col, select
@@ -36,6 +43,7 @@ from services.insurance.settings import InsuranceSettings
 from services.population.bootstrap import bootstrap as population
 from services.population.settings import PopulationSettings
 from tests.fakes import RecordingBroker, StubPopulation
+from tests.postgres import fresh_database, shared_server
 
 NOW = datetime(2026, 11, 16, 2, 30, tzinfo=UTC)
 """Monday 16/11/2026, 09:30 in Vietnam: a working day, before the 15:00 cut-off."""
@@ -103,6 +111,16 @@ def _settings(tmp: Path) -> dict[str, object]:
     return {"data_dir": str(tmp), "seed_citizens": SEED_CITIZENS}
 
 
+STORES = ("sqlite", "postgres")
+
+
+def store_url(store: str, tmp_path: Path, name: str) -> str:
+    """A new database for *name*: a SQLite file under *tmp_path*, or a fresh PostgreSQL one."""
+    if store == "postgres":
+        return fresh_database(shared_server())
+    return f"sqlite+aiosqlite:///{tmp_path / name}.db"
+
+
 @asynccontextmanager
 async def open_system(
     tmp_path: Path,
@@ -110,8 +128,10 @@ async def open_system(
     seed: int = 7,
     clock: SimClock | None = None,
     civil_registry_settings: dict[str, Any] | None = None,
+    store: str = "sqlite",
 ) -> AsyncIterator[InProcessSystem]:
-    """The four services on databases under ``tmp_path``, started, and stopped on exit.
+    """The four services on databases under ``tmp_path`` (or on PostgreSQL), started, and
+    stopped on exit.
 
     ``seed`` is the run seed (``RandomSource``); ``civil_registry_settings`` overrides the civil
     registry's settings (e.g. ``transient_max_attempts``).
@@ -122,11 +142,23 @@ async def open_system(
     randomness = RandomSource(seed)
     parts = Parts(broker=broker, clock=clock, randomness=randomness)
     data_dir = str(tmp_path)
-    registry_settings = CivilRegistrySettings(data_dir=data_dir, **(civil_registry_settings or {}))
-    population_settings = PopulationSettings(data_dir=data_dir, seed_citizens=SEED_CITIZENS)
-    insurance_settings = InsuranceSettings(data_dir=data_dir, seed_citizens=SEED_CITIZENS)
+
+    def url(name: str) -> str:
+        return store_url(store, tmp_path, name)
+
+    registry_settings = CivilRegistrySettings(
+        data_dir=data_dir,
+        database_url=url("civil_registry"),
+        **(civil_registry_settings or {}),
+    )
+    population_settings = PopulationSettings(
+        data_dir=data_dir, seed_citizens=SEED_CITIZENS, database_url=url("population")
+    )
+    insurance_settings = InsuranceSettings(
+        data_dir=data_dir, seed_citizens=SEED_CITIZENS, database_url=url("insurance")
+    )
     services = {
-        "gateway": gateway(GatewaySettings(data_dir=data_dir), parts),
+        "gateway": gateway(GatewaySettings(data_dir=data_dir, database_url=url("gateway")), parts),
         "civil_registry": civil_registry(registry_settings, parts, population=people),
         "population": population(population_settings, parts),
         "insurance": insurance(insurance_settings, parts),
@@ -141,8 +173,15 @@ async def open_system(
             await service.stop()
 
 
-@pytest_asyncio.fixture
-async def system(tmp_path: Path) -> AsyncIterator[InProcessSystem]:
-    """Four services in this process, started, and stopped after the test."""
-    async with open_system(tmp_path) as started:
+@pytest_asyncio.fixture(params=STORES)
+async def system(tmp_path: Path, request: pytest.FixtureRequest) -> AsyncIterator[InProcessSystem]:
+    """Four services in this process, started, and stopped after the test: once on SQLite,
+    once on PostgreSQL."""
+    async with open_system(tmp_path, store=request.param) as started:
         yield started
+
+
+@pytest.fixture(params=STORES)
+def database_url(tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """An empty database: a SQLite file, then a PostgreSQL database."""
+    return store_url(request.param, tmp_path, "store")

@@ -74,8 +74,9 @@ class ThingHandlers(ServiceHandlers):
 
 
 @pytest_asyncio.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(f"sqlite+aiosqlite:///{tmp_path}/test.db")
+async def db(database_url: str) -> AsyncIterator[Database]:
+    """An empty database on each store (the storage contract suite: see conftest)."""
+    database = Database(database_url)
     await database.create_all(RUNTIME_METADATA, ThingsTable.metadata)
     yield database
     await database.dispose()

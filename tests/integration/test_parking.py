@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest_asyncio
@@ -18,8 +17,9 @@ from lienthong.runtime.tables import RUNTIME_METADATA, utcnow
 
 
 @pytest_asyncio.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(f"sqlite+aiosqlite:///{tmp_path}/parked.db")
+async def db(database_url: str) -> AsyncIterator[Database]:
+    """An empty database on each store (the storage contract suite: see conftest)."""
+    database = Database(database_url)
     await database.create_all(RUNTIME_METADATA)
     yield database
     await database.dispose()
