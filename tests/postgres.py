@@ -22,6 +22,9 @@ from pathlib import Path
 
 import pytest
 
+REQUIRED_ENV = "LIENTHONG_REQUIRE_POSTGRES"
+"""Set by ``.ci/run``: a missing PostgreSQL fails the tests instead of skipping them."""
+
 URL_ENV = "LIENTHONG_TEST_POSTGRES"
 """An admin URL of an existing server (``postgresql://user:pass@host:port/postgres``)."""
 
@@ -59,7 +62,10 @@ def postgres_server() -> Iterator[str]:
         return
     binaries = _binaries()
     if binaries is None:
-        pytest.skip("no PostgreSQL binaries (install Debian's postgresql package)")
+        why = "no PostgreSQL binaries (install Debian's postgresql package)"
+        if os.environ.get(REQUIRED_ENV):  # CI installed them: their absence is a failure
+            pytest.fail(why)
+        pytest.skip(why)
     owner = "postgres" if os.geteuid() == 0 else None
     workdir = Path(tempfile.mkdtemp(prefix="lienthong-pg-"))
     data = workdir / "pgdata"
