@@ -27,9 +27,12 @@ FROM ${PYTHON_IMAGE}
 ENV PATH=/opt/lienthong/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1
+# credentials/: where compose mounts the volume of the API keys; made here, owned by the
+# user, so that a new volume is created with that owner and the services can write the keys.
 RUN groupadd --system --gid 10001 lienthong \
     && useradd --system --uid 10001 --gid lienthong --create-home --home-dir /home/lienthong \
-        --shell /usr/sbin/nologin lienthong
+        --shell /usr/sbin/nologin lienthong \
+    && install -d -o lienthong -g lienthong -m 700 /home/lienthong/credentials
 COPY --from=build /opt/lienthong /opt/lienthong
 # The gateway shows examples/*.json in its OpenAPI docs, and `lienthong load` submits them; both
 # look for examples/ beside the installed packages (site-packages), so that is where it goes.

@@ -10,10 +10,13 @@ request at a time, after one warm-up request; the table gives the median and the
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 
 import httpx
+
+from lienthong.runtime.credentials import bearer
 
 READS = (
     "/api/v1/stats",
@@ -37,9 +40,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--url", default="http://127.0.0.1:8000", help="the gateway")
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument(
+        "--api-key",
+        default=os.environ.get("LIENTHONG_API_KEY") or None,
+        help="the admin key, when credentials are on (env LIENTHONG_API_KEY)",
+    )
     arguments = parser.parse_args()
     print(f"{'read':<72} {'status':>6} {'p50 ms':>8} {'max ms':>8} {'bytes':>9}")
-    with httpx.Client(base_url=arguments.url, timeout=60, trust_env=False) as client:
+    headers = bearer(arguments.api_key)
+    with httpx.Client(
+        base_url=arguments.url, timeout=60, trust_env=False, headers=headers
+    ) as client:
         for path in READS:
             client.get(path)  # warm-up: connection, caches
             took, status, size = [], 0, 0

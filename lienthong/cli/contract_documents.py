@@ -39,9 +39,10 @@ def openapi_document(service: str) -> dict[str, Any]:
     entry = service_entry(service)
     with tempfile.TemporaryDirectory(prefix="lienthong-contracts-") as scratch:
         url = f"sqlite+aiosqlite:///{scratch}/{service}.db"
-        document: dict[str, Any] = entry.create_app(
-            entry.settings_class(database_url=url)
-        ).openapi()
+        # The published contract is the API's, without credentials, whatever HOST or
+        # AUTH_REQUIRED the environment sets (they would add a security scheme, and keys).
+        settings = entry.settings_class(database_url=url, host="127.0.0.1", auth_required=False)
+        document: dict[str, Any] = entry.create_app(settings).openapi()
     return document
 
 

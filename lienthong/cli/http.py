@@ -11,6 +11,8 @@ from typing import Any
 
 import httpx
 
+from lienthong.runtime.credentials import bearer
+
 __all__ = ["ApiClient", "ApiError", "Unreachable"]
 
 
@@ -29,10 +31,15 @@ class ApiError(RuntimeError):
 
 
 class ApiClient:
-    """JSON over HTTP with short timeouts; proxies from the environment are ignored (loopback)."""
+    """JSON over HTTP with short timeouts; proxies from the environment are ignored (loopback).
 
-    def __init__(self, timeout_s: float = 30.0) -> None:
+    Every request carries *api_key* (``Authorization: Bearer``) when one is given: a sandbox
+    with credentials on refuses the commands without it (401) or with a key that may not (403).
+    """
+
+    def __init__(self, timeout_s: float = 30.0, *, api_key: str | None = None) -> None:
         self._timeout_s = timeout_s
+        self._headers = bearer(api_key)
 
     def get(self, url: str, params: dict[str, Any] | None = None) -> Any:
         """GET ``url`` and decode its JSON."""
@@ -49,7 +56,9 @@ class ApiClient:
         """One request; :class:`Unreachable` or :class:`ApiError` when it did not succeed."""
         clean = {k: v for k, v in (params or {}).items() if v is not None}
         try:
-            with httpx.Client(timeout=self._timeout_s, trust_env=False) as client:
+            with httpx.Client(
+                timeout=self._timeout_s, trust_env=False, headers=self._headers
+            ) as client:
                 response = client.request(method, url, params=clean, json=json)
         except httpx.HTTPError as error:
             raise Unreachable(f"{method} {url}: {type(error).__name__} {error}") from error

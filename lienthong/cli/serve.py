@@ -27,6 +27,10 @@ def run_serve(name: str, *, mock: bool = False) -> int:
     except ValueError as error:
         raise SystemExit(str(error)) from None
     settings = service.settings_class()
+    try:
+        settings.credentials()  # keys written wrong end the start here, plainly
+    except (ValueError, OSError) as error:
+        raise SystemExit(f"{name}: credentials: {error}") from None
     configure_logging(
         settings.log_level,
         check_format(settings.log_format),

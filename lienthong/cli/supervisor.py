@@ -30,6 +30,7 @@ from lienthong.cli.health import wait_healthy
 from lienthong.cli.log_mux import BROKER_SOURCE, LogMux
 from lienthong.cli.ports import check_ports
 from lienthong.cli.restarts import RestartPolicy
+from lienthong.cli.run_credentials import RunCredentials, auth_environment, settle
 from lienthong.cli.run_lock import RunLock
 from lienthong.cli.service_group import ServiceGroup
 from lienthong.cli.spawner import Spawner
@@ -108,6 +109,8 @@ class Supervisor:
         self._hurry = threading.Event()
         self._stop_guard = threading.Lock()
         self._started = False
+        self.credentials: RunCredentials | None = None
+        """The run's keys once :meth:`start` settled them (None: the run is open)."""
 
     # -- facts ---------------------------------------------------------------------------------
 
@@ -158,6 +161,8 @@ class Supervisor:
         try:
             # Every child inherits the locked descriptor: the data dir stays ours while any lives.
             self._spawner = Spawner(keep_fds=[self._lock.fileno()])
+            # Credentials on (asked for, or not on loopback): the keys, before any child starts.
+            self.credentials = settle(self.data_dir, self.host, {**os.environ, **self._extra_env})
             self._lock.write(self._lock_info())
             if self._fresh:
                 for path in wipe_databases(self.data_dir):
@@ -274,6 +279,8 @@ class Supervisor:
             info["broker_pid"] = self._broker.pid
         with contextlib.suppress(SupervisorError, BrokerError):
             info["bootstrap_servers"] = self.bootstrap_servers
+        if self.credentials is not None:
+            info["credentials"] = self.credentials.lock_record()
         return info
 
     def _wanted_ports(self) -> list[tuple[str, int]]:
@@ -294,7 +301,7 @@ class Supervisor:
             fresh_broker=fresh_broker,
             database=self.fleet.database(spec.name),
             base_env=os.environ,
-            extra_env=self._extra_env,
+            extra_env={**self._extra_env, **auth_environment(self.credentials)},
         )
 
     def _raise_if_exited(self) -> None:

@@ -14,6 +14,7 @@ for an external agency lienthong never started nor blame it for what only it cou
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import fcntl
 import json
 import os
@@ -23,6 +24,7 @@ from typing import Any, Final
 
 from lienthong.cli.data_dir import LOCK_FILE_NAME
 from lienthong.contracts.services import AGENCIES, GATEWAY, SERVICE_NAMES
+from lienthong.runtime.credentials import ADMIN, bearer
 
 __all__ = [
     "EXIT_UNREACHABLE",
@@ -39,6 +41,7 @@ EXIT_UNREACHABLE: Final = 3
 """Exit code of a command that found nothing running where it was told to look."""
 
 DEFAULT_DATA_DIR: Final = ".lienthong"
+API_KEY_ENV: Final = "LIENTHONG_API_KEY"
 
 
 class NothingRunning(RuntimeError):
@@ -95,6 +98,13 @@ class Target:
     """The embedded broker's process (None: an external Kafka, or found through ``--url``)."""
     fleet: RunFleet | None = None
     """Which agencies are simulated or external (None: not known, found through ``--url``)."""
+    api_key: str | None = None
+    """The key the command sends (``--api-key``, else the admin's from the lock); None: none."""
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """The header carrying :attr:`api_key`, for every request to the sandbox."""
+        return bearer(self.api_key)
 
     @property
     def gateway(self) -> str:
@@ -119,7 +129,7 @@ def add_data_dir_argument(parser: argparse.ArgumentParser) -> None:
 
 
 def add_target_arguments(parser: argparse.ArgumentParser) -> None:
-    """``--data-dir`` and ``--url``: where the command finds the running sandbox."""
+    """``--data-dir``, ``--url`` and ``--api-key``: where the sandbox is, and the key it wants."""
     add_data_dir_argument(parser)
     parser.add_argument(
         "--url",
@@ -128,17 +138,29 @@ def add_target_arguments(parser: argparse.ArgumentParser) -> None:
         help="the gateway's base URL instead of a data dir, e.g. http://127.0.0.1:8000 "
         "(env LIENTHONG_URL)",
     )
+    parser.add_argument(
+        "--api-key",
+        default=os.environ.get(API_KEY_ENV) or None,
+        metavar="KEY",
+        help="the key sent when credentials are on (default: the admin key `up --auth` recorded "
+        f"in the data dir's lock; env {API_KEY_ENV}, which keeps it out of the process list)",
+    )
 
 
 def find_target(args: argparse.Namespace) -> Target:
-    """The sandbox ``--url`` or ``--data-dir`` points at; :class:`NothingRunning` otherwise."""
+    """The sandbox ``--url`` or ``--data-dir`` points at; :class:`NothingRunning` otherwise.
+
+    The key is ``--api-key`` (or its env var) when given, else the admin key of the lock.
+    """
+    key: str | None = getattr(args, "api_key", None)
     if args.url:
-        return _from_gateway(args.url.rstrip("/"))
-    return from_data_dir(args.data_dir)
+        return _from_gateway(args.url.rstrip("/"), key)
+    found = from_data_dir(args.data_dir)
+    return dataclasses.replace(found, api_key=key) if key else found
 
 
 def from_data_dir(data_dir: Path) -> Target:
-    """The sandbox whose ``up`` holds the lock of ``data_dir``."""
+    """The sandbox whose ``up`` holds the lock of ``data_dir``, with the admin key it recorded."""
     path = data_dir / LOCK_FILE_NAME
     if not path.exists() or not _locked(path):
         raise NothingRunning(
@@ -161,12 +183,19 @@ def from_data_dir(data_dir: Path) -> Target:
         bootstrap_servers=_address(info.get("bootstrap_servers")),
         broker_pid=_pid(info.get("broker_pid")),
         fleet=RunFleet.from_record(info.get("fleet")),
+        api_key=_admin_key(info.get("credentials")),
     )
 
 
 def _pid(value: object) -> int | None:
     """A recorded process id, or None when missing or not a number."""
     return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _admin_key(record: object) -> str | None:
+    """The admin key a lock recorded (``up`` with credentials on); None when the run is open."""
+    key = record.get(ADMIN) if isinstance(record, dict) else None
+    return key if isinstance(key, str) and key else None
 
 
 def _address(value: object) -> str | None:
@@ -188,13 +217,22 @@ def _locked(path: Path) -> bool:
         os.close(fd)
 
 
-def _from_gateway(url: str) -> Target:
-    from lienthong.cli.http import ApiClient, Unreachable
+def _from_gateway(url: str, api_key: str | None) -> Target:
+    from lienthong.cli.http import ApiClient, ApiError, Unreachable
 
     try:
-        agencies = ApiClient().get(f"{url}/api/v1/agencies")
+        agencies = ApiClient(api_key=api_key).get(f"{url}/api/v1/agencies")
     except Unreachable as error:
         raise NothingRunning(str(error)) from error
+    except ApiError as error:
+        if error.status not in (401, 403):
+            raise
+        given = "the key given" if api_key else "no key"
+        raise NothingRunning(
+            f"the gateway at {url} refused {given} (HTTP {error.status}): credentials are on, "
+            f"give the admin key with --api-key or {API_KEY_ENV}"
+        ) from error
     urls = {str(k): str(v) for k, v in agencies.get("urls", {}).items()}
     urls[GATEWAY] = url
-    return Target(urls=urls, bootstrap_servers=_address(agencies.get("bootstrap_servers")))
+    bootstrap = _address(agencies.get("bootstrap_servers"))
+    return Target(urls=urls, bootstrap_servers=bootstrap, api_key=api_key)

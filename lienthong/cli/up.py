@@ -19,6 +19,7 @@ from lienthong.cli.broker import BrokerError
 from lienthong.cli.errors import AlreadyRunning, ServiceExited, SupervisorError
 from lienthong.cli.fleet import FleetError
 from lienthong.cli.fleet_options import add_fleet_arguments, fleet_of, service_line
+from lienthong.cli.run_credentials import AUTH_ENV, banner_lines
 from lienthong.cli.supervisor import Supervisor
 from lienthong.cli.target import add_data_dir_argument
 from lienthong.contracts.services import DEFAULT_PORTS, SERVICE_NAMES
@@ -73,7 +74,16 @@ def add_up_arguments(parser: argparse.ArgumentParser) -> None:
         help="delete the databases (*.db, *.db-wal, *.db-shm) in the data dir before starting",
     )
     parser.add_argument(
-        "--host", default="127.0.0.1", help="interface the services listen on (default: 127.0.0.1)"
+        "--host",
+        default="127.0.0.1",
+        help="interface the services listen on (default: 127.0.0.1); any other than loopback "
+        "turns credentials on",
+    )
+    parser.add_argument(
+        "--auth",
+        action="store_true",
+        help="credentials on: every call but /health and /metrics needs an API key; the keys "
+        "(made once per data dir, in its api-keys file) are printed when the run is up",
     )
     for service in SERVICE_NAMES:
         env = _port_env(service)
@@ -176,6 +186,8 @@ def run_environment(args: argparse.Namespace) -> dict[str, str]:
         LOG_FORMAT=args.log_format,
         LOG_ACCESS="1" if args.access_log else "0",
     )
+    if getattr(args, "auth", False):
+        env[AUTH_ENV] = "1"
     for item in args.delay:
         service, _, spec = item.partition("=")
         if service not in SERVICE_NAMES:
@@ -206,8 +218,9 @@ def build_supervisor(args: argparse.Namespace) -> Supervisor:
     )
 
 
-def format_ready(supervisor: Supervisor, elapsed_s: float) -> str:
-    """The block printed once everything is healthy: every URL a tester needs, aligned."""
+def format_ready(supervisor: Supervisor, elapsed_s: float, *, show_keys: bool = True) -> str:
+    """The block printed once everything is healthy: every URL a tester needs, aligned, and
+    whether credentials are on (with the keys, when *show_keys*)."""
     urls = supervisor.urls()
     width = max(len(name) for name in urls)
     lines = [
@@ -220,6 +233,8 @@ def format_ready(supervisor: Supervisor, elapsed_s: float) -> str:
     lines += [
         f"  {'kafka':<{width}}  {supervisor.bootstrap_servers}   ({kafka})",
         f"  {'data':<{width}}  {supervisor.data_dir}",
+        "",
+        *(f"  {line}" for line in banner_lines(supervisor.credentials, show_keys=show_keys)),
         "",
         "Press Ctrl-C to stop.",
         "",
@@ -248,7 +263,8 @@ def run_up(args: argparse.Namespace) -> int:
     started = time.monotonic()
 
     def announce(ready: Supervisor) -> None:
-        block = format_ready(ready, time.monotonic() - started)
+        # A JSON stream goes to a log store: the keys stay in the key file and the lock.
+        block = format_ready(ready, time.monotonic() - started, show_keys=args.log_format != "json")
         if args.log_format == "json":  # the stream stays one JSON object per line
             for line in filter(None, (line.strip() for line in block.splitlines())):
                 ready.logs.say(line)

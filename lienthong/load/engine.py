@@ -99,12 +99,17 @@ class LoadRun:
     notes: list[str] = field(default_factory=list)
 
 
-async def _json(url: str, path: str) -> Any:
-    client = WireClient(url, timeout_s=10.0)
+async def _json(url: str, path: str, headers: Mapping[str, str] | None = None) -> Any:
+    """A service's JSON; a refused key (credentials on) is :class:`LoadError`, said once, rather
+    than a run whose every request is refused."""
+    client = WireClient(url, timeout_s=10.0, headers=headers)
     try:
-        return (await client.get(path)).json()
+        answer = await client.get(path)
     finally:
         await client.aclose()
+    if answer.status in (401, 403):
+        raise LoadError(f"{url}{path} refused the key (HTTP {answer.status}): give --api-key")
+    return answer.json()
 
 
 async def _healths(urls: Mapping[str, str]) -> dict[str, dict[str, Any] | None]:
@@ -131,7 +136,9 @@ def _default_maker(target: Target, plan: LoadPlan, run_tag: str, clock: ClockMap
     from lienthong.workload.factory import FormFactory
 
     today = vietnam_date(clock.sim_at)
-    return FormFactory(target.urls, seed=plan.seed, run=run_tag, today=today)
+    return FormFactory(
+        target.urls, seed=plan.seed, run=run_tag, today=today, headers=target.headers
+    )
 
 
 def _prefill(plan: LoadPlan) -> int:
@@ -192,9 +199,11 @@ async def _run(
     if target.broker_pid is not None:
         pids["broker"] = target.broker_pid
     watch = ProcWatch(pids)
-    client = WireClient(target.gateway, timeout_s=30.0, max_idle=plan.max_in_flight + 64)
+    client = WireClient(
+        target.gateway, timeout_s=30.0, max_idle=plan.max_in_flight + 64, headers=target.headers
+    )
     healths = await _healths(target.urls)
-    baseline = stats_totals(await _json(target.gateway, "/api/v1/stats"))
+    baseline = stats_totals(await _json(target.gateway, "/api/v1/stats", target.headers))
     observer = Observer(client, clock_map, plan.sample_per_s, baseline, latest=dict(baseline))
     clock = RunClock()
     run = LoadRun(plan, run_tag, clock_map, clock.wall_started, gateway_before=baseline)
@@ -238,7 +247,7 @@ async def _run(
             await lag.close()
     watch.sample()
     cost.end("drain")
-    run.gateway_after = stats_totals(await _json(target.gateway, "/api/v1/stats"))
+    run.gateway_after = stats_totals(await _json(target.gateway, "/api/v1/stats", target.headers))
     run.published_after = _published(await _healths(target.urls))
     run.sampled = dict(observer.sampled)
     run.lag_series = lag.series if lag is not None else []

@@ -53,7 +53,15 @@ _Connection = tuple[asyncio.StreamReader, asyncio.StreamWriter]
 class WireClient:
     """Requests to one ``http(s)://host:port``; idle connections are kept for the next one."""
 
-    def __init__(self, base_url: str, *, timeout_s: float = 30.0, max_idle: int = 512) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        timeout_s: float = 30.0,
+        max_idle: int = 512,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        """*headers* go with every request (the key, when credentials are on)."""
         parts = urlsplit(base_url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError(f"not an http(s) URL: {base_url!r}")
@@ -64,6 +72,7 @@ class WireClient:
         self._host_header = parts.netloc
         self._timeout_s = timeout_s
         self._max_idle = max_idle
+        self._always = [f"{name}: {value}" for name, value in (headers or {}).items()]
         self._idle: deque[tuple[_Connection, float]] = deque()
         self.opened = 0
         """Connections opened so far (a sign of churn when it grows with the requests)."""
@@ -143,6 +152,7 @@ class WireClient:
         self, method: str, path: str, body: bytes | None, headers: Mapping[str, str] | None
     ) -> bytes:
         lines = [f"{method} {self._prefix}{path} HTTP/1.1", f"Host: {self._host_header}"]
+        lines += self._always
         if body is not None:
             lines += ["Content-Type: application/json", f"Content-Length: {len(body)}"]
         lines += [f"{name}: {value}" for name, value in (headers or {}).items()]

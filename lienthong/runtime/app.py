@@ -15,6 +15,8 @@ from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from lienthong.runtime.auth_http import RequireCredentials, document_credentials
+from lienthong.runtime.body_limit import BodyLimit
 from lienthong.runtime.metrics_http import HttpMetrics
 from lienthong.runtime.metrics_scrape import scrape
 from lienthong.runtime.service import Service
@@ -98,6 +100,10 @@ def create_service_app(service: Service) -> FastAPI:
         process resources of this service, in the Prometheus text exposition format."""
         return Response(await scrape(service), media_type=CONTENT_TYPE_LATEST)
 
+    # Innermost, right before the routes read the body: a read past the limit fails there, as
+    # an HTTPException FastAPI turns into the 413 (nothing in between wraps it).
+    app.add_middleware(BodyLimit, max_bytes=service.settings.max_body_bytes)
+
     @app.middleware("http")
     async def not_connected(request: Request, call_next: Any) -> Any:
         """An agency taken ``down`` answers 503 on its business API (admin and health stay)."""
@@ -109,7 +115,13 @@ def create_service_app(service: Service) -> FastAPI:
             )
         return await call_next(request)
 
-    # Added last, so it is outermost: it also times and counts the 503s answered above.
+    # Each added one wraps those before it: credentials are checked before the 503 above (a
+    # caller without a key learns nothing, not even of an outage), and the metrics, added last,
+    # time and count every answer, the 401s, 403s and 413s included.
+    if service.settings.auth_on:
+        credentials = service.settings.credentials()
+        app.add_middleware(RequireCredentials, service=service.name, credentials=credentials)
+        document_credentials(app, service.name)
     app.add_middleware(HttpMetrics, metrics=service.metrics)
 
     from lienthong.runtime import admin_faults, admin_ledger  # import RuntimeDep from here

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import os
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import ClassVar
 
-from pydantic import field_validator
+from pydantic import PrivateAttr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from lienthong.contracts.services import SERVICES, service_info
 from lienthong.runtime.clock import SimClock
+from lienthong.runtime.credentials import KEY_FILE_NAME, Credentials, is_loopback, load_credentials
 from lienthong.runtime.delays import DelayDistribution, parse_delay
 from lienthong.runtime.logs import check_format, check_level
 from lienthong.runtime.policy import DatabasePolicy, RetryPolicy
@@ -70,6 +72,16 @@ class ServiceSettings(BaseSettings):
     processing_delay: str = "none"
     # The seed of every business identifier and random decision (`lienthong up --seed`).
     run_seed: int = DEFAULT_SEED
+    # Credentials (lienthong/runtime/auth.py; README "Credentials"): checked with AUTH_REQUIRED,
+    # and always when HOST is not loopback. API_KEYS lists principal=key pairs; when it is
+    # empty they are read from API_KEYS_FILE (empty: DATA_DIR/api-keys), made if missing.
+    auth_required: bool = False
+    api_keys: str = ""
+    api_keys_file: str = ""
+    # A request body larger than this is refused with 413 before it is read. 16 MiB: the
+    # gateway's largest batch (1000 forms, every field at its longest) fits.
+    max_body_bytes: int = 16 * 1024 * 1024
+    _credentials: Credentials | None = PrivateAttr(default=None)
 
     @field_validator("log_level")
     @classmethod
@@ -134,6 +146,32 @@ class ServiceSettings(BaseSettings):
     def delay(self) -> DelayDistribution:
         """This agency's processing delay, in simulated time (``<SERVICE>_PROCESSING_DELAY``)."""
         return parse_delay(self.processing_delay)
+
+    @property
+    def auth_on(self) -> bool:
+        """Whether callers must show a key: asked for, or reachable beyond this machine."""
+        return self.auth_required or not is_loopback(self.host)
+
+    def key_file(self) -> Path:
+        """Where the keys are kept when ``API_KEYS`` is empty."""
+        return Path(self.api_keys_file or Path(self.data_dir) / KEY_FILE_NAME)
+
+    def credentials(self) -> Credentials:
+        """The deployment's keys, read once: every key that is accepted, and this service's own.
+
+        With credentials off and no ``API_KEYS`` there are none (and no key file is made): the
+        service accepts anyone and sends no key. ValueError for keys written wrong.
+        """
+        if self._credentials is None:
+            if self.auth_on or self.api_keys.strip():
+                self._credentials = load_credentials(self.api_keys, self.key_file())
+            else:
+                self._credentials = Credentials()
+        return self._credentials
+
+    def own_headers(self) -> dict[str, str]:
+        """The header carrying this service's own key on its calls to the others."""
+        return self.credentials().headers_for(self.service_name)
 
 
 class SeededSettings(ServiceSettings):

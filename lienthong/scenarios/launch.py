@@ -18,6 +18,7 @@ from lienthong.cli.ports import free_port
 from lienthong.cli.supervisor import Supervisor
 from lienthong.contracts.services import SERVICE_NAMES
 from lienthong.runtime.clock import clock_environment
+from lienthong.runtime.credentials import ADMIN
 from lienthong.scenarios.model import ClockSpec
 
 __all__ = ["Launched", "Launcher", "clock_key"]
@@ -32,10 +33,12 @@ def clock_key(clock: ClockSpec | None) -> tuple[float, str]:
 
 @dataclass(frozen=True)
 class Launched:
-    """A sandbox replay started: its URLs and data dir."""
+    """A sandbox replay started: its URLs, data dir and admin key (credentials may be on when
+    the environment asks for them, ``AUTH_REQUIRED``)."""
 
     urls: dict[str, str]
     data_dir: Path
+    api_key: str | None = None
 
 
 class Launcher:
@@ -64,7 +67,9 @@ class Launcher:
             )
             supervisor.start()
             self._stack.callback(supervisor.stop)
-            self._started[key] = Launched(supervisor.urls(), data_dir)
+            run = supervisor.credentials
+            admin = run.credentials.key_of(ADMIN) if run is not None else None
+            self._started[key] = Launched(supervisor.urls(), data_dir, admin)
         return self._started[key]
 
     def close(self) -> None:

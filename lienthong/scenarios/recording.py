@@ -117,7 +117,8 @@ async def record_scenario(
     faults = await api.get(GATEWAY, "/api/v1/faults")
     deaths = [s["form"]["deceased"]["personal_id"] for s in submitted if s["kind"] == "death"]
     facts = await recorder.insurance_facts(sorted(set(deaths)))
-    picker = PeoplePicker(api.urls, random.Random(0))  # looks up only, never draws
+    # Looks up only, never draws.
+    picker = PeoplePicker(api.urls, random.Random(0), headers=api.headers)
     try:
         people = await picker.lookup(
             [s["form"]["mother"]["personal_id"] for s in submitted if s["kind"] == "birth"]

@@ -170,7 +170,11 @@ async def _replay(
     real_per_sim = 1.0 / (clock_speed * speed)
     sender = _Sender(api, run, real_per_sim)
     disruptions = DisruptionRunner(data_dir, real_per_sim) if data_dir else None
-    picker = PeoplePicker(api.urls, random.Random(f"{scenario.seed}:{scenario.name}:people"))
+    picker = PeoplePicker(
+        api.urls,
+        random.Random(f"{scenario.seed}:{scenario.name}:people"),
+        headers=api.headers,
+    )
     set_faults: list[tuple[str, str]] = []
     tasks: list[asyncio.Task[None]] = []
     try:

@@ -16,6 +16,7 @@ import httpx
 
 from lienthong.cli.http import Unreachable
 from lienthong.contracts.services import GATEWAY
+from lienthong.runtime.credentials import bearer
 
 __all__ = ["Answer", "SandboxApi", "Unreachable"]
 
@@ -34,12 +35,17 @@ class Answer:
 class SandboxApi:
     """Async HTTP calls on the four services of one running sandbox."""
 
-    def __init__(self, urls: Mapping[str, str], timeout_s: float = 30.0) -> None:
+    def __init__(
+        self, urls: Mapping[str, str], timeout_s: float = 30.0, *, api_key: str | None = None
+    ) -> None:
+        """*api_key* goes with every call (the admin's: replay sets faults and reads people)."""
         self.urls = dict(urls)
+        self.headers = bearer(api_key)
         self._client = httpx.AsyncClient(
             trust_env=False,
             timeout=timeout_s,
             limits=httpx.Limits(max_connections=64, max_keepalive_connections=64),
+            headers=self.headers,
         )
 
     async def aclose(self) -> None:

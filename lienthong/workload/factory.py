@@ -22,9 +22,18 @@ __all__ = ["FormFactory", "NoOneFits"]
 class FormFactory:
     """Forms for ``birth(province)`` and ``death(province)``, built from the system's people."""
 
-    def __init__(self, urls: Mapping[str, str], *, seed: int, run: str, today: date) -> None:
+    def __init__(
+        self,
+        urls: Mapping[str, str],
+        *,
+        seed: int,
+        run: str,
+        today: date,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        """*headers* carry the key people are read with when credentials are on."""
         self._rng = random.Random(f"{seed}:{run}")
-        self._picker = PeoplePicker(urls, self._rng)
+        self._picker = PeoplePicker(urls, self._rng, headers=headers)
         self._run = run
         self._today = today
         self._made = 0

@@ -124,9 +124,21 @@ class PeoplePicker:
     few dozen times, not once per dossier.
     """
 
-    def __init__(self, urls: Mapping[str, str], rng: random.Random) -> None:
-        self._population = httpx.AsyncClient(base_url=urls[POPULATION], trust_env=False, timeout=30)
-        self._insurance = httpx.AsyncClient(base_url=urls[INSURANCE], trust_env=False, timeout=30)
+    def __init__(
+        self,
+        urls: Mapping[str, str],
+        rng: random.Random,
+        *,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        """*headers* carry the key when credentials are on: citizens and insured persons are
+        personal data, read with the admin key (see ``lienthong/runtime/auth.py``)."""
+        self._population = httpx.AsyncClient(
+            base_url=urls[POPULATION], trust_env=False, timeout=30, headers=headers
+        )
+        self._insurance = httpx.AsyncClient(
+            base_url=urls[INSURANCE], trust_env=False, timeout=30, headers=headers
+        )
         self._rng = rng
         self._mothers: dict[str | None, list[Person]] = {}
         self._households: dict[str, list[Person]] = {}

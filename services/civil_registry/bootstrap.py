@@ -21,7 +21,9 @@ def bootstrap(
     """The civil registry, with any part replaced (a test passes a stub ``population``)."""
     settings = settings or CivilRegistrySettings()
     infra = Infrastructure.from_settings(settings, parts)
-    lookup = population or PopulationClient(settings.population_url, settings.population_timeout_s)
+    lookup = population or PopulationClient(
+        settings.population_url, settings.population_timeout_s, headers=settings.own_headers()
+    )
 
     async def close_client(_service: Service) -> None:
         await lookup.close()

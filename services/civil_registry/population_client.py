@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Protocol
 
@@ -35,10 +36,17 @@ class PopulationLookup(Protocol):
 
 
 class PopulationClient:
-    """Asks the population service; connection problems and 5xx are :class:`TransientError`."""
+    """Asks the population service; connection problems and 5xx are :class:`TransientError`.
 
-    def __init__(self, base_url: str, timeout_s: float) -> None:
-        self._client = httpx.AsyncClient(base_url=base_url, timeout=timeout_s)
+    Every call carries the civil registry's own key (*headers*) when credentials are on. A
+    refused key (401/403) is a deployment's mistake, not the dossier's: transient too, so the
+    messages wait in retries, then as dead letters to redrive once the keys are put right.
+    """
+
+    def __init__(
+        self, base_url: str, timeout_s: float, headers: Mapping[str, str] | None = None
+    ) -> None:
+        self._client = httpx.AsyncClient(base_url=base_url, timeout=timeout_s, headers=headers)
 
     async def lookup(self, personal_ids: list[str]) -> dict[str, PersonRecord]:
         """Every known person among ``personal_ids``, by ID number."""
@@ -56,6 +64,11 @@ class PopulationClient:
                 raise AgencyUnavailable(f"population is not connected: {response.text[:200]}")
             if response.status_code >= 500:
                 raise TransientError(f"population answered {response.status_code}")
+            if response.status_code in (401, 403):
+                raise TransientError(
+                    f"population refused the civil registry's key (HTTP {response.status_code}):"
+                    " check API_KEYS / API_KEYS_FILE"
+                )
             response.raise_for_status()
             for item in response.json()["found"]:
                 person = PersonRecord.model_validate(item)

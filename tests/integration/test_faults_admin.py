@@ -106,7 +106,9 @@ async def test_the_gateway_lists_every_agencys_faults(
         app.state.runtime = system.services[info.name]
         mounts[f"http://{info.name}"] = httpx.ASGITransport(app=app)
     monkeypatch.setattr(
-        faults_route, "peer_client", lambda: httpx.AsyncClient(mounts=mounts, trust_env=False)
+        faults_route,
+        "peer_client",
+        lambda _settings: httpx.AsyncClient(mounts=mounts, trust_env=False),
     )
     await system.services["insurance"].faults.put(
         system.services["insurance"].db, checked_fault("insurance", "sync_error", FaultSetting())

@@ -45,7 +45,7 @@ class FakeClient:
     answers: ClassVar[dict[tuple[str, str], Any]] = {}
     calls: ClassVar[list[tuple[str, str, Any, Any]]] = []
 
-    def __init__(self, timeout_s: float = 30.0) -> None:
+    def __init__(self, timeout_s: float = 30.0, *, api_key: str | None = None) -> None:
         pass
 
     def get(self, url: str, params: dict[str, Any] | None = None) -> Any:

@@ -185,7 +185,7 @@ def test_status_reads_the_fleet_of_the_run(
             return answers[url.removeprefix(URLS["gateway"])]
 
     monkeypatch.setattr(usage, "find_target", lambda args: Target(urls=URLS, fleet=FLEET))
-    monkeypatch.setattr(status, "ApiClient", lambda timeout_s: Api())
+    monkeypatch.setattr(status, "ApiClient", lambda timeout_s, api_key=None: Api())
     parser = argparse.ArgumentParser()
     status.add_arguments(parser)
 

@@ -187,7 +187,7 @@ def answers(**overrides: Any) -> dict[str, Any]:
 
 def run(monkeypatch: pytest.MonkeyPatch, bodies: dict[str, Any], *argv: str) -> int:
     monkeypatch.setattr(usage, "find_target", lambda args: Target(urls=URLS))
-    monkeypatch.setattr(status, "ApiClient", lambda timeout_s: FakeApi(bodies))
+    monkeypatch.setattr(status, "ApiClient", lambda timeout_s, api_key=None: FakeApi(bodies))
     parser = argparse.ArgumentParser()
     status.add_arguments(parser)
     return status.run(parser.parse_args(list(argv)))

@@ -218,7 +218,7 @@ def test_an_unreachable_service_is_named() -> None:
 def run(monkeypatch: pytest.MonkeyPatch, answers: dict[str, Any], *argv: str) -> int:
     api = FakeApi(answers)
     monkeypatch.setattr(usage, "find_target", lambda args: Target(urls=URLS))
-    monkeypatch.setattr(verify, "ApiClient", lambda timeout_s: api)
+    monkeypatch.setattr(verify, "ApiClient", lambda timeout_s, api_key=None: api)
     return verify.run(parser().parse_args(list(argv)))
 
 

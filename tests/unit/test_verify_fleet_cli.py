@@ -85,7 +85,7 @@ class FakeApi:
 
 def run(monkeypatch: pytest.MonkeyPatch, api: FakeApi, fleet: RunFleet, *argv: str) -> int:
     monkeypatch.setattr(usage, "find_target", lambda args: Target(urls=URLS, fleet=fleet))
-    monkeypatch.setattr(verify, "ApiClient", lambda timeout_s: api)
+    monkeypatch.setattr(verify, "ApiClient", lambda timeout_s, api_key=None: api)
     parser = argparse.ArgumentParser(prog="lienthong verify")
     verify.add_arguments(parser)
     return verify.run(parser.parse_args(list(argv)))

@@ -106,7 +106,7 @@ def run(args: argparse.Namespace) -> int:
         return target
     params = {**filters_of(args), "limit": args.limit, "offset": args.offset}
     try:
-        page = ApiClient().get(f"{target.gateway}{FAILURES}", params=params)
+        page = ApiClient(api_key=target.api_key).get(f"{target.gateway}{FAILURES}", params=params)
     except ApiError as error:
         print(f"lienthong failures: refused: {reasons(error.body)}", file=sys.stderr)
         return EXIT_USAGE

@@ -194,7 +194,7 @@ def _requests(args: argparse.Namespace) -> list[tuple[str, str, dict[str, Any] |
 
 def _send(target: Target, requests: list[tuple[str, str, dict[str, Any] | None]]) -> int:
     """PUT a setting or DELETE faults; every service is tried, the worst outcome is returned."""
-    client, code = ApiClient(timeout_s=10.0), 0
+    client, code = ApiClient(timeout_s=10.0, api_key=target.api_key), 0
     for service, path, body in requests:
         method = "PUT" if body is not None else "DELETE"
         try:
@@ -229,7 +229,7 @@ def _reasons(body: Any) -> str:
 
 
 def _list(target: Target, *, as_json: bool) -> int:
-    client = ApiClient(timeout_s=5.0)
+    client = ApiClient(timeout_s=5.0, api_key=target.api_key)
     faults: dict[str, list[dict[str, Any]]] = {}
     unreachable: list[str] = []
     external = [service for service in SERVICE_NAMES if service in target.external]

@@ -111,7 +111,7 @@ def _valid_name(name: str) -> bool:
 
 
 async def _record(target: Target, args: argparse.Namespace) -> dict[str, Any]:
-    api = SandboxApi(target.urls)
+    api = SandboxApi(target.urls, api_key=target.api_key)
     try:
         now, _ = await api.clock()
         if args.duration is not None:

@@ -98,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _each(target: Target, ids: list[str], *, as_json: bool) -> int:
     """One request per id; an unknown id is reported and the others still go."""
-    client, code, answers = ApiClient(), 0, []
+    client, code, answers = ApiClient(api_key=target.api_key), 0, []
     for failure_id in ids:
         try:
             answer = client.request("POST", f"{target.gateway}{FAILURES}/{failure_id}/redrive")
@@ -116,7 +116,9 @@ def _each(target: Target, ids: list[str], *, as_json: bool) -> int:
 
 def _bulk(target: Target, selection: dict[str, Any], *, as_json: bool) -> int:
     try:
-        answer = ApiClient().request("POST", f"{target.gateway}{FAILURES}/redrive", json=selection)
+        answer = ApiClient(api_key=target.api_key).request(
+            "POST", f"{target.gateway}{FAILURES}/redrive", json=selection
+        )
     except ApiError as error:
         print(f"{PROG}: refused: {reasons(error.body)}", file=sys.stderr)
         return EXIT_USAGE

@@ -139,11 +139,11 @@ async def _replay_all(
     try:
         running_clock = await _clock_of(target) if target else None
         for scenario in scenarios:
-            urls, data_dir, note = await _where(scenario, target, running_clock, launcher)
+            urls, data_dir, key, note = await _where(scenario, target, running_clock, launcher)
             scenario = scenario.model_copy(
                 update={"timeout": _scaled(scenario.timeout, args.timeout_factor)}
             )
-            api = SandboxApi(urls)
+            api = SandboxApi(urls, api_key=key)
             bar = ProgressBar(scenario.name, enabled=show)
             try:
                 run = await replay_scenario(
@@ -170,7 +170,7 @@ def _scaled(timeout: str | float, factor: float) -> float:
 
 
 async def _clock_of(target: Target) -> tuple[float, str]:
-    api = SandboxApi(target.urls)
+    api = SandboxApi(target.urls, api_key=target.api_key)
     try:
         _, speed = await api.clock()
     finally:
@@ -183,14 +183,15 @@ async def _where(
     target: Target | None,
     running_clock: tuple[float, str] | None,
     launcher: Launcher,
-) -> tuple[dict[str, str], Path | None, str | None]:
-    """The sandbox a scenario runs on, and a note when replay had to start its own."""
+) -> tuple[dict[str, str], Path | None, str | None, str | None]:
+    """The sandbox a scenario runs on (its URLs, data dir and key), and a note when replay had
+    to start its own."""
     wanted = clock_key(scenario.clock)
     if target is not None and (scenario.clock is None or wanted == running_clock):
-        return target.urls, target.data_dir, None
+        return target.urls, target.data_dir, target.api_key, None
     launched = await asyncio.to_thread(launcher.sandbox, scenario.clock)
     note = None
     if target is not None:
         start = f" starting at {wanted[1]}" if wanted[1] else ""
         note = f"ran on a sandbox of its own: it needs a clock of speed {wanted[0]:g}{start}"
-    return launched.urls, launched.data_dir, note
+    return launched.urls, launched.data_dir, launched.api_key, note

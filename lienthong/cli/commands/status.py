@@ -136,7 +136,7 @@ def run(args: argparse.Namespace) -> int:
     target = reached(args, PROG)
     if isinstance(target, int):
         return target
-    client = ApiClient(timeout_s=args.timeout)
+    client = ApiClient(timeout_s=args.timeout, api_key=target.api_key)
     gateway = target.gateway
     try:
         first = collect(gateway, client.get, target.fleet)

@@ -166,7 +166,7 @@ def run(args: argparse.Namespace) -> int:
     target = reached(args, "lienthong verify")
     if isinstance(target, int):
         return target
-    client = ApiClient(timeout_s=args.timeout)
+    client = ApiClient(timeout_s=args.timeout, api_key=target.api_key)
     try:
         snapshot = collect(target.urls, client.get, args.dossier, target.external)
         snapshot.silent_rules = silent_rules(target.fleet)

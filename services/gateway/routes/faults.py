@@ -15,15 +15,19 @@ from fastapi import APIRouter
 
 from lienthong.runtime.admin_faults import list_faults
 from lienthong.runtime.app import RuntimeDep
+from lienthong.runtime.settings import ServiceSettings
 
 router = APIRouter(prefix="/api/v1", tags=["faults"])
 
 PEER_TIMEOUT_S: Final = 2.0
 
 
-def peer_client() -> httpx.AsyncClient:
-    """The client that asks the other services (loopback: proxies from the environment ignored)."""
-    return httpx.AsyncClient(trust_env=False, timeout=PEER_TIMEOUT_S)
+def peer_client(settings: ServiceSettings) -> httpx.AsyncClient:
+    """The client that asks the other services (loopback: proxies from the environment ignored),
+    with the gateway's own key when credentials are on (agencies let it read their faults)."""
+    return httpx.AsyncClient(
+        trust_env=False, timeout=PEER_TIMEOUT_S, headers=settings.own_headers()
+    )
 
 
 async def _faults_of(client: httpx.AsyncClient, url: str) -> list[dict[str, Any]] | None:
@@ -43,7 +47,7 @@ async def every_fault(runtime: RuntimeDep) -> dict[str, Any]:
     peers = {
         name: url for name, url in runtime.settings.peer_urls().items() if name != runtime.name
     }
-    async with peer_client() as client:
+    async with peer_client(runtime.settings) as client:
         answers = await asyncio.gather(*(_faults_of(client, url) for url in peers.values()))
     own = await list_faults(runtime)
     faults: dict[str, list[dict[str, Any]]] = {runtime.name: own["faults"]}

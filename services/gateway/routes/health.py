@@ -31,7 +31,7 @@ def health_router(watch: LagWatch) -> APIRouter:
         (unresolved) and dead letters received in all."""
         urls = runtime.settings.peer_urls()
         peers = {name: url for name, url in urls.items() if name != runtime.name}
-        async with peer_client() as client:
+        async with peer_client(runtime.settings) as client:
             answers = await asyncio.gather(*(service_health(client, u) for u in peers.values()))
         bodies: dict[str, dict[str, Any] | None] = dict(zip(peers, answers, strict=True))
         bodies[runtime.name] = health_body(runtime)

@@ -8,9 +8,52 @@ import { findIn } from "./dom.js";
 
 const POLL_MS = 2000;
 const TIMEOUT_MS = 5000;
+const KEY_STORE = "lienthong.apiKey";
 
 /** An answer that lacks what a panel needs: the panel shows n/a, nothing is logged. */
 export class Unavailable extends Error {}
+
+// ------------------------------------------------------------------ credentials
+//
+// With credentials on, every API call needs a key: the page asks for it once (the form in the
+// header shows on the first 401, and polling waits for it) and keeps it in this browser's
+// localStorage, sending it as a Bearer token. With credentials off no answer is a 401 and the
+// form never shows.
+
+function storedKey() {
+  try {
+    return localStorage.getItem(KEY_STORE) || "";
+  } catch {
+    return "";  // storage refused (private mode): the key is asked for again
+  }
+}
+
+function keyHeaders() {
+  const key = storedKey();
+  return key ? { authorization: `Bearer ${key}` } : {};
+}
+
+function keyForm() {
+  return document.querySelector('[data-testid="auth-form"]');
+}
+
+/** Wire the key form: a submitted key is stored and every panel polled again at once. */
+export function setUpKeyForm() {
+  const form = keyForm();
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const key = form.elements.key.value.trim();
+    if (!key) return;
+    try {
+      localStorage.setItem(KEY_STORE, key);
+    } catch {
+      return;
+    }
+    form.hidden = true;
+    form.reset();
+    pollNow();
+  });
+}
 
 /** GET (or `init`) a JSON answer; any failure, the timeout included, is Unavailable. */
 export async function fetchJson(url, init = {}) {
@@ -21,9 +64,10 @@ export async function fetchJson(url, init = {}) {
       ...init,
       signal: controller.signal,
       cache: "no-store",
-      headers: { accept: "application/json" },
+      headers: { accept: "application/json", ...keyHeaders() },
     });
     const text = await response.text();
+    if (response.status === 401) keyForm().hidden = false;
     if (!response.ok) throw new Unavailable(`HTTP ${response.status}`);
     return JSON.parse(text);
   } catch (error) {
@@ -109,8 +153,12 @@ export async function pollNow() {
     loop.again = true;
     return;
   }
-  loop.running = true;
   clearTimeout(loop.timer);
+  if (!keyForm().hidden) {  // waiting for a key: asking again would only be refused again
+    loop.timer = setTimeout(pollNow, POLL_MS);
+    return;
+  }
+  loop.running = true;
   const started = performance.now();
   try {
     await loop.before();

@@ -9,7 +9,7 @@
  * figures, rows), charts.js (SVG bars and chart), panels-*.js (one render function per panel).
  */
 
-import { startPolling } from "./api.js";
+import { setUpKeyForm, startPolling } from "./api.js";
 import {
   buildProvinceRows, buildThroughputTotals, renderFlows, renderProvinces, renderThroughput,
 } from "./panels-dossiers.js";
@@ -53,4 +53,5 @@ function buildSkeleton() {
 }
 
 buildSkeleton();
+setUpKeyForm();
 startPolling(SOURCES, loadReasonCatalogue);
