@@ -9,6 +9,8 @@ handling switched off, as SQLAlchemy's pysqlite notes explain.
 
 from __future__ import annotations
 
+import asyncio
+import weakref
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -82,6 +84,26 @@ async def upsert(
     )
 
 
+_MIGRATION_LOCKS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _migration_lock() -> asyncio.Lock:
+    """One upgrade at a time in this process (per event loop).
+
+    Alembic keeps its migration context in a module-level proxy, so two upgrades interleaved on
+    one event loop (several databases started at once in one process) would run in each other's
+    context. Separate processes are serialised by the database itself (an advisory lock on
+    PostgreSQL, the single writer on SQLite).
+    """
+    loop = asyncio.get_running_loop()
+    lock = _MIGRATION_LOCKS.get(loop)
+    if lock is None:
+        lock = _MIGRATION_LOCKS[loop] = asyncio.Lock()
+    return lock
+
+
 class Database:
     """A service's own database: ``session()`` for writes, ``read_session()`` for queries."""
 
@@ -107,7 +129,7 @@ class Database:
         a database made before migrations existed is grown to them and stamped. Safe with
         several instances starting at once (see :mod:`lienthong.migrations.schema`).
         """
-        async with self.writer.connect() as connection:
+        async with _migration_lock(), self.writer.connect() as connection:
             return await connection.run_sync(migrate, history, metadatas)
 
     async def create_all(self, *metadatas: MetaData) -> None:
