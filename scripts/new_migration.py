@@ -17,30 +17,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from sqlalchemy import MetaData
-
-from lienthong.contracts.services import CIVIL_REGISTRY, GATEWAY, INSURANCE, POPULATION
 from lienthong.migrations.revisions import NoChanges, new_revision
 from lienthong.runtime.tables import RUNTIME_METADATA
-from services.civil_registry.bootstrap import bootstrap as civil_registry
-from services.civil_registry.models import CivilRegistryTable
-from services.gateway.bootstrap import bootstrap as gateway
-from services.gateway.models import GatewayTable
-from services.insurance.bootstrap import bootstrap as insurance
-from services.insurance.models import InsuranceTable
-from services.population.bootstrap import bootstrap as population
-from services.population.models import PopulationTable
-
-COMPOSITION_ROOTS = (gateway, civil_registry, population, insurance)
-"""Imported for what they import: every model module (and table) a running service has."""
-
-MODELS: dict[str, MetaData] = {
-    GATEWAY: GatewayTable.metadata,
-    CIVIL_REGISTRY: CivilRegistryTable.metadata,
-    POPULATION: PopulationTable.metadata,
-    INSURANCE: InsuranceTable.metadata,
-}
-"""Each service's own metadata, as its composition root passes it to ``Service``."""
+from services.schemas import MODELS
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -12,27 +12,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection, MetaData
 
-from lienthong.contracts.services import CIVIL_REGISTRY, GATEWAY, INSURANCE, POPULATION
 from lienthong.runtime.db import Database
 from lienthong.runtime.tables import RUNTIME_METADATA
-from services.civil_registry.bootstrap import bootstrap as civil_registry
-from services.civil_registry.models import CivilRegistryTable
-from services.gateway.bootstrap import bootstrap as gateway
-from services.gateway.models import GatewayTable
-from services.insurance.bootstrap import bootstrap as insurance
-from services.insurance.models import InsuranceTable
-from services.population.bootstrap import bootstrap as population
-from services.population.models import PopulationTable
-
-COMPOSITION_ROOTS = (gateway, civil_registry, population, insurance)
-"""Imported for what they import: every model module a running service has."""
-
-MODELS: dict[str, MetaData] = {
-    GATEWAY: GatewayTable.metadata,
-    CIVIL_REGISTRY: CivilRegistryTable.metadata,
-    POPULATION: PopulationTable.metadata,
-    INSURANCE: InsuranceTable.metadata,
-}
+from services.schemas import MODELS
 
 
 def merged(*metadatas: MetaData) -> MetaData:

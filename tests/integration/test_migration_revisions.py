@@ -29,10 +29,10 @@ from services.gateway.bootstrap import bootstrap as gateway
 from services.gateway.settings import GatewaySettings
 from services.mock.allocations import MockTable
 from services.mock.bootstrap import bootstrap_mock
+from services.schemas import MODELS
 from tests.fakes import RecordingBroker
 from tests.integration.conftest import frozen_clock
 from tests.integration.migration_helpers import (
-    MODELS,
     differences,
     merged,
     models_of,
