@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Sequence
+from contextlib import ExitStack
 
 from lienthong.cli.errors import PortInUse, SupervisorError
 
-__all__ = ["accepts_connections", "check_ports", "free_port", "port_is_free"]
+__all__ = ["accepts_connections", "check_ports", "free_port", "free_ports", "port_is_free"]
 
 
 def _family(host: str) -> socket.AddressFamily:
@@ -29,6 +30,22 @@ def free_port(host: str = "127.0.0.1") -> int:
         sock.bind((host, 0))
         port: int = sock.getsockname()[1]
         return port
+
+
+def free_ports(names: Sequence[str], host: str = "127.0.0.1") -> dict[str, int]:
+    """Return a distinct free TCP port on *host* for each of *names*.
+
+    Calling :func:`free_port` once per name can hand out the same port twice, since the OS may
+    reuse a port as soon as its probe socket closes; holding every probe open until all are
+    picked makes them distinct.
+    """
+    with ExitStack() as probes:
+        ports: dict[str, int] = {}
+        for name in names:
+            sock = probes.enter_context(socket.socket(_family(host), socket.SOCK_STREAM))
+            sock.bind((host, 0))
+            ports[name] = sock.getsockname()[1]
+        return ports
 
 
 def port_is_free(host: str, port: int) -> bool:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from lienthong.cli.ports import free_port
+from lienthong.cli.ports import free_ports
 from lienthong.cli.supervisor import Supervisor
 from lienthong.contracts.services import SERVICE_NAMES
 from lienthong.runtime.clock import clock_environment
@@ -59,7 +59,7 @@ class Launcher:
             )
             supervisor = Supervisor(
                 data_dir,
-                ports={name: free_port() for name in SERVICE_NAMES},
+                ports=free_ports(SERVICE_NAMES),
                 output=log,
                 color=False,
                 health_timeout_s=120,

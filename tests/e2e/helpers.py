@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 
 from lienthong.cli.fleet import Fleet
-from lienthong.cli.ports import free_port
+from lienthong.cli.ports import free_ports
 from lienthong.cli.supervisor import Supervisor
 from lienthong.contracts.services import SERVICE_NAMES
 from tests import stores
@@ -52,7 +52,7 @@ def running_system(
     with log_path.open("w", encoding="utf-8") as log:
         supervisor = Supervisor(
             data_dir,
-            ports={name: free_port() for name in SERVICE_NAMES},
+            ports=free_ports(SERVICE_NAMES),
             output=log,
             color=False,
             health_timeout_s=90,

@@ -26,7 +26,7 @@ import pytest
 
 from lienthong.cli.data_dir import LOCK_FILE_NAME
 from lienthong.cli.errors import AlreadyRunning
-from lienthong.cli.ports import free_port
+from lienthong.cli.ports import free_ports
 from lienthong.cli.restarts import RestartPolicy
 from lienthong.cli.run_lock import RunLock
 from lienthong.cli.supervisor import Supervisor
@@ -86,8 +86,8 @@ def _env() -> dict[str, str]:
 def _up_argv(data_dir: Path) -> list[str]:
     """``lienthong up`` on *data_dir* with every service on a free port."""
     argv = [sys.executable, "-m", "lienthong", "up", "--data-dir", str(data_dir)]
-    for name in SERVICE_NAMES:
-        argv += [f"--{name.replace('_', '-')}-port", str(free_port())]
+    for name, port in free_ports(SERVICE_NAMES).items():
+        argv += [f"--{name.replace('_', '-')}-port", str(port)]
     return argv
 
 
@@ -291,7 +291,7 @@ def _stand_ins(data_dir: Path, output: TextIO) -> Supervisor:
     """A supervisor on a real broker whose services are tiny /health servers."""
     return Supervisor(
         data_dir,
-        ports={name: free_port() for name in SERVICE_NAMES},
+        ports=free_ports(SERVICE_NAMES),
         output=output,
         command=lambda name: [sys.executable, "-c", STAND_IN],
         health_timeout_s=30,

@@ -17,7 +17,7 @@ import pytest
 
 from lienthong.cli.data_dir import LOCK_FILE_NAME
 from lienthong.cli.errors import AlreadyRunning, ServiceExited
-from lienthong.cli.ports import accepts_connections, free_port
+from lienthong.cli.ports import accepts_connections, free_ports
 from lienthong.cli.run_lock import RunLock
 from lienthong.cli.supervisor import Supervisor
 from lienthong.contracts.services import SERVICE_NAMES
@@ -43,7 +43,7 @@ def _is_listening(port: int) -> bool:
 
 
 def _free_ports() -> dict[str, int]:
-    return {name: free_port() for name in SERVICE_NAMES}
+    return free_ports(SERVICE_NAMES)
 
 
 def test_supervisor_runs_services_and_a_second_one_finds_it_running(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from lienthong.cli.data_dir import LOCK_FILE_NAME
 from lienthong.cli.errors import PortInUse, SupervisorError
 from lienthong.cli.http import ApiClient
 from lienthong.cli.main import build_parser
-from lienthong.cli.ports import free_port
+from lienthong.cli.ports import free_ports
 from lienthong.cli.run_credentials import auth_environment, banner_lines, run_credentials, settle
 from lienthong.cli.run_lock import RunLock
 from lienthong.cli.supervisor import Supervisor
@@ -108,7 +108,7 @@ def test_the_run_tells_its_services_and_records_the_admin_and_client_keys(
 def test_starting_settles_the_keys_before_anything_else(
     tmp_path: Path, listening_socket: int
 ) -> None:
-    ports = {**{name: free_port() for name in SERVICE_NAMES}, "gateway": listening_socket}
+    ports = {**free_ports(SERVICE_NAMES), "gateway": listening_socket}
     supervisor = Supervisor(
         tmp_path, ports=ports, extra_env={"AUTH_REQUIRED": "yes"}, command=lambda name: ["false"]
     )

@@ -14,14 +14,14 @@ from lienthong.cli.child_env import child_env, service_url
 from lienthong.cli.data_dir import LOCK_FILE_NAME, wipe_databases
 from lienthong.cli.errors import AlreadyRunning, PortInUse
 from lienthong.cli.log_mux import LogMux
-from lienthong.cli.ports import free_port
+from lienthong.cli.ports import free_ports
 from lienthong.cli.run_lock import RunLock
 from lienthong.cli.supervisor import Supervisor
 from lienthong.contracts.services import SERVICE_NAMES, SERVICES
 
 
 def _free_ports() -> dict[str, int]:
-    return {name: free_port() for name in SERVICE_NAMES}
+    return free_ports(SERVICE_NAMES)
 
 
 def test_busy_port_is_refused_before_anything_starts(tmp_path: Path, listening_socket: int) -> None:
