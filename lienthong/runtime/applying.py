@@ -6,6 +6,12 @@ anything fails — a handler raises, or the flush breaks a constraint — its sa
 back and the **safe path** replays the batch with one savepoint per event, so the failing event
 becomes a dead letter and its neighbours still commit. Either way the inbox rows and the decided
 events are returned for one bulk insert each.
+
+Several instances of an agency share a consumer group, so two of them can decide about the same
+person at once (two dossiers for one birth, one commune's register counter). The unique
+constraints let only one commit; the other's write fails with a conflict, and that event is run
+once more on freshly read state, where the handler's own rule sees what the other instance
+wrote and answers as the business would (a duplicate), instead of a dead letter.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from typing import Any
 
 from aiokafka import ConsumerRecord
 from pydantic import BaseModel
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from lienthong.contracts.dead_letters import DeadLettered
@@ -32,6 +39,23 @@ Decide = Callable[[Message[Any], list[BaseModel], datetime], list[CloudEvent]]
 
 Intercept = Callable[[Message[Any]], list[BaseModel] | None]
 """Decisions that replace the handler's (an injected refusal), or None to run the handler."""
+
+
+_RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})
+"""PostgreSQL's serialization failure and deadlock: the statement lost a race, nothing else."""
+
+
+def is_conflict(error: BaseException) -> bool:
+    """Whether *error* is a write that lost a race with another transaction.
+
+    A unique or primary-key violation, a deadlock or a serialization failure: each means
+    another writer got there first, and running the event again on fresh state decides it.
+    """
+    if isinstance(error, IntegrityError):
+        return True
+    if isinstance(error, DBAPIError):
+        return getattr(error.orig, "sqlstate", None) in _RETRYABLE_SQLSTATES
+    return False
 
 
 def _no_intercept(message: Message[Any]) -> list[BaseModel] | None:
@@ -125,7 +149,9 @@ async def _fast(batch: _Batch, items: list[Routed]) -> Applied:
 async def _safe(batch: _Batch, items: list[Routed]) -> Applied:
     applied = Applied()
     state = await batch.preload(items)
-    for position, item in enumerate(items):
+    position, rerun = 0, False
+    while position < len(items):
+        item = items[position]
         try:
             async with batch.session.begin_nested():
                 done = Applied()
@@ -133,15 +159,26 @@ async def _safe(batch: _Batch, items: list[Routed]) -> Applied:
                 await batch.handlers.finish(batch.session, state)
                 await batch.session.flush()
         except Exception as error:
+            batch.session.expunge_all()  # the rolled-back savepoint expired what it touched
+            if is_conflict(error) and not rerun:
+                log.info(
+                    "%s: %s lost a race (%r); deciding it again",
+                    batch.consumer,
+                    item.message.event.type,
+                    error,
+                )
+                state, rerun = await batch.preload(items[position:]), True
+                continue
             event = item.message.event
             log.exception("%s: handler for %s failed", batch.consumer, event.type)
             applied.dead_letters.append(
                 dead_letter(batch.consumer, item.record, event, "handler_error", repr(error))
             )
-            batch.session.expunge_all()  # the rolled-back savepoint expired what it touched
-            rest = items[position + 1 :]
+            position, rerun = position + 1, False
+            rest = items[position:]
             state = await batch.preload(rest) if rest else None
             continue
         applied.published += done.published
         applied.inbox += done.inbox
+        position, rerun = position + 1, False
     return applied

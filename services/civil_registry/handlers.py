@@ -4,6 +4,10 @@ Batch-aware: the parents and the deceased of a whole batch are looked up in the 
 database with one HTTP call before the transaction (``prefetch``), and the registers' state the
 batch needs — births already registered, deaths already registered, the register counters — is
 read inside it with one query each (``preload``).
+
+Safe with several instances on PostgreSQL: the counters are locked while a batch numbers, and
+the unique duplicate keys make a birth or death that another instance registered meanwhile a
+conflict, decided again as the duplicate it is (see ``lienthong.runtime.applying``).
 """
 
 from __future__ import annotations
@@ -107,8 +111,18 @@ class CivilRegistryHandlers(ServiceHandlers):
             _commune_of_death(p, people.get(p.deceased.personal_id)) for p in deaths
         }
         if communes:
+            # Locked (on PostgreSQL) for the batch's transaction: another instance numbering
+            # in the same communes waits here and then reads the numbers this one used. Taken
+            # in key order, so two instances never wait on each other's locks.
             rows = await session.exec(
-                select(RegisterCounter).where(col(RegisterCounter.commune_code).in_(communes))
+                select(RegisterCounter)
+                .where(col(RegisterCounter.commune_code).in_(communes))
+                .order_by(
+                    col(RegisterCounter.commune_code),
+                    col(RegisterCounter.year),
+                    col(RegisterCounter.kind),
+                )
+                .with_for_update()
             )
             state.counters = {(r.commune_code, r.year, r.kind): r for r in rows.all()}
         return state
