@@ -34,10 +34,11 @@ def _database(data_dir: Path, service: str) -> str:
     return f"t_{digest}_{service}"
 
 
-def database_env(data_dir: Path) -> dict[str, str]:
-    """The services' ``<SERVICE>_DATABASE_URL`` for a system in *data_dir* (none on SQLite:
-    each service then keeps its file in the data directory)."""
-    if store() == "sqlite":
+def database_env(data_dir: Path, on: str | None = None) -> dict[str, str]:
+    """The services' ``<SERVICE>_DATABASE_URL`` for a system in *data_dir* on store *on*
+    (default: :func:`store`); none on SQLite, where each service keeps its file in the data
+    directory."""
+    if (on or store()) == "sqlite":
         return {}
     admin = shared_server()
     names = [*SERVICE_NAMES, *(agency + SIMULATED for agency in AGENCIES)]
@@ -47,10 +48,10 @@ def database_env(data_dir: Path) -> dict[str, str]:
     }
 
 
-def count(data_dir: Path, service: str, sql: str, *params: Any) -> int:
-    """Run a COUNT query straight on a service's real database, whichever the store; ``?``
-    marks a parameter (SQLite's style, turned into PostgreSQL's)."""
-    if store() == "sqlite":
+def count(data_dir: Path, service: str, sql: str, *params: Any, on: str | None = None) -> int:
+    """Run a COUNT query straight on a service's real database on store *on* (default:
+    :func:`store`); ``?`` marks a parameter (SQLite's style, turned into PostgreSQL's)."""
+    if (on or store()) == "sqlite":
         with sqlite3.connect(data_dir / f"{service}.db") as connection:
             row = connection.execute(sql, params).fetchone()
         return int(row[0])

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
+from lienthong.cli.instances import service_of
 from lienthong.cli.log_mux import LogMux
 from lienthong.cli.spawner import Launch, popen_child
 
@@ -36,10 +37,19 @@ _TAIL_LINES: Final = 30
 
 @dataclass(frozen=True)
 class ServiceSpec:
-    """One service to run: its name (also its module and database name) and its HTTP port."""
+    """One process to run: its name and its HTTP port.
+
+    The name is the service's (also its module and database name), or for a further instance
+    of an agency ``population-2`` and so on (see :mod:`lienthong.cli.instances`).
+    """
 
     name: str
     port: int
+
+    @property
+    def service(self) -> str:
+        """The service this process is (an instance's agency)."""
+        return service_of(self.name)
 
 
 @dataclass(frozen=True)

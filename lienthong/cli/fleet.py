@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final, Literal
@@ -19,6 +19,8 @@ from typing import Any, Final, Literal
 from lienthong.cli.children import ServiceSpec
 from lienthong.cli.data_dir import DATABASE_SUFFIXES
 from lienthong.cli.errors import SupervisorError
+from lienthong.cli.instances import instance_names, service_of
+from lienthong.cli.ports import free_ports
 from lienthong.contracts.services import AGENCIES, GATEWAY
 from services.mock.rules import RULES_ENV, MockRule, rules_env
 
@@ -42,6 +44,8 @@ class Fleet:
     simulated: frozenset[str] = frozenset()
     external: frozenset[str] = frozenset()
     rules: tuple[MockRule, ...] = field(default=())
+    instances: tuple[tuple[str, int], ...] = field(default=())
+    """How many processes of each real agency run (``--instances``); one when not named."""
 
     @classmethod
     def of(
@@ -49,8 +53,10 @@ class Fleet:
         only: Collection[str] | None,
         external: Collection[str] = (),
         rules: Sequence[MockRule] = (),
+        instances: Mapping[str, int] | None = None,
     ) -> Fleet:
-        """From ``--only`` (None: every agency real), ``--external`` and ``--mock`` rules."""
+        """From ``--only`` (None: every agency real), ``--external``, ``--mock`` rules and
+        ``--instances`` (only of agencies run for real)."""
         named = set(only or ()) | set(external)
         unknown = named - {*AGENCIES, GATEWAY}
         if unknown:
@@ -68,7 +74,19 @@ class Fleet:
                     f"--mock {rule}: {rule.agency} is not simulated "
                     "(rules apply to the agencies --only leaves out)"
                 )
-        return cls(simulated, frozenset(external), tuple(rules))
+        counts = tuple(sorted((instances or {}).items()))
+        for agency, count in counts:
+            if count > 1 and (agency in simulated or agency in external):
+                mode = "simulated" if agency in simulated else "external"
+                raise FleetError(
+                    f"--instances {agency}={count}: {agency} is {mode} in this run; "
+                    "instances are for the agencies run for real"
+                )
+        return cls(simulated, frozenset(external), tuple(rules), counts)
+
+    def count(self, name: str) -> int:
+        """How many processes of service *name* this run starts (0 for an external agency)."""
+        return 0 if name in self.external else dict(self.instances).get(name, 1)
 
     def mode(self, name: str) -> Mode:
         """How service *name* runs in this fleet."""
@@ -77,8 +95,17 @@ class Fleet:
         return "external" if name in self.external else "real"
 
     def launched(self, specs: Sequence[ServiceSpec]) -> list[ServiceSpec]:
-        """The services this run starts (every one but the external ones)."""
-        return [spec for spec in specs if spec.name not in self.external]
+        """The processes this run starts: no external agency, each instance of the others.
+
+        An agency's first instance keeps its port; the further ones get free ports, picked
+        together so no two share one (the run checks them all before anything starts).
+        """
+        names = [
+            name for spec in specs for name in instance_names(spec.name, self.count(spec.name))
+        ]
+        ports = free_ports([name for name in names if service_of(name) != name])
+        own = {spec.name: spec.port for spec in specs}
+        return [ServiceSpec(name, own.get(name) or ports[name]) for name in names]
 
     def command(self, name: str) -> list[str]:
         """How a service is run: this interpreter, so the venv and its packages carry over."""
@@ -100,6 +127,7 @@ class Fleet:
             "simulated": sorted(self.simulated),
             "external": sorted(self.external),
             "rules": [str(rule) for rule in self.rules],
+            "instances": dict(self.instances),
         }
 
     def claim(self, data_dir: Path) -> None:

@@ -1,4 +1,5 @@
-"""The options of ``lienthong up`` that choose the fleet: ``--only``, ``--external``, ``--mock``.
+"""The options of ``lienthong up`` that choose the fleet: ``--only``, ``--external``, ``--mock``
+and ``--instances``.
 
 Each value is checked where argparse reads it, so a misspelt agency or a bad rule is a usage
 error (exit 2) naming what would be right; options that contradict each other are checked when
@@ -8,8 +9,11 @@ the fleet is built (:meth:`Fleet.of`), before anything starts.
 from __future__ import annotations
 
 import argparse
+import os
+from collections.abc import Mapping
 
-from lienthong.cli.fleet import Fleet
+from lienthong.cli.fleet import Fleet, FleetError
+from lienthong.cli.instances import InstancesError, parse_instances, require_shared_database
 from lienthong.contracts.services import AGENCIES, GATEWAY
 from services.mock.rules import MockRule, parse_rule
 
@@ -63,12 +67,38 @@ def add_fleet_arguments(parser: argparse.ArgumentParser) -> None:
         "| delay:SPEC, optionally @SHARE of the dossiers, e.g. insurance=refuse:not_under_six"
         "@25%% (repeatable; the first rule that picks a dossier decides; default accept)",
     )
+    parser.add_argument(
+        "--instances",
+        type=parse_instances,
+        action="append",
+        default=[],
+        metavar="AGENCY=N,…",
+        help="run N processes of an agency in one consumer group, sharing its partitions and "
+        "its database, which must be PostgreSQL (<AGENCY>_DATABASE_URL); the first keeps the "
+        "agency's port, the others (population-2…) take free ones, e.g. population=3,"
+        "insurance=2 (env LIENTHONG_INSTANCES)",
+    )
 
 
-def fleet_of(args: argparse.Namespace) -> Fleet:
-    """The fleet the options describe; :class:`FleetError` when they contradict each other."""
+INSTANCES_ENV = "LIENTHONG_INSTANCES"
+"""The default of ``--instances`` (empty: one process of each agency)."""
+
+
+def fleet_of(args: argparse.Namespace, env: Mapping[str, str] = os.environ) -> Fleet:
+    """The fleet the options describe; :class:`FleetError` when they contradict each other,
+    or when an agency asked to run several instances keeps its data where only one can."""
     only: list[str] | None = args.only  # repeated options add up (action="extend")
-    return Fleet.of(only, args.external, args.mock)
+    instances: dict[str, int] = {}
+    try:
+        given = args.instances or [parse_instances(env.get(INSTANCES_ENV) or "")]
+        for counts in given:  # repeated options add up, the last count of one wins
+            instances.update(counts)
+        require_shared_database(instances, env)
+    except argparse.ArgumentTypeError as error:
+        raise FleetError(f"{INSTANCES_ENV}: {error}") from None
+    except InstancesError as error:
+        raise FleetError(str(error)) from None
+    return Fleet.of(only, args.external, args.mock, instances)
 
 
 def service_line(fleet: Fleet, name: str, url: str, width: int) -> str:

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 from typing import Final
 
+from lienthong.cli.instances import service_of
 from lienthong.cli.target import (
     EXIT_UNREACHABLE,
     NothingRunning,
@@ -32,10 +33,24 @@ _READS: Final = 3
 _REREAD_S: Final = 0.05
 
 
+def _process_name(text: str) -> str:
+    """One of the four services, or a further instance of an agency (``population-2``)."""
+    if text in SERVICE_NAMES or service_of(text) != text:
+        return text
+    raise argparse.ArgumentTypeError(
+        f"invalid choice: {text!r} (choose from {', '.join(SERVICE_NAMES)}, or an instance "
+        "such as population-2 of `up --instances`)"
+    )
+
+
 def add_service_arguments(parser: argparse.ArgumentParser) -> None:
-    """SERVICE (one of the four) and ``--data-dir``; ``--url`` is accepted only to be refused."""
+    """SERVICE (one of the four, or an instance) and ``--data-dir``; ``--url`` is accepted
+    only to be refused."""
     parser.add_argument(
-        "service", choices=SERVICE_NAMES, metavar="SERVICE", help=", ".join(SERVICE_NAMES)
+        "service",
+        type=_process_name,
+        metavar="SERVICE",
+        help=f"{', '.join(SERVICE_NAMES)}, or an instance of `up --instances` (population-2)",
     )
     add_target_arguments(parser)
     # LIENTHONG_URL suits the HTTP commands; here only an explicit --url is an error.
@@ -68,11 +83,18 @@ def local_target(args: argparse.Namespace) -> Target | int:
 def run_by_us(args: argparse.Namespace, target: Target) -> int | None:
     """None when ``args.service`` is a process of the run, else the usage error's exit (2).
 
+    An instance the run does not have (``population-4`` of a run with three) is a misuse too.
+
     An external agency is the user's own program: no pid of ours will ever be recorded for it,
     so "no process recorded yet" (exit 1, try again later) would be the wrong answer.
     """
-    if args.service in target.external:
-        return usage_error(args.usage, not_run(args.service))
+    if service_of(args.service) in target.external:
+        return usage_error(args.usage, not_run(service_of(args.service)))
+    if args.service not in SERVICE_NAMES and args.service not in target.processes:
+        running = ", ".join(sorted(target.processes)) or ", ".join(SERVICE_NAMES)
+        return usage_error(
+            args.usage, f"{args.service} is not a process of this run (it runs {running})"
+        )
     return None
 
 

@@ -1,4 +1,6 @@
-"""The four service processes of one run, handled as a group: started, watched, stopped.
+"""The service processes of one run, handled as a group: started, watched, stopped.
+
+One process per service, or several instances of an agency (``population-2``…).
 
 The supervisor decides *what* a service gets (its environment, how it is forked); this group
 keeps track of *which* process currently is each service, which changes whenever the watch
@@ -119,8 +121,7 @@ class ServiceGroup:
         if self._env is None or self._launch is None:
             raise SupervisorError("the services are not started")
         spec = next(spec for spec in self.specs if spec.name == name)
-        child = spawn(
-            spec, self._command(name), self._env(spec, fresh_broker), self._logs, self._launch
-        )
+        argv = self._command(spec.service)
+        child = spawn(spec, argv, self._env(spec, fresh_broker), self._logs, self._launch)
         self._book.started(name, time.monotonic())
         return child

@@ -119,7 +119,8 @@ class Supervisor:
         return {spec.name: service_url(self.host, spec.port) for spec in self.specs}
 
     def launched_urls(self) -> dict[str, str]:
-        """The URL of each service this run starts (an external agency answers for itself)."""
+        """The URL of each process this run starts, by name (``population-2`` included); an
+        external agency answers for itself."""
         return {spec.name: service_url(self.host, spec.port) for spec in self._services.specs}
 
     def pids(self) -> dict[str, int]:
@@ -272,6 +273,7 @@ class Supervisor:
             "urls": self.urls(),
             "data_dir": str(self.data_dir),
             "children": self.pids(),
+            "processes": self.launched_urls(),
             "restarts": self.restarts(),
             "fleet": self.fleet.record(),
         }
@@ -292,14 +294,14 @@ class Supervisor:
     def _service_env(self, spec: ServiceSpec, fresh_broker: bool) -> dict[str, str]:
         """The environment that configures one service process."""
         return child_env(
-            spec.name,
+            spec.service,
             host=self.host,
             port=spec.port,
             urls=self.urls(),
             bootstrap_servers=self.bootstrap_servers,
             data_dir=self.data_dir,
             fresh_broker=fresh_broker,
-            database=self.fleet.database(spec.name),
+            database=self.fleet.database(spec.service),
             base_env=os.environ,
             extra_env={**self._extra_env, **auth_environment(self.credentials)},
         )

@@ -100,6 +100,8 @@ class Target:
     """Which agencies are simulated or external (None: not known, found through ``--url``)."""
     api_key: str | None = None
     """The key the command sends (``--api-key``, else the admin's from the lock); None: none."""
+    processes: dict[str, str] = field(default_factory=dict)
+    """Every process the run started, by name (``population-2`` too), with its base URL."""
 
     @property
     def headers(self) -> dict[str, str]:
@@ -184,6 +186,7 @@ def from_data_dir(data_dir: Path) -> Target:
         broker_pid=_pid(info.get("broker_pid")),
         fleet=RunFleet.from_record(info.get("fleet")),
         api_key=_admin_key(info.get("credentials")),
+        processes={str(k): str(v) for k, v in (info.get("processes") or {}).items()},
     )
 
 

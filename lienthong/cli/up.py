@@ -19,6 +19,7 @@ from lienthong.cli.broker import BrokerError
 from lienthong.cli.errors import AlreadyRunning, ServiceExited, SupervisorError
 from lienthong.cli.fleet import FleetError
 from lienthong.cli.fleet_options import add_fleet_arguments, fleet_of, service_line
+from lienthong.cli.instances import service_of
 from lienthong.cli.run_credentials import AUTH_ENV, banner_lines
 from lienthong.cli.supervisor import Supervisor
 from lienthong.cli.target import add_data_dir_argument
@@ -222,13 +223,18 @@ def format_ready(supervisor: Supervisor, elapsed_s: float, *, show_keys: bool = 
     """The block printed once everything is healthy: every URL a tester needs, aligned, and
     whether credentials are on (with the keys, when *show_keys*)."""
     urls = supervisor.urls()
-    width = max(len(name) for name in urls)
+    instances = {k: v for k, v in supervisor.launched_urls().items() if k not in urls}
+    width = max(len(name) for name in [*urls, *instances])
     lines = [
         "",
         f"lienthong is up in {elapsed_s:.1f} s",
         "",
     ]
     lines += [service_line(supervisor.fleet, name, url, width) for name, url in urls.items()]
+    lines += [
+        f"  {name:<{width}}  {url}   instance of {service_of(name)} (same consumer group)"
+        for name, url in instances.items()
+    ]
     kafka = "embedded Tansu, memory only" if supervisor.embedded_broker else "external Kafka"
     lines += [
         f"  {'kafka':<{width}}  {supervisor.bootstrap_servers}   ({kafka})",

@@ -19,7 +19,6 @@ writer lock (``BEGIN IMMEDIATE``).
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +28,9 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, MetaData, inspect, text
+from sqlalchemy import Connection, MetaData, inspect
+
+from lienthong.runtime.advisory import hold_advisory_lock
 
 HERE = Path(__file__).resolve().parent
 """The migration environment (``env.py``, ``script.py.mako``): Alembic's script location."""
@@ -109,12 +110,6 @@ def head_of(config: Config) -> str | None:
     return ScriptDirectory.from_config(config).get_current_head()
 
 
-def lock_key(history: str) -> int:
-    """A stable 64-bit key for PostgreSQL's advisory lock (``hash()`` differs per process)."""
-    digest = hashlib.sha256(f"lienthong.migrations:{history}".encode()).digest()
-    return int.from_bytes(digest[:8], "big", signed=True)
-
-
 def grow_in_place(connection: Connection, metadata: MetaData) -> None:
     """Create missing tables, add missing nullable columns and indexes (tables only grow).
 
@@ -144,8 +139,7 @@ def _holds_tables(connection: Connection, metadatas: Sequence[MetaData]) -> bool
 def _serialise(connection: Connection, history: str) -> None:
     """Make concurrent starters of one history wait for each other, until this transaction ends
     (on SQLite the write transaction is the lock already)."""
-    if connection.dialect.name == "postgresql":
-        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": lock_key(history)})
+    hold_advisory_lock(connection, f"lienthong.migrations:{history}")
 
 
 def _sqlite_foreign_keys(connection: Connection, on: bool | None = None) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import weakref
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from lienthong.migrations.schema import SchemaChange, grow_in_place, migrate
+from lienthong.runtime.advisory import hold_advisory_lock
 
 
 def _prepare_sqlite(engine: AsyncEngine, *, begin: str) -> None:
@@ -104,6 +105,10 @@ def _migration_lock() -> asyncio.Lock:
     return lock
 
 
+TableRows = list[tuple[type[Any], list[dict[str, Any]]]]
+"""Rows to insert, table by table, in order (a parent's before its children's)."""
+
+
 class Database:
     """A service's own database: ``session()`` for writes, ``read_session()`` for queries."""
 
@@ -177,6 +182,29 @@ class Database:
             for model, rows in fill:
                 for start in range(0, len(rows), chunk):
                     await connection.execute(insert(model), rows[start : start + chunk])
+
+    async def fill_once(
+        self,
+        probe: type[Any],
+        fill: Callable[[], TableRows],
+        chunk: int = 2_000,
+    ) -> bool:
+        """Insert what *fill* builds if *probe*'s table is empty, in one transaction; whether
+        it did.
+
+        Several instances of a service start at once on one PostgreSQL database: they take
+        turns on an advisory lock, so only the first fills (the others find rows and skip,
+        without even building them). On SQLite the write transaction is the turn.
+        """
+        async with self.session() as session:
+            connection = await session.connection()
+            await connection.run_sync(hold_advisory_lock, f"lienthong.fill:{probe.__tablename__}")
+            if (await connection.execute(select(func.count()).select_from(probe))).scalar_one():
+                return False
+            for model, rows in fill():
+                for start in range(0, len(rows), chunk):
+                    await connection.execute(insert(model), rows[start : start + chunk])
+        return True
 
     async def dispose(self) -> None:
         """Close every connection."""

@@ -13,6 +13,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
@@ -24,6 +25,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from lienthong.chaos.load import (
     birth_form,
     death_form,
+    drain,
     living_citizens,
     recent_death_day,
     submit_all,
@@ -176,3 +178,41 @@ async def agrees_with_every_database(system: RunningSystem, gateway: httpx.Async
             return
         await asyncio.sleep(0.5)
     raise AssertionError("the counters disagree with the databases:\n" + "\n".join(found))
+
+
+DRAIN_S = 120.0
+"""How long a scenario may take to drain once its fault ended."""
+
+
+async def finish(
+    name: str,
+    system: RunningSystem,
+    gateway: httpx.AsyncClient,
+    ids: list[str],
+    *,
+    ended: float,
+    redriven: int = 0,
+) -> ChaosResult:
+    """Drain, verify, and report the scenario's numbers; the drain time is counted from
+    ``ended`` (``time.monotonic()`` when the fault ended: last kill, SIGCONT, clear, redrive)."""
+    final, _ = await drain(gateway, len(ids), DRAIN_S, failed_ends=False)
+    seconds = time.monotonic() - ended
+    report = verified(system)
+    await agrees_with_every_database(system, gateway)
+    result = ChaosResult(
+        scenario=name,
+        submitted=len(ids),
+        completed=final.get("completed"),
+        rejected=final.get("rejected"),
+        dead_lettered_then_redriven=redriven,
+        lost=len(ids) - final.final,
+        duplicated_effects=sum(
+            1 for item in report.get("discrepancies", []) if "duplicate" in str(item)
+        ),
+        drain_s=round(seconds, 1),
+    )
+    result.report()
+    assert result.lost == 0, final.by_status
+    assert result.duplicated_effects == 0
+    assert final.total == len(ids)
+    return result

@@ -36,18 +36,21 @@ class RunningSystem:
     urls: dict[str, str]
     data_dir: Path
     bootstrap_servers: str
+    store: str
 
     def count(self, service: str, sql: str, *params: Any) -> int:
         """Run a COUNT query straight on a service's real database (SQLite or PostgreSQL)."""
-        return stores.count(self.data_dir, service, sql, *params)
+        return stores.count(self.data_dir, service, sql, *params, on=self.store)
 
 
 @contextmanager
 def running_system(
-    data_dir: Path, fleet: Fleet | None = None, /, **env: str
+    data_dir: Path, fleet: Fleet | None = None, store: str | None = None, /, **env: str
 ) -> Iterator[RunningSystem]:
-    """Broker + four services on free ports in ``data_dir`` (simulated or left out as *fleet*
-    says), on the store ``LIENTHONG_TEST_STORE`` names, stopped on exit."""
+    """Broker + four services on free ports in ``data_dir`` (simulated, left out or run as
+    several instances as *fleet* says), on *store* (default: the one ``LIENTHONG_TEST_STORE``
+    names), stopped on exit."""
+    store = store or stores.store()
     log_path = data_dir / "system.log"
     with log_path.open("w", encoding="utf-8") as log:
         supervisor = Supervisor(
@@ -59,7 +62,7 @@ def running_system(
             extra_env={
                 "TRANSIENT_MAX_ATTEMPTS": "3",
                 "TRANSIENT_BACKOFF_MS": "100",
-                **stores.database_env(data_dir),
+                **stores.database_env(data_dir, store),
                 **env,
             },
             fleet=fleet,
@@ -71,7 +74,7 @@ def running_system(
             print(log_path.read_text(encoding="utf-8")[-5000:])
             raise
         try:
-            yield RunningSystem(supervisor.urls(), data_dir, supervisor.bootstrap_servers)
+            yield RunningSystem(supervisor.urls(), data_dir, supervisor.bootstrap_servers, store)
         finally:
             supervisor.stop()
 

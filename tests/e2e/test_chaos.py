@@ -24,19 +24,16 @@ from lienthong.chaos.load import drain, submit_all, tally
 from lienthong.contracts.services import SERVICE_NAMES
 from tests.e2e.chaos import (
     DEATHS,
-    ChaosResult,
-    agrees_with_every_database,
+    DRAIN_S,
     cli,
+    finish,
     load,
     lock_info,
     mixed_forms,
-    verified,
 )
 from tests.e2e.helpers import RunningSystem, running_system
 
 pytestmark = pytest.mark.e2e
-
-DRAIN_S = 120.0
 
 
 @pytest_asyncio.fixture
@@ -45,40 +42,6 @@ async def chaos(tmp_path: Path) -> AsyncIterator[tuple[RunningSystem, httpx.Asyn
     with running_system(tmp_path) as system:
         async with httpx.AsyncClient(base_url=system.urls["gateway"], timeout=30) as gateway:
             yield system, gateway
-
-
-async def finish(
-    name: str,
-    system: RunningSystem,
-    gateway: httpx.AsyncClient,
-    ids: list[str],
-    *,
-    ended: float,
-    redriven: int = 0,
-) -> ChaosResult:
-    """Drain, verify, and report the scenario's numbers; the drain time is counted from
-    ``ended`` (``time.monotonic()`` when the fault ended: last kill, SIGCONT, clear, redrive)."""
-    final, _ = await drain(gateway, len(ids), DRAIN_S, failed_ends=False)
-    seconds = time.monotonic() - ended
-    report = verified(system)
-    await agrees_with_every_database(system, gateway)
-    result = ChaosResult(
-        scenario=name,
-        submitted=len(ids),
-        completed=final.get("completed"),
-        rejected=final.get("rejected"),
-        dead_lettered_then_redriven=redriven,
-        lost=len(ids) - final.final,
-        duplicated_effects=sum(
-            1 for item in report.get("discrepancies", []) if "duplicate" in str(item)
-        ),
-        drain_s=round(seconds, 1),
-    )
-    result.report()
-    assert result.lost == 0, final.by_status
-    assert result.duplicated_effects == 0
-    assert final.total == len(ids)
-    return result
 
 
 async def test_every_service_killed_mid_load_is_restarted_and_nothing_is_lost(

@@ -76,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
     deadline = time.monotonic() + args.timeout
     try:
         new = _new_pid(target.data_dir, service, old, deadline)
-        _healthy(target.urls[service], deadline)
+        _healthy(target.processes.get(service) or target.urls[service], deadline)
     except TimedOut as error:
         print(f"{prog}: {service}: {error} within {args.timeout:g} s", file=sys.stderr)
         return 1
