@@ -81,8 +81,13 @@ class PopulationHandlers(ServiceHandlers):
         people = {b.residence.household_head_personal_id for b in births}
         people |= {d.deceased.personal_id for d in deaths}
         if people or firsts:
+            # Locked (on PostgreSQL) until the batch commits, in key order: another instance
+            # recording a death in the same household waits, then reads who is alive and head.
             rows = await session.exec(
-                select(Citizen).where(col(Citizen.personal_id).in_(people | set(firsts)))
+                select(Citizen)
+                .where(col(Citizen.personal_id).in_(people | set(firsts)))
+                .order_by(col(Citizen.personal_id))
+                .with_for_update()
             )
             found = {citizen.personal_id: citizen for citizen in rows.all()}
             state.citizens = {pid: c for pid, c in found.items() if pid in people}
@@ -205,11 +210,14 @@ class PopulationHandlers(ServiceHandlers):
             return None
         members = (
             await session.exec(
-                select(Citizen).where(
+                select(Citizen)
+                .where(
                     Citizen.household_id == head.household_id,
                     Citizen.personal_id != head.personal_id,
                     col(Citizen.alive),
                 )
+                .order_by(col(Citizen.personal_id))
+                .with_for_update()
             )
         ).all()
         new_head = choose_new_head(list(members))
