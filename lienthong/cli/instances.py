@@ -14,11 +14,13 @@ from __future__ import annotations
 import argparse
 import re
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Final
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from lienthong.cli.data_dir import database_url
 from lienthong.contracts.services import AGENCIES, SERVICE_NAMES
 
 __all__ = [
@@ -89,14 +91,15 @@ def require_shared_database(counts: Mapping[str, int], env: Mapping[str, str]) -
     """Refuse several instances of an agency that keeps its data in SQLite.
 
     SQLite serves one writer process; several relays on one file would publish a row twice.
-    The database comes from ``<SERVICE>_DATABASE_URL`` (see :func:`lienthong.cli.data_dir
-    .database_url`), so that is what the error names.
+    The database comes from ``--postgres`` or ``<SERVICE>_DATABASE_URL`` (see
+    :func:`lienthong.cli.data_dir.database_url`), so that is what the error names.
     """
     for service, count in sorted(counts.items()):
         variable = f"{service.upper()}_DATABASE_URL"
-        if count > 1 and _backend(env.get(variable) or "") != "postgresql":
+        if count > 1 and _backend(database_url(service, Path("."), env)) != "postgresql":
             raise InstancesError(
                 f"--instances {service}={count} needs {service}'s database on PostgreSQL, "
-                f"which several processes can share: set {variable}="
+                "which several processes can share: give `up --postgres postgresql://USER:"
+                f"PASSWORD@HOST` (a database per service), or set {variable}="
                 f"postgresql+asyncpg://USER:PASSWORD@HOST/{service} (SQLite serves one process)"
             )

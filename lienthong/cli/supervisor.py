@@ -11,7 +11,6 @@ fixture can drive it with ``start()`` / ``stop()``. Each step has its own module
 
 from __future__ import annotations
 
-import contextlib
 import os
 import threading
 from collections.abc import Callable, Mapping, Sequence
@@ -19,19 +18,21 @@ from pathlib import Path
 from types import FrameType, TracebackType
 from typing import Final, Self, TextIO
 
-from lienthong.cli.broker import BrokerError, EmbeddedBroker
+from lienthong.cli.broker import EmbeddedBroker
 from lienthong.cli.broker_logs import start_embedded
 from lienthong.cli.child_env import child_env, service_url
 from lienthong.cli.children import ServiceExit, ServiceSpec
-from lienthong.cli.data_dir import LOCK_FILE_NAME, wipe_databases
+from lienthong.cli.data_dir import LOCK_FILE_NAME, database_url, wipe_databases
 from lienthong.cli.errors import ServiceExited, StartupInterrupted, SupervisorError
 from lienthong.cli.fleet import Fleet
 from lienthong.cli.health import wait_healthy
 from lienthong.cli.log_mux import BROKER_SOURCE, LogMux
 from lienthong.cli.ports import check_ports
+from lienthong.cli.postgres_databases import prepare_databases
 from lienthong.cli.restarts import RestartPolicy
 from lienthong.cli.run_credentials import RunCredentials, auth_environment, settle
 from lienthong.cli.run_lock import RunLock
+from lienthong.cli.run_record import run_record
 from lienthong.cli.service_group import ServiceGroup
 from lienthong.cli.spawner import Spawner
 from lienthong.cli.stop_signals import stopping_on_signals
@@ -141,6 +142,19 @@ class Supervisor:
         return self._broker.bootstrap_servers
 
     @property
+    def broker_pid(self) -> int | None:
+        """The embedded broker's process id while it runs (None: external Kafka, or stopped)."""
+        return self._broker.pid if self._broker is not None else None
+
+    def database_urls(self) -> dict[str, str]:
+        """Each started service's database URL (its instances share it)."""
+        env = {**os.environ, **self._extra_env}
+        return {
+            spec.service: database_url(self.fleet.database(spec.service), self.data_dir, env)
+            for spec in self._services.specs
+        }
+
+    @property
     def embedded_broker(self) -> bool:
         """True when we run Tansu ourselves, i.e. no external Kafka was given."""
         return self._external_bootstrap is None
@@ -164,11 +178,12 @@ class Supervisor:
             self._spawner = Spawner(keep_fds=[self._lock.fileno()])
             # Credentials on (asked for, or not on loopback): the keys, before any child starts.
             self.credentials = settle(self.data_dir, self.host, {**os.environ, **self._extra_env})
-            self._lock.write(self._lock_info())
+            self._lock.write(run_record(self))
             if self._fresh:
                 for path in wipe_databases(self.data_dir):
                     self.logs.say(f"--fresh: deleted {path.name}")
             self.fleet.claim(self.data_dir)
+            prepare_databases(self.database_urls(), fresh=self._fresh, say=self.logs.say)
             check_ports(self.host, self._wanted_ports())
             if self.embedded_broker:  # else an external Kafka was given
                 assert self._spawner is not None  # created above, before any child
@@ -178,7 +193,7 @@ class Supervisor:
             self._services.start(
                 self._service_env, self._spawner.popen, fresh_broker=self.embedded_broker
             )
-            self._lock.write(self._lock_info())
+            self._lock.write(run_record(self))
             wait_healthy(
                 self.launched_urls(),
                 timeout_s=self._health_timeout_s,
@@ -189,7 +204,7 @@ class Supervisor:
             broker = self._broker
             self._services.watch(
                 broker_exit=broker.returncode if broker is not None else lambda: None,
-                on_restart=lambda: self._lock.write(self._lock_info()),
+                on_restart=lambda: self._lock.write(run_record(self)),
             )
         except BaseException:
             self.stop()
@@ -265,25 +280,6 @@ class Supervisor:
         self.stop()
 
     # -- steps ---------------------------------------------------------------------------------
-
-    def _lock_info(self) -> dict[str, object]:
-        """Who runs, where, and every pid of the run: for a second ``up`` and for ``kill``."""
-        info: dict[str, object] = {
-            "pid": os.getpid(),
-            "urls": self.urls(),
-            "data_dir": str(self.data_dir),
-            "children": self.pids(),
-            "processes": self.launched_urls(),
-            "restarts": self.restarts(),
-            "fleet": self.fleet.record(),
-        }
-        if self._broker is not None and self._broker.pid is not None:
-            info["broker_pid"] = self._broker.pid
-        with contextlib.suppress(SupervisorError, BrokerError):
-            info["bootstrap_servers"] = self.bootstrap_servers
-        if self.credentials is not None:
-            info["credentials"] = self.credentials.lock_record()
-        return info
 
     def _wanted_ports(self) -> list[tuple[str, int]]:
         """Every port this run listens on, checked before anything starts."""

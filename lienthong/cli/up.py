@@ -18,9 +18,13 @@ from datetime import datetime
 from lienthong.cli.broker import BrokerError
 from lienthong.cli.errors import AlreadyRunning, ServiceExited, SupervisorError
 from lienthong.cli.fleet import FleetError
-from lienthong.cli.fleet_options import add_fleet_arguments, fleet_of, service_line
-from lienthong.cli.instances import service_of
-from lienthong.cli.run_credentials import AUTH_ENV, banner_lines
+from lienthong.cli.fleet_options import add_fleet_arguments, fleet_of
+from lienthong.cli.ready_banner import format_ready
+from lienthong.cli.run_credentials import AUTH_ENV
+from lienthong.cli.store_options import (
+    add_store_arguments,
+    store_environment,
+)
 from lienthong.cli.supervisor import Supervisor
 from lienthong.cli.target import add_data_dir_argument
 from lienthong.contracts.services import DEFAULT_PORTS, SERVICE_NAMES
@@ -119,6 +123,7 @@ def add_up_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
     add_fleet_arguments(parser)
+    add_store_arguments(parser)
     parser.add_argument(
         "--clock-speed",
         type=float,
@@ -189,6 +194,7 @@ def run_environment(args: argparse.Namespace) -> dict[str, str]:
     )
     if getattr(args, "auth", False):
         env[AUTH_ENV] = "1"
+    env.update(store_environment(args))
     for item in args.delay:
         service, _, spec = item.partition("=")
         if service not in SERVICE_NAMES:
@@ -215,37 +221,8 @@ def build_supervisor(args: argparse.Namespace) -> Supervisor:
         extra_env=run_environment(args),
         log_format=args.log_format,
         log_level=args.log_level,
-        fleet=fleet_of(args),
+        fleet=fleet_of(args, {**os.environ, **store_environment(args)}),
     )
-
-
-def format_ready(supervisor: Supervisor, elapsed_s: float, *, show_keys: bool = True) -> str:
-    """The block printed once everything is healthy: every URL a tester needs, aligned, and
-    whether credentials are on (with the keys, when *show_keys*)."""
-    urls = supervisor.urls()
-    instances = {k: v for k, v in supervisor.launched_urls().items() if k not in urls}
-    width = max(len(name) for name in [*urls, *instances])
-    lines = [
-        "",
-        f"lienthong is up in {elapsed_s:.1f} s",
-        "",
-    ]
-    lines += [service_line(supervisor.fleet, name, url, width) for name, url in urls.items()]
-    lines += [
-        f"  {name:<{width}}  {url}   instance of {service_of(name)} (same consumer group)"
-        for name, url in instances.items()
-    ]
-    kafka = "embedded Tansu, memory only" if supervisor.embedded_broker else "external Kafka"
-    lines += [
-        f"  {'kafka':<{width}}  {supervisor.bootstrap_servers}   ({kafka})",
-        f"  {'data':<{width}}  {supervisor.data_dir}",
-        "",
-        *(f"  {line}" for line in banner_lines(supervisor.credentials, show_keys=show_keys)),
-        "",
-        "Press Ctrl-C to stop.",
-        "",
-    ]
-    return "\n".join(lines)
 
 
 def run_up(args: argparse.Namespace) -> int:

@@ -10,20 +10,26 @@ one is killed in the middle of that rebalance. The supervisor restarts them all,
 from __future__ import annotations
 
 import asyncio
+import json
 import os
+import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import httpx
+import psycopg
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from lienthong.chaos.load import submit_all
 from lienthong.cli.fleet import Fleet
+from lienthong.cli.ports import free_ports
+from lienthong.contracts.services import SERVICE_NAMES
 from tests.e2e.chaos import cli, finish, lock_info, mixed_forms
 from tests.e2e.helpers import ROOT, RunningSystem, running_system
+from tests.postgres import shared_server
 
 pytestmark = pytest.mark.e2e
 
@@ -118,3 +124,37 @@ def test_instances_of_an_agency_on_sqlite_are_refused_before_anything_starts(
     assert done.returncode == 2, done.stderr
     assert "POPULATION_DATABASE_URL" in done.stderr and "PostgreSQL" in done.stderr
     assert not (tmp_path / "up.lock").exists()
+
+
+def test_up_on_a_postgres_server_creates_the_databases_and_runs_the_instances(
+    tmp_path: Path,
+) -> None:
+    """What a team types: one server URL, a database per service created by ``up``."""
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_DATABASE_URL")}
+    server = shared_server().rsplit("/", 1)[0]  # no database: up names one per service
+    env["LIENTHONG_POSTGRES_URL"] = server
+    argv = ["up", "--instances", "population=2", "--data-dir", str(tmp_path), "--fresh"]
+    ports = free_ports(SERVICE_NAMES)
+    argv += [f"--{name.replace('_', '-')}-port={port}" for name, port in ports.items()]
+    log = tmp_path / "up.log"
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "lienthong", *argv], cwd=ROOT, env=env, stdout=sink, stderr=sink
+        )
+    try:
+        deadline = time.monotonic() + 120
+        while "Press Ctrl-C to stop." not in log.read_text("utf-8", errors="replace"):
+            assert process.poll() is None, log.read_text("utf-8")[-4000:]
+            assert time.monotonic() < deadline, log.read_text("utf-8")[-4000:]
+            time.sleep(0.3)
+        processes = json.loads((tmp_path / "up.lock").read_text("utf-8"))["processes"]
+        assert set(processes) == {*SERVICE_NAMES, "population-2"}
+        banner = log.read_text("utf-8")
+        assert "population-2" in banner and "instance of population" in banner
+        assert "(gateway, civil_registry, population, insurance)" in banner
+        with psycopg.connect(shared_server(), autocommit=True) as connection:
+            names = {row[0] for row in connection.execute("SELECT datname FROM pg_database")}
+        assert set(SERVICE_NAMES) <= names
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=60)

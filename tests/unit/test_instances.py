@@ -10,12 +10,13 @@ from pathlib import Path
 import pytest
 
 from lienthong.cli.children import ServiceSpec
-from lienthong.cli.data_dir import LOCK_FILE_NAME
+from lienthong.cli.data_dir import LOCK_FILE_NAME, database_url
 from lienthong.cli.fleet import Fleet, FleetError
 from lienthong.cli.fleet_options import fleet_of
 from lienthong.cli.instances import instance_names, parse_instances, service_of
 from lienthong.cli.main import build_parser, main
 from lienthong.cli.run_lock import RunLock
+from lienthong.cli.store_options import postgres_summary
 from lienthong.contracts.services import SERVICE_NAMES
 
 SPECS = [
@@ -149,3 +150,28 @@ def test_kill_names_an_instance_and_refuses_one_the_run_does_not_have(
     with pytest.raises(SystemExit) as stopped:
         main(["kill", "tax_office-2", "--data-dir", str(running)])
     assert stopped.value.code == 2
+
+
+def test_a_postgres_server_gives_each_service_a_database_named_after_it() -> None:
+    env = {"LIENTHONG_POSTGRES_URL": "postgresql://lt:s3cret@db.example:6543/anything"}
+    assert database_url("population", Path("/d"), env) == (
+        "postgresql+asyncpg://lt:s3cret@db.example:6543/population"
+    )
+    moved = {**env, "INSURANCE_DATABASE_URL": "postgresql+asyncpg://o@elsewhere/ins"}
+    assert database_url("insurance", Path("/d"), moved) == "postgresql+asyncpg://o@elsewhere/ins"
+    assert database_url("insurance", Path("/d"), {}) == "sqlite+aiosqlite:////d/insurance.db"
+    fleet = fleet_of(_options("--instances", "population=3"), env)  # the server is enough
+    assert fleet.count("population") == 3
+    urls = {s: database_url(s, Path("/d"), env) for s in ("population", "insurance")}
+    assert postgres_summary(urls) == "db.example:6543 (population, insurance)"  # no password
+    assert postgres_summary({"gateway": "sqlite+aiosqlite:////d/gateway.db"}) is None
+
+
+@pytest.mark.parametrize("url", ["sqlite:///x.db", "not a url", "postgresql:///nohost"])
+def test_up_refuses_a_postgres_url_that_is_no_server(
+    url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["up", "--postgres", url])
+    assert stopped.value.code == 2
+    assert "a PostgreSQL server URL" in capsys.readouterr().err

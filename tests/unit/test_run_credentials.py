@@ -17,11 +17,13 @@ from lienthong.cli.errors import PortInUse, SupervisorError
 from lienthong.cli.http import ApiClient
 from lienthong.cli.main import build_parser
 from lienthong.cli.ports import free_ports
+from lienthong.cli.ready_banner import format_ready
 from lienthong.cli.run_credentials import auth_environment, banner_lines, run_credentials, settle
 from lienthong.cli.run_lock import RunLock
+from lienthong.cli.run_record import run_record
 from lienthong.cli.supervisor import Supervisor
 from lienthong.cli.target import add_target_arguments, find_target, from_data_dir
-from lienthong.cli.up import format_ready, run_environment
+from lienthong.cli.up import run_environment
 from lienthong.contracts.services import SERVICE_NAMES
 from lienthong.runtime.credentials import ADMIN, CLIENT, PRINCIPALS
 
@@ -98,11 +100,11 @@ def test_the_run_tells_its_services_and_records_the_admin_and_client_keys(
     keys = supervisor.credentials.credentials.keys
 
     env = supervisor._service_env(supervisor.specs[0], fresh_broker=False)
-    info = supervisor._lock_info()
+    info = run_record(supervisor)
 
     assert env["AUTH_REQUIRED"] == "1" and env["API_KEYS_FILE"] == str(tmp_path / "api-keys")
     assert info["credentials"] == {ADMIN: keys[ADMIN], CLIENT: keys[CLIENT]}
-    assert "credentials" not in Supervisor(tmp_path, bootstrap_servers="k:1")._lock_info()
+    assert "credentials" not in run_record(Supervisor(tmp_path, bootstrap_servers="k:1"))
 
 
 def test_starting_settles_the_keys_before_anything_else(

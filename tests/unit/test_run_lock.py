@@ -24,6 +24,7 @@ from lienthong.cli.data_dir import LOCK_FILE_NAME
 from lienthong.cli.errors import AlreadyRunning
 from lienthong.cli.http import ApiClient
 from lienthong.cli.run_lock import RunLock, live_pids, pid_alive
+from lienthong.cli.run_record import run_record
 from lienthong.cli.supervisor import Supervisor
 from lienthong.cli.target import find_target, from_data_dir
 from lienthong.contracts.services import SERVICE_NAMES
@@ -96,7 +97,7 @@ def test_a_shorter_record_replaces_a_longer_one_whole(tmp_path: Path) -> None:
 
 def test_the_record_of_a_run_names_its_broker(tmp_path: Path) -> None:
     supervisor = Supervisor(tmp_path, bootstrap_servers="kafka.example:9092")
-    info = supervisor._lock_info()
+    info = run_record(supervisor)
     assert info["bootstrap_servers"] == "kafka.example:9092"
     assert json.loads(json.dumps(info))["bootstrap_servers"] == "kafka.example:9092"
 
