@@ -77,7 +77,11 @@ async def list_births(
         query = query.where(BirthRegistration.mother_personal_id == mother_personal_id)
     rows = (
         await session.exec(
-            query.order_by(col(BirthRegistration.created_at).desc()).limit(limit).offset(offset)
+            query.order_by(
+                col(BirthRegistration.created_at).desc(), col(BirthRegistration.registration_number)
+            )
+            .limit(limit)
+            .offset(offset)
         )
     ).all()
     return [BirthRegistrationPublic.model_validate(row) for row in rows]
@@ -133,7 +137,11 @@ async def list_deaths(
         query = query.where(DeathRegistration.deceased_personal_id == personal_id)
     rows = (
         await session.exec(
-            query.order_by(col(DeathRegistration.created_at).desc()).limit(limit).offset(offset)
+            query.order_by(
+                col(DeathRegistration.created_at).desc(), col(DeathRegistration.registration_number)
+            )
+            .limit(limit)
+            .offset(offset)
         )
     ).all()
     return [DeathRegistrationPublic.model_validate(row) for row in rows]

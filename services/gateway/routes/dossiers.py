@@ -258,7 +258,11 @@ async def list_dossiers(
         query = query.where(late if overdue else not_(late))
     rows = (
         await session.exec(
-            query.order_by(col(Dossier.submitted_at).desc()).limit(limit).offset(offset)
+            # dossier_id breaks ties (a batch of dossiers shares its submission time): without
+            # it PostgreSQL may order equal rows differently from one page to the next.
+            query.order_by(col(Dossier.submitted_at).desc(), col(Dossier.dossier_id).desc())
+            .limit(limit)
+            .offset(offset)
         )
     ).all()
     return [summary_of(row, now) for row in rows]
