@@ -39,13 +39,14 @@ def prepare_databases(urls: Mapping[str, str], *, fresh: bool, say: Callable[[st
 async def _prepare(wanted: Mapping[str, URL], fresh: bool, say: Callable[[str], None]) -> None:
     for service, url in wanted.items():
         name = url.database or service
+        quoted = '"' + name.replace('"', '""') + '"'  # an identifier, never spliced raw
         connection = await _connect(url)
         try:
             if fresh:
-                await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                await connection.execute(f"DROP DATABASE IF EXISTS {quoted} WITH (FORCE)")
             exists = await connection.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
             if not exists:
-                await connection.execute(f'CREATE DATABASE "{name}"')
+                await connection.execute(f"CREATE DATABASE {quoted}")
                 say(f"{service}: created database {name} on {url.host or 'localhost'}")
         except asyncpg.PostgresError as error:
             raise SupervisorError(
