@@ -19,6 +19,7 @@ __all__ = [
     "POSTGRES_URL_ENV",
     "database_url",
     "on_server",
+    "provisioned_by_up",
     "wipe_databases",
 ]
 
@@ -49,6 +50,12 @@ def database_url(service: str, data_dir: Path, env: Mapping[str, str]) -> str:
     if server:
         return on_server(server, service)
     return f"sqlite+aiosqlite:///{data_dir.resolve() / service}.db"
+
+
+def provisioned_by_up(database: str, env: Mapping[str, str]) -> bool:
+    """Whether ``up`` creates (and ``--fresh`` drops) *database* itself: it lives on the
+    ``--postgres`` server and no ``<SERVICE>_DATABASE_URL`` names another one."""
+    return bool(env.get(POSTGRES_URL_ENV)) and not env.get(f"{database.upper()}_DATABASE_URL")
 
 
 def on_server(server: str, database: str) -> str:

@@ -81,6 +81,7 @@ def service_of(name: str) -> str:
 
 
 def _backend(url: str) -> str | None:
+    """``postgresql``, ``sqlite``…; None for what is no database URL at all."""
     try:
         return make_url(url).get_backend_name()
     except ArgumentError:

@@ -1,5 +1,8 @@
 """The run's PostgreSQL databases exist before its services start (``up --postgres``).
 
+Only the databases ``up --postgres`` names itself (one per service on that server); a database
+a ``<SERVICE>_DATABASE_URL`` names is the user's, and is never created nor dropped here.
+
 A service creates its tables itself (migrations), but not its database: on SQLite the file
 appears when opened, on PostgreSQL someone must ``CREATE DATABASE`` first. ``up`` does it, on the
 server's maintenance database, for each PostgreSQL database of the run that is missing; with
@@ -10,13 +13,13 @@ error before anything starts.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Mapping
 
 import asyncpg
 from sqlalchemy.engine import URL, make_url
 
 from lienthong.cli.errors import SupervisorError
+from lienthong.cli.run_sync import run_sync
 
 __all__ = ["prepare_databases"]
 
@@ -33,7 +36,7 @@ def prepare_databases(urls: Mapping[str, str], *, fresh: bool, say: Callable[[st
         if make_url(url).get_backend_name() == "postgresql"
     }
     if wanted:
-        asyncio.run(_prepare(wanted, fresh, say))
+        run_sync(lambda: _prepare(wanted, fresh, say))  # whether or not a loop runs here
 
 
 async def _prepare(wanted: Mapping[str, URL], fresh: bool, say: Callable[[str], None]) -> None:
@@ -42,8 +45,9 @@ async def _prepare(wanted: Mapping[str, URL], fresh: bool, say: Callable[[str], 
         quoted = '"' + name.replace('"', '""') + '"'  # an identifier, never spliced raw
         connection = await _connect(url)
         try:
-            if fresh:
-                await connection.execute(f"DROP DATABASE IF EXISTS {quoted} WITH (FORCE)")
+            if fresh:  # no FORCE: a database another run still uses is an error, not a loss
+                await connection.execute(f"DROP DATABASE IF EXISTS {quoted}")
+                say(f"--fresh: dropped database {name}")
             exists = await connection.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
             if not exists:
                 await connection.execute(f"CREATE DATABASE {quoted}")
@@ -74,4 +78,5 @@ async def _connect(url: URL) -> asyncpg.Connection:
 
 
 def _where(url: URL) -> str:
+    """``host:port`` of *url*, for messages (never the password)."""
     return f"{url.host or 'localhost'}:{url.port or 5432}"

@@ -27,8 +27,9 @@ def _server_url(text: str) -> str:
     except ArgumentError:
         url = None
     if url is None or url.get_backend_name() != "postgresql" or not url.host:
+        # The text may hold a password: the message names its problem, never repeats it.
         raise argparse.ArgumentTypeError(
-            f"{text!r}: a PostgreSQL server URL, e.g. postgresql://USER:PASSWORD@HOST:5432"
+            "not a PostgreSQL server URL: postgresql://USER:PASSWORD@HOST:5432 expected"
         )
     return text
 

@@ -22,7 +22,12 @@ from lienthong.cli.broker import EmbeddedBroker
 from lienthong.cli.broker_logs import start_embedded
 from lienthong.cli.child_env import child_env, service_url
 from lienthong.cli.children import ServiceExit, ServiceSpec
-from lienthong.cli.data_dir import LOCK_FILE_NAME, database_url, wipe_databases
+from lienthong.cli.data_dir import (
+    LOCK_FILE_NAME,
+    database_url,
+    provisioned_by_up,
+    wipe_databases,
+)
 from lienthong.cli.errors import ServiceExited, StartupInterrupted, SupervisorError
 from lienthong.cli.fleet import Fleet
 from lienthong.cli.health import wait_healthy
@@ -146,13 +151,17 @@ class Supervisor:
         """The embedded broker's process id while it runs (None: external Kafka, or stopped)."""
         return self._broker.pid if self._broker is not None else None
 
-    def database_urls(self) -> dict[str, str]:
-        """Each started service's database URL (its instances share it)."""
+    def database_urls(self, *, provisioned_only: bool = False) -> dict[str, str]:
+        """Each started service's database URL (its instances share it); *provisioned_only*:
+        only those ``up`` creates itself, on the ``--postgres`` server (an override is the
+        user's own database, never created nor dropped here)."""
         env = {**os.environ, **self._extra_env}
-        return {
-            spec.service: database_url(self.fleet.database(spec.service), self.data_dir, env)
-            for spec in self._services.specs
-        }
+        urls: dict[str, str] = {}
+        for spec in self._services.specs:
+            database = self.fleet.database(spec.service)
+            if not provisioned_only or provisioned_by_up(database, env):
+                urls[spec.service] = database_url(database, self.data_dir, env)
+        return urls
 
     @property
     def embedded_broker(self) -> bool:
@@ -183,7 +192,9 @@ class Supervisor:
                 for path in wipe_databases(self.data_dir):
                     self.logs.say(f"--fresh: deleted {path.name}")
             self.fleet.claim(self.data_dir)
-            prepare_databases(self.database_urls(), fresh=self._fresh, say=self.logs.say)
+            prepare_databases(
+                self.database_urls(provisioned_only=True), fresh=self._fresh, say=self.logs.say
+            )
             check_ports(self.host, self._wanted_ports())
             if self.embedded_broker:  # else an external Kafka was given
                 assert self._spawner is not None  # created above, before any child
@@ -296,7 +307,8 @@ class Supervisor:
             urls=self.urls(),
             bootstrap_servers=self.bootstrap_servers,
             data_dir=self.data_dir,
-            fresh_broker=fresh_broker,
+            # One instance replays the outbox into a fresh broker: the rows are shared.
+            fresh_broker=fresh_broker and spec.name == spec.service,
             database=self.fleet.database(spec.service),
             base_env=os.environ,
             extra_env={**self._extra_env, **auth_environment(self.credentials)},

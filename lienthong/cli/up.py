@@ -76,7 +76,9 @@ def add_up_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--fresh",
         action="store_true",
-        help="delete the databases (*.db, *.db-wal, *.db-shm) in the data dir before starting",
+        help="delete the databases (*.db, *.db-wal, *.db-shm) in the data dir before starting; "
+        "with --postgres, drop and create the service databases it names (refused while "
+        "another run is connected to one)",
     )
     parser.add_argument(
         "--host",

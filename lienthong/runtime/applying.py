@@ -9,9 +9,11 @@ events are returned for one bulk insert each.
 
 Several instances of an agency share a consumer group, so two of them can decide about the same
 person at once (two dossiers for one birth, one commune's register counter). The unique
-constraints let only one commit; the other's write fails with a conflict, and that event is run
-once more on freshly read state, where the handler's own rule sees what the other instance
-wrote and answers as the business would (a duplicate), instead of a dead letter.
+constraints let only one commit; the other's write fails with a unique violation, and that
+event is run once more on freshly read state, where the handler's own rule sees what the other
+instance wrote and answers as the business would (a duplicate), instead of a dead letter. A
+deadlock or serialization failure instead rolls the whole batch back for the consume loop to
+retry: the batch's row locks must go.
 """
 
 from __future__ import annotations
@@ -41,21 +43,33 @@ Intercept = Callable[[Message[Any]], list[BaseModel] | None]
 """Decisions that replace the handler's (an injected refusal), or None to run the handler."""
 
 
-_RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})
-"""PostgreSQL's serialization failure and deadlock: the statement lost a race, nothing else."""
+_ABORTING_SQLSTATES = frozenset({"40001", "40P01"})
+"""PostgreSQL's serialization failure and deadlock: the whole transaction must start again."""
 
 
-def is_conflict(error: BaseException) -> bool:
-    """Whether *error* is a write that lost a race with another transaction.
+def _sqlstate(error: BaseException) -> str | None:
+    """The SQLSTATE of a database error (PostgreSQL), None for anything else."""
+    return getattr(error.orig, "sqlstate", None) if isinstance(error, DBAPIError) else None
 
-    A unique or primary-key violation, a deadlock or a serialization failure: each means
-    another writer got there first, and running the event again on fresh state decides it.
+
+def is_lost_race(error: BaseException) -> bool:
+    """Whether *error* is a unique or primary-key violation: another writer inserted the same
+    key first, and running the event again on fresh state decides it (as a duplicate). A
+    foreign-key, NOT NULL or CHECK failure is a bug, not a race."""
+    if not isinstance(error, IntegrityError):
+        return False
+    state = _sqlstate(error)
+    return state == "23505" if state is not None else "UNIQUE constraint failed" in str(error)
+
+
+def must_restart_transaction(error: BaseException) -> bool:
+    """Whether *error* (a deadlock, a serialization failure) needs the whole batch again.
+
+    The batch's reads hold row locks (``FOR UPDATE``) a savepoint cannot release, so deciding
+    the event again inside the same transaction can deadlock again; rolling it all back frees
+    them, and the consume loop's database policy retries the batch.
     """
-    if isinstance(error, IntegrityError):
-        return True
-    if isinstance(error, DBAPIError):
-        return getattr(error.orig, "sqlstate", None) in _RETRYABLE_SQLSTATES
-    return False
+    return _sqlstate(error) in _ABORTING_SQLSTATES
 
 
 def _no_intercept(message: Message[Any]) -> list[BaseModel] | None:
@@ -93,6 +107,7 @@ class _Batch:
     intercept: Intercept
 
     async def preload(self, items: list[Routed]) -> Any:
+        """The handlers' state for *items*, read afresh (after a rollback, too)."""
         messages = [item.message for item in items]
         return await self.handlers.preload(self.session, messages, self.lookups)
 
@@ -132,7 +147,11 @@ async def apply_batch(
             await session.flush()
         return applied
     except Exception as error:
-        log.info("%s: batch of %d needs the safe path (%r)", consumer, len(items), error)
+        if must_restart_transaction(error):
+            raise
+        log.info(
+            "%s: batch of %d needs the safe path (%s)", consumer, len(items), type(error).__name__
+        )
         session.expunge_all()  # what the rolled-back savepoint touched is stale: read afresh
         return await _safe(batch, items)
 
@@ -159,13 +178,16 @@ async def _safe(batch: _Batch, items: list[Routed]) -> Applied:
                 await batch.handlers.finish(batch.session, state)
                 await batch.session.flush()
         except Exception as error:
+            if must_restart_transaction(error):
+                raise
             batch.session.expunge_all()  # the rolled-back savepoint expired what it touched
-            if is_conflict(error) and not rerun:
+            if is_lost_race(error) and not rerun:
+                # The class only: the driver's message quotes the key (a name, an ID number).
                 log.info(
-                    "%s: %s lost a race (%r); deciding it again",
+                    "%s: %s lost a race (%s); deciding it again",
                     batch.consumer,
                     item.message.event.type,
-                    error,
+                    type(error).__name__,
                 )
                 state, rerun = await batch.preload(items[position:]), True
                 continue

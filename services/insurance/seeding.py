@@ -16,6 +16,7 @@ _CHILD_CARD = {"beneficiary_group": "TE", "benefit_level": 1}
 
 
 def _rows(citizens: int, seed: int) -> TableRows:
+    """The seed's rows, table by table (built only by the instance that fills the database)."""
     world = generate_insurance(generate_population(citizens, seed), seed)
     log.info(
         "seeding %d insured people and %d child cards", len(world.facts), len(world.child_cards)

@@ -13,6 +13,7 @@ log = logging.getLogger(__name__)
 
 
 def _rows(citizens: int, seed: int) -> TableRows:
+    """The seed's rows, table by table (built only by the instance that fills the database)."""
     population = generate_population(citizens, seed)
     log.info("seeding %d citizens in %d households", citizens, len(population.households))
     return [

@@ -56,6 +56,7 @@ class ReadGate:
         return self._both.is_set()
 
     async def wait(self) -> None:
+        """Arrive; go on once the other instance has arrived too, or after the timeout."""
         self._arrived += 1
         if self._arrived >= 2:
             self._both.set()

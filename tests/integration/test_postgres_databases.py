@@ -39,7 +39,8 @@ def test_missing_databases_are_created_and_fresh_ones_emptied() -> None:
     prepare_databases(urls, fresh=True, say=said.append)
 
     assert _rows(admin, name) is None
-    assert said == [f"population: created database {name} on 127.0.0.1"] * 2
+    created = f"population: created database {name} on 127.0.0.1"
+    assert said == [created, f"--fresh: dropped database {name}", created]
 
 
 def test_an_unreachable_server_is_one_clear_error() -> None:

@@ -174,4 +174,4 @@ def test_up_refuses_a_postgres_url_that_is_no_server(
     with pytest.raises(SystemExit) as stopped:
         main(["up", "--postgres", url])
     assert stopped.value.code == 2
-    assert "a PostgreSQL server URL" in capsys.readouterr().err
+    assert "not a PostgreSQL server URL" in capsys.readouterr().err
