@@ -5,7 +5,9 @@ working days, the whole group within 3, …) is counted in working days: Saturda
 public holidays of Bộ luật Lao động 2019 Điều 112 do not count, a holiday that falls on a weekend
 gives a nghỉ bù weekday (Điều 111 khoản 3), and the government may swap a weekday off against a
 Saturday worked (ngày làm bù). Those per-year decisions cannot be computed from a rule, so they
-are data: ``lienthong/data/calendar/vn_public_holidays.json``.
+are data: ``lienthong/data/calendar/vn_public_holidays.json``, the announced truth for its years.
+For other years a lenient calendar computes the holidays the law fixes, lunar ones included
+(:mod:`lienthong.domain.holiday_rules`), rather than counting weekends only.
 
 A dossier received after 15:00 (giờ Việt Nam) starts counting the next working day; one received
 at or before 15:00 on a working day counts that day as day 1.
@@ -15,16 +17,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from functools import cache
 from importlib import resources
 from typing import Any
 
+from lienthong.domain.holiday_rules import DEFAULT_RULES, Holiday, HolidayRules, compute_holidays
+
 __all__ = [
     "VIETNAM_TZ",
     "CalendarError",
     "Holiday",
+    "HolidayRules",
     "WorkingCalendar",
     "load_vietnam_calendar",
     "load_vietnam_raw",
@@ -56,26 +60,14 @@ class CalendarError(ValueError):
     """
 
 
-@dataclass(frozen=True, slots=True)
-class Holiday:
-    """A weekday on which public servants are off (ngày nghỉ lễ, Tết, nghỉ bù, hoán đổi).
-
-    ``uncertain`` marks days taken from the law or usual practice before the government's
-    announcement for that year, so they can be reviewed when it is published.
-    """
-
-    date: date
-    name: str
-    uncertain: bool = False
-
-
 class WorkingCalendar:
     """Which days are ngày làm việc, and deadline arithmetic over them.
 
     A day is a working day if it is Monday–Friday and not a holiday, or a Saturday declared as a
-    make-up working day (ngày làm bù). The calendar only knows the years it was given; in strict
-    mode any question touching another year raises :class:`CalendarError`, otherwise such years
-    count only weekends as days off.
+    make-up working day (ngày làm bù). The calendar knows the years it was given; in strict
+    mode any question touching another year raises :class:`CalendarError`. Otherwise another
+    year uses the holidays computed by ``rules`` (from ``rules.valid_from`` on), or only weekends
+    when ``rules`` is None or the year is older.
     """
 
     def __init__(
@@ -85,6 +77,7 @@ class WorkingCalendar:
         *,
         years: Iterable[int] | None = None,
         strict: bool = True,
+        rules: HolidayRules | None = None,
     ) -> None:
         """Build a calendar.
 
@@ -100,6 +93,8 @@ class WorkingCalendar:
             years = {d.year for d in self._holidays} | {d.year for d in self._make_up_days}
         self._years: frozenset[int] = frozenset(years)
         self._strict = strict
+        self._rules = rules
+        self._computed_years: dict[int, dict[date, Holiday]] = {}
 
     @property
     def covered_years(self) -> frozenset[int]:
@@ -111,13 +106,20 @@ class WorkingCalendar:
         """Whether asking about a year outside :attr:`covered_years` raises."""
         return self._strict
 
+    @property
+    def rules(self) -> HolidayRules | None:
+        """The rules computing holidays of years outside the data (used only when not strict)."""
+        return self._rules
+
     def holiday(self, d: date) -> Holiday | None:
         """Return the holiday on ``d``, if any (weekend days are never listed)."""
         self._check_covered(d)
+        if d.year not in self._years:
+            return self._computed(d.year).get(d)
         return self._holidays.get(d)
 
     def holidays(self) -> list[Holiday]:
-        """All known holidays, sorted by date."""
+        """All holidays of the data (not the computed ones), sorted by date."""
         return sorted(self._holidays.values(), key=lambda h: h.date)
 
     def is_working_day(self, d: date) -> bool:
@@ -125,7 +127,7 @@ class WorkingCalendar:
         self._check_covered(d)
         if d in self._make_up_days:
             return True
-        return d.weekday() < _SATURDAY and d not in self._holidays
+        return d.weekday() < _SATURDAY and self.holiday(d) is None
 
     def next_working_day(self, d: date) -> date:
         """The first working day strictly after ``d``."""
@@ -204,6 +206,17 @@ class WorkingCalendar:
                 "lienthong/data/calendar/vn_public_holidays.json or use strict=False"
             )
 
+    def _computed(self, year: int) -> dict[date, Holiday]:
+        """Holidays of a year outside the data: by the rules, or none (weekends only)."""
+        known = self._computed_years.get(year)
+        if known is None:
+            if self._rules is None or year < self._rules.valid_from:
+                known = {}
+            else:
+                known = {h.date: h for h in compute_holidays(year, self._rules)}
+            self._computed_years[year] = known
+        return known
+
 
 def _to_vietnam(moment: datetime) -> datetime:
     if moment.tzinfo is None or moment.utcoffset() is None:
@@ -211,7 +224,9 @@ def _to_vietnam(moment: datetime) -> datetime:
     return moment.astimezone(VIETNAM_TZ)
 
 
-def _parse(raw: dict[str, Any], *, strict: bool) -> WorkingCalendar:
+def _parse(
+    raw: dict[str, Any], *, strict: bool, rules: HolidayRules | None = None
+) -> WorkingCalendar:
     holidays: list[Holiday] = []
     make_up: list[date] = []
     years: set[int] = set()
@@ -228,7 +243,7 @@ def _parse(raw: dict[str, Any], *, strict: bool) -> WorkingCalendar:
             if day.year != year or day.weekday() != _SATURDAY:
                 raise ValueError(f"make-up working day {day} must be a Saturday in {year}")
             make_up.append(day)
-    return WorkingCalendar(holidays, make_up, years=years, strict=strict)
+    return WorkingCalendar(holidays, make_up, years=years, strict=strict, rules=rules)
 
 
 def load_vietnam_raw() -> dict[str, Any]:
@@ -247,6 +262,7 @@ def load_vietnam_calendar(strict: bool = True) -> WorkingCalendar:
     """Vietnam's public-servant working calendar from the shipped data (read once, cached).
 
     Strict by default so a deadline in a year without data fails loudly instead of ignoring
-    that year's Tết.
+    that year's announced swaps. Lenient, years outside the data use the holidays the law fixes
+    (:data:`~lienthong.domain.holiday_rules.DEFAULT_RULES`), including the lunar ones.
     """
-    return _parse(load_vietnam_raw(), strict=strict)
+    return _parse(load_vietnam_raw(), strict=strict, rules=DEFAULT_RULES)

@@ -40,8 +40,8 @@ class DeadlinePolicy:
 
     @classmethod
     def from_settings(cls, settings: GatewaySettings) -> DeadlinePolicy:
-        """The configured policy, on the Vietnamese public-holiday calendar (unknown years:
-        weekends only, rather than refusing dossiers)."""
+        """The configured policy, on the Vietnamese public-holiday calendar (years without
+        announced data: the holidays the law fixes, computed, rather than refusing dossiers)."""
         birth_steps = _with_defaults(settings, "birth_step_days")
         death_steps = _with_defaults(settings, "death_step_days")
         return cls(

@@ -71,6 +71,7 @@ EXPECTED_HOLIDAYS: dict[date, int] = {
     date(2025, 9, 2): TUE,
     # 2026
     date(2026, 1, 1): THU,
+    date(2026, 1, 2): FRI,  # hoán đổi, Công văn 12729/VPCP-KGVX of 25/12/2025
     date(2026, 2, 16): MON,
     date(2026, 2, 17): TUE,
     date(2026, 2, 18): WED,
@@ -94,7 +95,7 @@ EXPECTED_HOLIDAYS: dict[date, int] = {
     date(2027, 9, 2): THU,
     date(2027, 9, 3): FRI,
 }
-EXPECTED_MAKE_UP = {date(2024, 5, 4), date(2025, 4, 26)}
+EXPECTED_MAKE_UP = {date(2024, 5, 4), date(2025, 4, 26), date(2026, 1, 10)}
 EXPECTED_UNCERTAIN = {
     date(2026, 9, 1),
     date(2027, 2, 5),
@@ -379,14 +380,16 @@ def test_calendar_error_is_a_value_error() -> None:
     assert issubclass(CalendarError, ValueError)
 
 
-def test_lenient_mode_counts_only_weekends_in_unknown_years() -> None:
+def test_lenient_mode_computes_the_holidays_of_unknown_years() -> None:
     lenient = load_vietnam_calendar(strict=False)
     assert not lenient.strict
-    assert lenient.is_working_day(date(2028, 1, 3))  # Monday
-    assert not lenient.is_working_day(date(2028, 1, 1))  # Saturday
+    assert not lenient.is_working_day(date(2028, 1, 1))  # Saturday, Tết Dương lịch
+    # Monday 3/1/2028 is its nghỉ bù (Bộ luật Lao động 2019 Điều 111 khoản 3).
+    assert not lenient.is_working_day(date(2028, 1, 3))
+    assert lenient.is_working_day(date(2028, 1, 4))
     # Known years still use the data.
     assert not lenient.is_working_day(date(2026, 4, 27))
-    assert lenient.counting_start(vn(2027, 12, 31, 16, 0)) == date(2028, 1, 3)
+    assert lenient.counting_start(vn(2027, 12, 31, 16, 0)) == date(2028, 1, 4)
 
 
 def test_loader_is_cached() -> None:

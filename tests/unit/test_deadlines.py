@@ -109,10 +109,11 @@ def test_death_group_and_insurance_step_from_the_giỗ_tổ_monday(policy: Deadl
     assert policy.step_due("death", "insurance", monday) == end_of_day_utc(5, 4)
 
 
-def test_unknown_years_count_weekends_only(policy: DeadlinePolicy) -> None:
-    # 2030 has no holiday data: Tue 1/1/2030 counts as a working day (1), Wed 2 (2), Thu 3 (3).
+def test_unknown_years_use_the_holidays_of_the_law(policy: DeadlinePolicy) -> None:
+    # 2030 has no holiday data, but Tue 1/1/2030 is Tết Dương lịch by Bộ luật Lao động 2019
+    # Điều 112: counting starts Wed 2 (1), Thu 3 (2), Fri 4 (3).
     due = policy.dossier_due("birth", datetime(2030, 1, 1, 9, 0, tzinfo=VN))
-    assert due == datetime(2030, 1, 3, 16, 59, 59, tzinfo=UTC)
+    assert due == datetime(2030, 1, 4, 16, 59, 59, tzinfo=UTC)
 
 
 def test_configured_step_days_are_used() -> None:
