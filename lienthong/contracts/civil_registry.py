@@ -70,6 +70,19 @@ class BirthRegistered(BaseModel):
     health_insurance: HealthInsuranceRequest = Field(
         description="Cấp thẻ BHYT requested for the child: what social insurance issues."
     )
+    late_registration: bool = Field(
+        default=False,
+        description="Submitted after the legal limit of 60 days from the birth (đăng ký khai "
+        "sinh quá hạn, Law on Civil Status 2014, art. 15); registered all the same. Absent "
+        "from events of earlier versions: false.",
+        examples=[False],
+    )
+    days_after_birth: int | None = Field(
+        default=None,
+        description="Days from the birth to the day the dossier was submitted; null on events "
+        "of earlier versions.",
+        examples=[14],
+    )
 
 
 class BirthRejected(Refusal):
@@ -109,8 +122,9 @@ class DeathRegistered(BaseModel):
         description="Nơi chết: the commune and the place where the person died."
     )
     late_registration: bool = Field(
-        description="Registered after the legal limit of 15 days (khai tử quá hạn, Law on Civil "
-        "Status 2014, art. 33).",
+        description="Submitted after the legal limit of 15 days from the death (khai tử quá hạn, "
+        "Law on Civil Status 2014, art. 33; a last day off moves to the next working day, Civil "
+        "Code 2015, art. 148(5)); registered all the same.",
         examples=[False],
     )
     days_after_death: int = Field(

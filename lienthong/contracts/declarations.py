@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, Self
+from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from lienthong.contracts.text_fields import MiddleName, Name, NfcText
 from lienthong.domain.personal_id import Sex, validate_personal_id
 from lienthong.domain.text import nfc
 
@@ -24,6 +25,7 @@ __all__ = [
     "Birthplace",
     "ChildInfo",
     "CommuneCode",
+    "DeathCause",
     "DeathNotice",
     "DeathNoticeIssuer",
     "DeceasedInfo",
@@ -51,11 +53,6 @@ PersonalId = Annotated[
         examples=["001190012345"],
     ),
 ]
-Name = Annotated[
-    str,
-    AfterValidator(nfc),
-    Field(min_length=1, max_length=100, description="Name, NFC or NFD; stored in NFC."),
-]
 CommuneCode = Annotated[
     str,
     Field(pattern=r"^\d{5}$", description="5-digit commune code (mã xã, 2025 list)."),
@@ -79,9 +76,8 @@ class Birthplace(Strict):
         description="Commune of birth (xã/phường nơi sinh): its 5-digit code in the 2025 list.",
         examples=["00070"],
     )
-    facility_name: str | None = Field(
+    facility_name: Annotated[str, NfcText(max_length=200)] | None = Field(
         default=None,
-        max_length=200,
         description="Hospital or clinic of birth.",
         examples=["Bệnh viện Phụ sản Hà Nội"],
     )
@@ -91,8 +87,8 @@ class ChildInfo(Strict):
     """Người được khai sinh: the child."""
 
     family_name: Name = Field(description="Họ.", examples=["Trần"])
-    middle_name: str = Field(
-        default="", max_length=100, description="Chữ đệm (may be empty).", examples=["Minh"]
+    middle_name: MiddleName = Field(
+        default="", description="Chữ đệm (may be empty).", examples=["Minh"]
     )
     given_name: Name = Field(description="Tên.", examples=["An"])
     date_of_birth: date = Field(
@@ -100,7 +96,9 @@ class ChildInfo(Strict):
     )
     sex: Sex = Field(description="Giới tính.", examples=["male"])
     birthplace: Birthplace = Field(description="Nơi sinh.")
-    ethnicity: str = Field(default="Kinh", max_length=50, description="Dân tộc.", examples=["Kinh"])
+    ethnicity: Annotated[str, NfcText(max_length=50)] = Field(
+        default="Kinh", description="Dân tộc.", examples=["Kinh"]
+    )
     nationality: str = Field(
         default="VN",
         pattern=r"^[A-Z]{2}$",
@@ -110,11 +108,6 @@ class ChildInfo(Strict):
     hometown_province_code: ProvinceCode | None = Field(
         default=None, description="Quê quán: province code.", examples=["01"]
     )
-
-    @model_validator(mode="after")
-    def _normalise_middle_name(self) -> Self:
-        object.__setattr__(self, "middle_name", nfc(self.middle_name))
-        return self
 
     @property
     def full_name(self) -> str:
@@ -193,9 +186,8 @@ class PlaceOfDeath(Strict):
         "list.",
         examples=["00070"],
     )
-    description: str | None = Field(
+    description: Annotated[str, NfcText(max_length=200)] | None = Field(
         default=None,
-        max_length=200,
         description="Hospital, home address or other place.",
         examples=["Bệnh viện Bạch Mai"],
     )
@@ -213,11 +205,33 @@ class DeathNoticeIssuer(StrEnum):
 class DeathNotice(Strict):
     """Giấy báo tử (or the document replacing it), from the hospital, police or commune."""
 
-    number: str = Field(
-        min_length=1, max_length=50, description="Its number.", examples=["GBT-01-2026-000381"]
+    number: Annotated[str, NfcText(max_length=50, min_length=1)] = Field(
+        description="Its number.", examples=["GBT-01-2026-000381"]
     )
     issuer: DeathNoticeIssuer = Field(description="Who issued it.", examples=["hospital"])
     issued_on: date = Field(description="Ngày cấp.", examples=["2026-11-15"])
+
+
+class DeathCause(StrEnum):
+    """How the person died, as far as funeral cost support cares (Decree 20/2021/NĐ-CP).
+
+    Art. 14 (emergency assistance) supports the funeral of anyone who died of one of the first
+    five, at ≥ 50 × the standard assistance level; ``other`` is every other death (illness, old
+    age…), where only a social-assistance beneficiary gets support, ≥ 20 × (art. 11).
+    """
+
+    NATURAL_DISASTER = "natural_disaster"
+    """Thiên tai."""
+    FIRE = "fire"
+    """Hỏa hoạn."""
+    TRAFFIC_ACCIDENT = "traffic_accident"
+    """Tai nạn giao thông."""
+    SERIOUS_LABOUR_ACCIDENT = "serious_labour_accident"
+    """Tai nạn lao động đặc biệt nghiêm trọng."""
+    OTHER_FORCE_MAJEURE = "other_force_majeure"
+    """Các lý do bất khả kháng khác."""
+    OTHER = "other"
+    """None of the causes of art. 14."""
 
 
 class BenefitClaim(Strict):
@@ -228,6 +242,31 @@ class BenefitClaim(Strict):
     )
     disaster_death: bool = Field(
         default=False,
-        description="Died in a natural disaster (thiên tai): support is 50× instead of 20×.",
+        description="Died in a natural disaster (thiên tai): support is 50× instead of 20×. "
+        "Kept for clients written before `cause`: true with cause `other` means cause "
+        "`natural_disaster`.",
         examples=[False],
     )
+    # Left out of what is written while it is the default (``exclude_if``), so a claim with no
+    # cause reads as before to consumers still on the contract without it (BenefitClaim is
+    # Strict: they refuse fields they do not know). During a rolling upgrade only the claims
+    # that name a cause need every reader upgraded; readers fill the default back in.
+    cause: DeathCause = Field(
+        default=DeathCause.OTHER,
+        exclude_if=lambda value: value == DeathCause.OTHER,
+        description="How the person died, for funeral cost support (Decree 20/2021/NĐ-CP): "
+        "natural_disaster (thiên tai), fire (hỏa hoạn), traffic_accident (tai nạn giao thông), "
+        "serious_labour_accident (tai nạn lao động đặc biệt nghiêm trọng) or "
+        "other_force_majeure (lý do bất khả kháng khác) — support ≥ 50 × the standard level "
+        "whoever died (art. 14); other (the default: illness, old age…) — ≥ 20 × for a "
+        "social-assistance beneficiary only (art. 11).",
+        examples=["other"],
+    )
+
+    @property
+    def effective_cause(self) -> DeathCause:
+        """``cause``, or ``natural_disaster`` when only ``disaster_death`` says so: a claim
+        written before ``cause`` existed (an event replayed, an older client) keeps its 50 ×."""
+        if self.cause is DeathCause.OTHER and self.disaster_death:
+            return DeathCause.NATURAL_DISASTER
+        return self.cause

@@ -26,6 +26,7 @@ from lienthong.contracts.declarations import (
     ResidenceRequest,
     Strict,
 )
+from lienthong.contracts.text_fields import NfcText
 
 __all__ = [
     "BirthDossier",
@@ -96,9 +97,8 @@ class Delivery(Strict):
     method: DeliveryMethod = Field(
         default=DeliveryMethod.VNEID, description="Delivery channel.", examples=["vneid"]
     )
-    address: str | None = Field(
+    address: Annotated[str, NfcText(max_length=300)] | None = Field(
         default=None,
-        max_length=300,
         description="Postal address when method is post.",
         examples=["Số 12, phố Hàng Bạc, Phường Hoàn Kiếm, Thành phố Hà Nội"],
     )
@@ -108,10 +108,8 @@ class BirthDossier(Strict):
     """Form 01 — one declaration for three procedures (khai sinh, thường trú, BHYT)."""
 
     kind: Literal["birth"] = Field(description="Procedure group.", examples=["birth"])
-    reference: str | None = Field(
+    reference: Annotated[str, NfcText(max_length=100, min_length=1)] | None = Field(
         default=None,
-        min_length=1,
-        max_length=100,
         description="Client reference; resubmitting the same reference returns the same dossier.",
         examples=["HS-2026-000123"],
     )
@@ -121,15 +119,12 @@ class BirthDossier(Strict):
     child: ChildInfo = Field(description="Người được khai sinh: the child whose birth it is.")
     mother: ParentInfo = Field(description="Mẹ (required).")
     father: ParentInfo | None = Field(default=None, description="Cha (optional).")
-    marriage_certificate_number: str | None = Field(
+    marriage_certificate_number: Annotated[str, NfcText(max_length=50)] | None = Field(
         default=None,
-        max_length=50,
         description="Giấy chứng nhận kết hôn.",
         examples=["123/2020/KH"],
     )
-    medical_birth_certificate_number: str = Field(
-        min_length=1,
-        max_length=50,
+    medical_birth_certificate_number: Annotated[str, NfcText(max_length=50, min_length=1)] = Field(
         description="Electronic birth certificate from the hospital (giấy chứng sinh).",
         examples=["GCS-01-2026-004512"],
     )
@@ -148,10 +143,8 @@ class DeathDossier(Strict):
     """Form 02 — khai tử, xóa đăng ký thường trú and the funeral benefit in one declaration."""
 
     kind: Literal["death"] = Field(description="Procedure group.", examples=["death"])
-    reference: str | None = Field(
+    reference: Annotated[str, NfcText(max_length=100, min_length=1)] | None = Field(
         default=None,
-        min_length=1,
-        max_length=100,
         description="Client reference; resubmitting the same reference returns the same dossier.",
         examples=["HS-2026-000456"],
     )
@@ -163,13 +156,12 @@ class DeathDossier(Strict):
     place_of_death: PlaceOfDeath = Field(
         description="Nơi chết: the commune and the place where the person died."
     )
-    cause: str | None = Field(
-        default=None, max_length=200, description="Nguyên nhân chết.", examples=["Bệnh già"]
+    cause: Annotated[str, NfcText(max_length=200)] | None = Field(
+        default=None, description="Nguyên nhân chết.", examples=["Bệnh già"]
     )
     death_notice: DeathNotice = Field(description="Giấy báo tử.")
-    late_registration_reason: str | None = Field(
+    late_registration_reason: Annotated[str, NfcText(max_length=500)] | None = Field(
         default=None,
-        max_length=500,
         description="Why the death is registered after the 15-day limit (khai tử quá hạn).",
         examples=["Gia đình ở xa, không kịp đăng ký"],
     )

@@ -143,7 +143,8 @@ class Benefit(StrEnum):
     FUNERAL_ALLOWANCE = "funeral_allowance"
     """Trợ cấp mai táng (BHXH): 10 × the reference level."""
     FUNERAL_SUPPORT = "funeral_support"
-    """Hỗ trợ chi phí mai táng (social assistance): 20 × the standard level, 50 × in disasters."""
+    """Hỗ trợ chi phí mai táng (social assistance): 20 × the standard level, 50 × for a death
+    by a cause of Decree 20/2021 art. 14 (disaster, fire, traffic or serious labour accident…)."""
     NONE = "none"
 
 
@@ -166,13 +167,15 @@ class FuneralBenefitDecided(BaseModel):
     amount_vnd: int = Field(
         ge=0,
         description="Amount granted, in VND: 10 × the reference level (mức tham chiếu) on the "
-        "month of death for the allowance, 20 × (50 × in a disaster) the standard assistance "
-        "level for the support, 0 for none.",
+        "month of death for the allowance, 20 × (50 × for a death by natural disaster, fire, "
+        "traffic accident, serious labour accident or other force majeure) the standard "
+        "assistance level for the support, 0 for none.",
         examples=[25_300_000],
     )
     basis: str = Field(
         description="What the decision rests on: pensioner, N months of compulsory or voluntary "
-        "contributions, social assistance beneficiary, death in a disaster, or why nothing.",
+        "contributions (currently contributing, under the 2014 law), social assistance "
+        "beneficiary, death by a cause of Decree 20/2021 art. 14, or why nothing.",
         examples=["pensioner"],
     )
     reason: Reason | None = Field(

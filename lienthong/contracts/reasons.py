@@ -113,8 +113,10 @@ FATHER_MISMATCH: Final = _entry(
 PARENT_DECEASED: Final = _entry(
     "civil_registry",
     "parent_deceased_before_birth",
-    "A parent is recorded as deceased before the child's date of birth.",
-    "Cha hoặc mẹ đã được ghi nhận chết trước ngày sinh của trẻ.",
+    "The mother is recorded as deceased before the child's date of birth, or the father more "
+    "than 300 days before it (Law on Marriage and Family 2014, art. 88).",
+    "Mẹ đã được ghi nhận chết trước ngày sinh của trẻ, hoặc cha đã chết trước ngày sinh quá 300 "
+    "ngày (Điều 88 Luật Hôn nhân và gia đình 2014).",
     flow="birth",
 )
 DUPLICATE_BIRTH: Final = _entry(
@@ -210,8 +212,10 @@ CITIZEN_ALREADY_DECEASED: Final = _entry(
 NOT_UNDER_SIX: Final = _entry(
     "insurance",
     "not_under_six",
-    "The child is not under 72 months old; the free child card (TE1) does not apply.",
-    "Trẻ đã đủ 72 tháng tuổi, không thuộc đối tượng cấp thẻ BHYT trẻ em dưới 6 tuổi.",
+    "The child is past 72 months and past the card's last day (30/9 of the year they turned "
+    "72 months, or the end of that month); the free child card (TE1) does not apply.",
+    "Trẻ đã đủ 72 tháng tuổi và đã quá thời hạn sử dụng thẻ (30/9 của năm đủ 72 tháng tuổi "
+    "hoặc cuối tháng đủ 72 tháng tuổi), không thuộc đối tượng cấp thẻ BHYT trẻ em dưới 6 tuổi.",
     flow="birth",
 )
 CARD_ALREADY_ISSUED: Final = _entry(

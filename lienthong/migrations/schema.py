@@ -7,8 +7,8 @@ A service runs :func:`upgrade_to_head` at every start, inside one write transact
 * a database at the head is left alone (nothing but one read of ``alembic_version``);
 * a database made before migrations existed — the service's tables there, no
   ``alembic_version`` — is *adopted*: brought up to the models the way every start used to
-  (missing tables, nullable columns and indexes added; tables only grow) and stamped at the
-  head, so the data dirs of older versions keep working;
+  (missing tables, nullable or server-defaulted columns and indexes added; tables only grow)
+  and stamped at the head, so the data dirs of older versions keep working;
 * a database at a revision this code does not know (written by a newer version) is refused.
 
 Several instances of one agency may start at once on PostgreSQL: a transaction-level advisory
@@ -29,6 +29,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, MetaData, inspect
+from sqlalchemy.schema import CreateColumn
 
 from lienthong.runtime.advisory import hold_advisory_lock
 
@@ -115,18 +116,25 @@ def grow_in_place(connection: Connection, metadata: MetaData) -> None:
 
     How every start kept a data dir of an older version working before migrations; now only
     the adoption of such a database (and ``Database.create_all``, for tables outside any
-    history) uses it.
+    history) uses it. A NOT NULL column is added too when the model gives it a server default
+    (the value its revision fills existing rows with): the database is stamped at the head,
+    so no revision would add it later.
     """
     metadata.create_all(connection)
     inspector = inspect(connection)
     for table in metadata.sorted_tables:
         present = {column["name"] for column in inspector.get_columns(table.name)}
         for column in table.columns:
-            if column.name not in present and column.nullable:
+            if column.name in present:
+                continue
+            if column.nullable:
                 kind = column.type.compile(dialect=connection.dialect)
                 connection.exec_driver_sql(
                     f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {kind}'
                 )
+            elif column.server_default is not None:
+                definition = CreateColumn(column).compile(dialect=connection.dialect)
+                connection.exec_driver_sql(f'ALTER TABLE "{table.name}" ADD COLUMN {definition}')
         for index in table.indexes:  # create_all makes indexes only with a new table
             index.create(connection, checkfirst=True)
 

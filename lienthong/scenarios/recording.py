@@ -242,7 +242,9 @@ def _spec(
     else:
         died = date.fromisoformat(form["date_of_death"])
         claim = form.get("benefit_claim") or {}
-        benefit = "disaster" if claim.get("disaster_death") else "claimed"
+        # Any cause of Decree 20/2021 art. 14 is replayed as a disaster: the same 50 × support.
+        emergency = claim.get("disaster_death") or claim.get("cause", "other") != "other"
+        benefit = "disaster" if emergency else "claimed"
         if not claim.get("requested", True):
             benefit = "not_claimed"
         spec = {

@@ -39,7 +39,12 @@ def bootstrap(
         infra=infra,
         metadata=CivilRegistryTable.metadata,
         ledger=ledger,
-        handlers=CivilRegistryHandlers(lookup, settings.death_registration_days),
+        handlers=CivilRegistryHandlers(
+            lookup,
+            settings.death_registration_days,
+            birth_registration_days=settings.birth_registration_days,
+            paternity_days_after_death=settings.paternity_days_after_death,
+        ),
         routers=[router],
         on_shutdown=close_client,
     )

@@ -31,7 +31,7 @@ from lienthong.runtime.handlers import (
     ServiceHandlers,
     handles,
 )
-from services.civil_registry import rules
+from services.civil_registry import rules, windows
 from services.civil_registry.models import BirthRegistration, DeathRegistration, RegisterCounter
 from services.civil_registry.population_client import PersonRecord, PopulationLookup
 
@@ -61,9 +61,20 @@ class CivilRegistryHandlers(ServiceHandlers):
 
     service = CIVIL_REGISTRY
 
-    def __init__(self, population: PopulationLookup, death_registration_days: int) -> None:
+    def __init__(
+        self,
+        population: PopulationLookup,
+        death_registration_days: int,
+        *,
+        birth_registration_days: int = windows.BIRTH_REGISTRATION_DAYS,
+        paternity_days_after_death: int = windows.PATERNITY_DAYS_AFTER_DEATH,
+    ) -> None:
+        """The legal windows come from the settings (``CivilRegistrySettings``), each cited
+        there; the defaults are the law's (``services.civil_registry.windows``)."""
         self._population = population
         self._death_registration_days = death_registration_days
+        self._birth_registration_days = birth_registration_days
+        self._paternity_days = paternity_days_after_death
 
     async def prefetch(self, messages: list[Message[Any]]) -> dict[str, PersonRecord]:
         """Every parent and deceased the batch names, in one call to the population database."""
@@ -149,16 +160,22 @@ class CivilRegistryHandlers(ServiceHandlers):
         message: Message[BirthDossierSubmitted],
         context: HandlerContext,
     ) -> Decisions:
-        """Đăng ký khai sinh: check the parents, refuse duplicates, register and number it."""
+        """Đăng ký khai sinh: check the parents, refuse duplicates, register and number it;
+        late ones (counted to the day the dossier was submitted) are registered as such."""
         form, state = message.payload, context.batch
         key = rules.duplicate_key(form)
-        refusal = rules.refuse_birth(form, dict(context.lookups), key in state.birth_keys)
+        refusal = rules.refuse_birth(
+            form, dict(context.lookups), key in state.birth_keys, self._paternity_days
+        )
         if refusal is not None:
             return [civil_registry.BirthRejected(dossier_id=message.dossier_id, reason=refusal)]
         commune = _commune_of_birth(form)
         province = load_admin_units().province_of_commune(commune)
         today = context.today
         sequence = await self._next_number(session, state, commune, today.year, "birth")
+        received_on: date = vietnam_date(form.received_at)
+        born = form.child.date_of_birth
+        late = rules.is_late_birth_registration(born, received_on, self._birth_registration_days)
         registration = BirthRegistration(
             registration_number=rules.registration_number(commune, today.year, sequence),
             birth_certificate_number=rules.birth_certificate_number(commune, today.year, sequence),
@@ -171,6 +188,7 @@ class CivilRegistryHandlers(ServiceHandlers):
             child_sex=form.child.sex,
             mother_personal_id=form.mother.personal_id,
             father_personal_id=form.father.personal_id if form.father else None,
+            late_registration=late,
             duplicate_key=key,
         )
         session.add(registration)
@@ -187,6 +205,8 @@ class CivilRegistryHandlers(ServiceHandlers):
                 father=form.father,
                 residence=form.residence,
                 health_insurance=form.health_insurance,
+                late_registration=late,
+                days_after_birth=(received_on - born).days,
             )
         ]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from sqlalchemy import false
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
@@ -70,6 +71,15 @@ class BirthRegistrationBase(CivilRegistryTable):
         description="The father's personal ID number, 12 digits; null when no father is declared.",
         schema_extra={"examples": ["001095533216"]},
     )
+    late_registration: bool = Field(
+        default=False,
+        # Rows from before the column (revision civil_registry_0002, or a database adopted
+        # from before migrations) read false.
+        sa_column_kwargs={"server_default": false()},
+        description="Submitted after the legal limit of 60 days from the birth (đăng ký khai "
+        "sinh quá hạn, Law on Civil Status 2014, art. 15); registered all the same.",
+        schema_extra={"examples": [False]},
+    )
 
 
 class BirthRegistration(BirthRegistrationBase, table=True):
@@ -78,7 +88,9 @@ class BirthRegistration(BirthRegistrationBase, table=True):
     __tablename__ = "birth_registrations"
 
     duplicate_key: str = Field(
-        unique=True, description="mother + NFC casefolded name + date of birth: one birth only"
+        unique=True,
+        description="mother + name key (NFC, casefolded, one tone-mark placement) + date of "
+        "birth: one birth only",
     )
     created_at: datetime = Field(default_factory=utcnow)
 
@@ -129,7 +141,8 @@ class DeathRegistrationBase(CivilRegistryTable):
     date_of_death: date = Field(description="Ngày chết.", schema_extra={"examples": ["2026-11-15"]})
     late_registration: bool = Field(
         default=False,
-        description="Registered after the legal limit of 15 days (khai tử quá hạn).",
+        description="Submitted after the legal limit of 15 days from the death (khai tử quá "
+        "hạn, Law on Civil Status 2014, art. 33); registered all the same.",
         schema_extra={"examples": [False]},
     )
     late_registration_reason: str | None = Field(

@@ -9,8 +9,10 @@ from lienthong.contracts import reasons
 from lienthong.contracts.declarations import ParentInfo
 from lienthong.contracts.gateway import BirthDossierSubmitted, DeathDossierSubmitted
 from lienthong.contracts.reasons import Reason, ReasonCode
+from lienthong.domain.calendar import WorkingCalendar
 from lienthong.domain.personal_id import Sex
-from lienthong.domain.text import nfc, same_name
+from lienthong.domain.text import name_key, same_name
+from services.civil_registry import windows
 
 
 class KnownPerson(Protocol):
@@ -35,7 +37,9 @@ def _check_parent(
     child_born: date,
     not_found: ReasonCode,
     mismatch: ReasonCode,
+    paternity_days: int,
 ) -> Reason | None:
+    """Why a declared parent does not match the population database, or None."""
     if known is None:
         return not_found.reason(declared.personal_id)
     if not same_name(declared.full_name, known.full_name):
@@ -44,20 +48,44 @@ def _check_parent(
         return mismatch.reason("date of birth differs")
     if known.sex != sex:
         return mismatch.reason("sex differs")
-    if not known.alive and known.date_of_death is not None and known.date_of_death < child_born:
-        return reasons.PARENT_DECEASED.reason(declared.personal_id)
-    return None
+    return _refuse_deceased_parent(declared, known, sex, child_born, paternity_days)
+
+
+def _refuse_deceased_parent(
+    declared: ParentInfo, known: KnownPerson, sex: Sex, child_born: date, paternity_days: int
+) -> Reason | None:
+    """A parent recorded dead before the birth: refused, except a father within the window.
+
+    A mother dead before the day she gave birth cannot be the mother of record. A father can:
+    a child born within 300 days after the marriage ended — the husband's death included — is
+    the husband's child (Law on Marriage and Family 2014, art. 88(1)). A death on the day of
+    the birth is not before it.
+    """
+    died = known.date_of_death
+    if known.alive or died is None or died >= child_born:
+        return None
+    if sex is Sex.MALE:
+        if windows.within_paternity_window(died, child_born, paternity_days):
+            return None
+        days = (child_born - died).days
+        return reasons.PARENT_DECEASED.reason(
+            f"{declared.personal_id}: the father died on {died.isoformat()}, {days} days before "
+            f"the birth, more than {paternity_days} (Law on Marriage and Family 2014, art. 88)"
+        )
+    return reasons.PARENT_DECEASED.reason(declared.personal_id)
 
 
 def refuse_birth(
     form: BirthDossierSubmitted,
     people: dict[str, KnownPerson],
     already_registered: bool,
+    paternity_days: int = windows.PATERNITY_DAYS_AFTER_DEATH,
 ) -> Reason | None:
     """Why the birth cannot be registered, or None to register it.
 
     The commune official checks the parents against the population database (đối chiếu CSDL
-    quốc gia về dân cư) and refuses a second registration of the same birth.
+    quốc gia về dân cư) and refuses a second registration of the same birth. A father who died
+    at most ``paternity_days`` days before the birth is still its father (art. 88).
     """
     born = form.child.date_of_birth
     refusal = _check_parent(
@@ -67,6 +95,7 @@ def refuse_birth(
         born,
         reasons.MOTHER_NOT_FOUND,
         reasons.MOTHER_MISMATCH,
+        paternity_days,
     )
     if refusal is None and form.father is not None:
         refusal = _check_parent(
@@ -76,6 +105,7 @@ def refuse_birth(
             born,
             reasons.FATHER_NOT_FOUND,
             reasons.FATHER_MISMATCH,
+            paternity_days,
         )
     if refusal is None and already_registered:
         refusal = reasons.DUPLICATE_BIRTH.reason()
@@ -115,12 +145,33 @@ def refuse_death(
     return None
 
 
-def is_late_death_registration(date_of_death: date, received_on: date, limit_days: int) -> bool:
-    """Khai tử quá hạn: submitted more than ``limit_days`` days after the death.
+def is_late_death_registration(
+    date_of_death: date,
+    received_on: date,
+    limit_days: int,
+    calendar: WorkingCalendar | None = None,
+) -> bool:
+    """Khai tử quá hạn: submitted after the ``limit_days``-day window from the death.
 
-    Luật Hộ tịch 2014, art. 33: the 15 days count to the day the dossier is submitted.
+    Luật Hộ tịch 2014, art. 33: the 15 days count to the day the dossier is submitted
+    (``received_on``, its Vietnam date), not the day it is processed; a last day that is a day
+    off moves to the next working day (Civil Code 2015, art. 148(5)). See ``windows``.
     """
-    return (received_on - date_of_death).days > limit_days
+    return windows.is_late_registration(date_of_death, received_on, limit_days, calendar)
+
+
+def is_late_birth_registration(
+    date_of_birth: date,
+    received_on: date,
+    limit_days: int,
+    calendar: WorkingCalendar | None = None,
+) -> bool:
+    """Đăng ký khai sinh quá hạn: submitted after the ``limit_days``-day window from the birth.
+
+    Luật Hộ tịch 2014, art. 15: the 60 days count to the day the dossier is submitted; the
+    birth is still registered, flagged late, as a late death is (art. 148(5) applies alike).
+    """
+    return windows.is_late_registration(date_of_birth, received_on, limit_days, calendar)
 
 
 def death_registration_number(commune_code: str, year: int, sequence: int) -> str:
@@ -134,8 +185,13 @@ def death_extract_number(commune_code: str, year: int, sequence: int) -> str:
 
 
 def duplicate_key(form: BirthDossierSubmitted) -> str:
-    """One birth = one mother, one name, one date of birth (names compared in NFC)."""
-    name = nfc(form.child.full_name).casefold()
+    """One birth = one mother, one name, one date of birth.
+
+    The name goes in as its :func:`~lienthong.domain.text.name_key` (NFC, case folded, the tone
+    mark of "oa"/"oe"/"uy" on its first letter), so "Nguyễn Thuỳ Linh" declared again as
+    "Nguyễn Thùy Linh" is the same birth, not a second one.
+    """
+    name = name_key(form.child.full_name)
     return f"{form.mother.personal_id}|{name}|{form.child.date_of_birth.isoformat()}"
 
 

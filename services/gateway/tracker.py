@@ -85,7 +85,10 @@ def showing(*names: str, **paths: str) -> dict[str, str]:
 
 DONE: Final[dict[type[BaseModel], Done]] = {
     civil_registry.BirthRegistered: Done(
-        (POPULATION,), showing("registration_number", "birth_certificate_number", "registered_on")
+        (POPULATION,),
+        showing(
+            "registration_number", "birth_certificate_number", "registered_on", "late_registration"
+        ),
     ),
     population.CitizenRegistered: Done(
         (INSURANCE,),

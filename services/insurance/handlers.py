@@ -128,6 +128,10 @@ class InsuranceHandlers(ServiceHandlers):
             message.day,
             bool(state.active_cards.get(citizen.personal_id)),
             age_months=settings.child_card_age_months,
+            school_year_cutoff=(
+                settings.child_card_school_cutoff_month,
+                settings.child_card_school_cutoff_day,
+            ),
         )
         if refusal is not None:
             return [insurance.HealthCardRejected(dossier_id=message.dossier_id, reason=refusal)]
@@ -154,6 +158,7 @@ class InsuranceHandlers(ServiceHandlers):
                 pensioner=insured.pensioner,
                 compulsory_months=insured.compulsory_months,
                 voluntary_months=insured.voluntary_months,
+                contributing=insured.contributing,
                 social_assistance=insured.social_assistance,
             )
             if insured is not None
@@ -163,7 +168,7 @@ class InsuranceHandlers(ServiceHandlers):
             facts,
             death.date_of_death,
             claimed=death.benefit_claim.requested,
-            disaster=death.benefit_claim.disaster_death,
+            cause=death.benefit_claim.effective_cause,
             rules=self._funeral_rules,
         )
         cards = state.active_cards.pop(personal_id, [])

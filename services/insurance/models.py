@@ -163,7 +163,8 @@ class FuneralBenefitBase(InsuranceTable):
     )
     basis: str = Field(
         description="What the decision rests on: pensioner, N months of compulsory or voluntary "
-        "contributions, social assistance beneficiary, death in a disaster, or why nothing.",
+        "contributions (currently contributing, under the 2014 law), social assistance "
+        "beneficiary, death by a cause of Decree 20/2021 art. 14, or why nothing.",
         schema_extra={"examples": ["pensioner"]},
     )
     reason_code: str | None = Field(

@@ -2,22 +2,53 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from lienthong.contracts import reasons
+from lienthong.contracts.declarations import DeathCause
 from lienthong.contracts.insurance import Benefit
 from lienthong.contracts.reasons import Reason
-from lienthong.domain.bhyt import is_under_six
+from lienthong.domain.bhyt import child_card_valid_until
+from services.insurance.allowance import (
+    AllowanceLaws,
+    FuneralFacts,
+    allowance_basis,
+    shortfall,
+)
 from services.insurance.settings import InsuranceSettings, parse_schedule
+
+__all__ = [
+    "FuneralDecision",
+    "FuneralFacts",
+    "FuneralRules",
+    "decide_funeral_benefit",
+    "level_on",
+    "refuse_child_card",
+]
 
 
 def refuse_child_card(
-    date_of_birth: date, today: date, has_active_card: bool, *, age_months: int = 72
+    date_of_birth: date,
+    today: date,
+    has_active_card: bool,
+    *,
+    age_months: int = 72,
+    school_year_cutoff: tuple[int, int] = (9, 30),
 ) -> Reason | None:
-    """Why a child's card (thẻ BHYT trẻ em dưới 6 tuổi) cannot be issued, or None to issue it."""
-    if not is_under_six(date_of_birth, today, age_months):
-        return reasons.NOT_UNDER_SIX.reason(f"born {date_of_birth.isoformat()}")
+    """Why a child's card (thẻ BHYT trẻ em dưới 6 tuổi) cannot be issued, or None to issue it.
+
+    The test is the card's own last day, not the age: a child who has turned 72 months but has
+    not reached 30/9 of that year still holds the right to the card until then
+    (:func:`~lienthong.domain.bhyt.child_card_valid_until`), so refusing at 72 months would
+    deny a card the law grants. A child under 72 months always passes (the last day is later).
+    """
+    valid_until = child_card_valid_until(
+        date_of_birth, age_months=age_months, school_year_cutoff=school_year_cutoff
+    )
+    if today > valid_until:
+        detail = f"born {date_of_birth.isoformat()}, card period ended {valid_until.isoformat()}"
+        return reasons.NOT_UNDER_SIX.reason(detail)
     if has_active_card:
         return reasons.CARD_ALREADY_ISSUED.reason()
     return None
@@ -30,8 +61,7 @@ class FuneralRules:
     reference_levels: tuple[tuple[date, int], ...]
     assistance_levels: tuple[tuple[date, int], ...]
     allowance_multiplier: int = 10
-    min_compulsory_months: int = 12
-    min_voluntary_months: int = 60
+    laws: AllowanceLaws = field(default_factory=AllowanceLaws)
     support_multiplier: int = 20
     disaster_multiplier: int = 50
 
@@ -42,21 +72,16 @@ class FuneralRules:
             reference_levels=parse_schedule(settings.reference_levels),
             assistance_levels=parse_schedule(settings.assistance_levels),
             allowance_multiplier=settings.funeral_allowance_multiplier,
-            min_compulsory_months=settings.allowance_min_compulsory_months,
-            min_voluntary_months=settings.allowance_min_voluntary_months,
+            laws=AllowanceLaws(
+                law_2024_from=settings.allowance_law_2024_from,
+                min_compulsory_months=settings.allowance_min_compulsory_months,
+                min_voluntary_months=settings.allowance_min_voluntary_months,
+                min_reserved_months_2014=settings.allowance_2014_min_reserved_months,
+                min_voluntary_months_2014=settings.allowance_2014_min_voluntary_months,
+            ),
             support_multiplier=settings.funeral_support_multiplier,
             disaster_multiplier=settings.disaster_support_multiplier,
         )
-
-
-@dataclass(frozen=True)
-class FuneralFacts:
-    """What insurance knows about the deceased."""
-
-    pensioner: bool = False
-    compulsory_months: int = 0
-    voluntary_months: int = 0
-    social_assistance: bool = False
 
 
 @dataclass(frozen=True)
@@ -86,35 +111,35 @@ def decide_funeral_benefit(
     date_of_death: date,
     *,
     claimed: bool,
-    disaster: bool,
+    cause: DeathCause = DeathCause.OTHER,
     rules: FuneralRules,
 ) -> FuneralDecision:
     """Trợ cấp mai táng or hỗ trợ chi phí mai táng — one benefit, the higher when both apply.
 
-    - BHXH funeral allowance: pensioners, or at least ``min_compulsory_months`` of compulsory
-      or ``min_voluntary_months`` of voluntary contributions — multiplier × the reference level
-      in force on the date of death.
-    - Social-assistance funeral support: monthly beneficiaries — multiplier × the standard
-      assistance level; deaths in a natural disaster get the disaster multiplier, whoever died.
-    - Otherwise nothing, with the reason (no contributions at all, or too few).
+    - BHXH funeral allowance: whoever the Social Insurance Law in force on the date of death
+      covers (:func:`~services.insurance.allowance.allowance_basis`) — multiplier × the
+      reference level of the month of death ("tại tháng ... chết"; levels start on a 1st, so
+      it is the level on the 1st of that month).
+    - Funeral cost support (Decree 20/2021): a death by one of the causes of art. 14 (natural
+      disaster, fire, traffic accident, serious labour accident, other force majeure) gets the
+      disaster multiplier whoever died; otherwise a monthly social-assistance beneficiary gets
+      the support multiplier (art. 11) — × the standard level in force on the date of death.
+    - Otherwise nothing, with the reason (no contributions at all, or too few for that law).
     """
     if not claimed:
         return FuneralDecision(Benefit.NONE, 0, "not claimed", reasons.BENEFIT_NOT_CLAIMED.reason())
     known = facts or FuneralFacts()
     options: list[FuneralDecision] = []
-    allowance = rules.allowance_multiplier * level_on(rules.reference_levels, date_of_death)
-    if known.pensioner:
-        options.append(FuneralDecision(Benefit.FUNERAL_ALLOWANCE, allowance, "pensioner"))
-    elif known.compulsory_months >= rules.min_compulsory_months:
-        basis = f"{known.compulsory_months} months of compulsory contributions"
-        options.append(FuneralDecision(Benefit.FUNERAL_ALLOWANCE, allowance, basis))
-    elif known.voluntary_months >= rules.min_voluntary_months:
-        basis = f"{known.voluntary_months} months of voluntary contributions"
+    basis = allowance_basis(known, date_of_death, rules.laws)
+    if basis is not None:
+        level = level_on(rules.reference_levels, date_of_death.replace(day=1))
+        allowance = rules.allowance_multiplier * level
         options.append(FuneralDecision(Benefit.FUNERAL_ALLOWANCE, allowance, basis))
     standard = level_on(rules.assistance_levels, date_of_death)
-    if disaster:
+    if cause is not DeathCause.OTHER:
         amount = rules.disaster_multiplier * standard
-        options.append(FuneralDecision(Benefit.FUNERAL_SUPPORT, amount, "death in a disaster"))
+        what = f"death by {cause.value.replace('_', ' ')} (Decree 20/2021 art. 14)"
+        options.append(FuneralDecision(Benefit.FUNERAL_SUPPORT, amount, what))
     elif known.social_assistance:
         amount = rules.support_multiplier * standard
         options.append(
@@ -123,15 +148,11 @@ def decide_funeral_benefit(
     if options:
         # Stable sort: on equal amounts the BHXH allowance (listed first) wins.
         return sorted(options, key=lambda option: -option.amount_vnd)[0]
-    if known.compulsory_months or known.voluntary_months:
-        detail = (
-            f"{known.compulsory_months} compulsory / {known.voluntary_months} voluntary months; "
-            f"needs {rules.min_compulsory_months} / {rules.min_voluntary_months}"
-        )
+    if known.compulsory_months or known.voluntary_months or known.contributing:
         return FuneralDecision(
             Benefit.NONE,
             0,
             "contributions too short",
-            reasons.INSUFFICIENT_CONTRIBUTIONS.reason(detail),
+            reasons.INSUFFICIENT_CONTRIBUTIONS.reason(shortfall(known, date_of_death, rules.laws)),
         )
     return FuneralDecision(Benefit.NONE, 0, "not insured", reasons.NOT_INSURED.reason())

@@ -39,19 +39,50 @@ class InsuranceSettings(SeededSettings):
     # know); only then are producers switched with CARD_EVENT_VERSION=2.
     card_event_version: CardEventVersion = 1
 
-    # Child card (thẻ BHYT trẻ em dưới 6 tuổi), uncertain after 2025.
+    # Child card (thẻ BHYT trẻ em dưới 6 tuổi), uncertain after 2025: valid until 72 months, or
+    # until the cutoff (30/9) of that year for a child turning 72 months on or before it; it is
+    # issued as long as that last day has not passed.
     child_card_age_months: int = 72
     child_card_school_cutoff_month: int = 9
     child_card_school_cutoff_day: int = 30
 
-    # Funeral allowance (trợ cấp mai táng, BHXH): multiplier × reference level (mức tham chiếu,
-    # = base salary 2,340,000 VND since 1/7/2024; 2,530,000 from 1/7/2026 is reported, uncertain).
+    # Funeral allowance (trợ cấp mai táng, BHXH): multiplier × the reference level in force in
+    # the month of death ("tại tháng mà người ... chết": Social Insurance Law 58/2014/QH13 art.
+    # 66(2) and 80(2); Law 41/2024/QH15 uses the reference level, mức tham chiếu, which equals the
+    # base salary, lương cơ sở, until the Government sets one). Every level below is a historical
+    # base salary, each starting on the 1st of a month (the validator keeps it so, since the
+    # amount is the month's level):
+    #   1,210,000 from 1/5/2016  Decree 47/2016/NĐ-CP  (lương cơ sở; not in domain.md)
+    #   1,300,000 from 1/7/2017  Decree 47/2017/NĐ-CP  (lương cơ sở; not in domain.md)
+    #   1,390,000 from 1/7/2018  Decree 72/2018/NĐ-CP  (lương cơ sở; not in domain.md)
+    #   1,490,000 from 1/7/2019  Decree 38/2019/NĐ-CP  (domain.md; unchanged until 30/6/2023)
+    #   1,800,000 from 1/7/2023  Decree 24/2023/NĐ-CP  (domain.md)
+    #   2,340,000 from 1/7/2024  Decree 73/2024/NĐ-CP  (domain.md)
+    #   2,530,000 from 1/7/2026  reported, uncertain   (domain.md)
+    # A death before the first entry uses the first (oldest known) level.
     funeral_allowance_multiplier: int = 10
-    reference_levels: str = "2023-07-01:1800000,2024-07-01:2340000,2026-07-01:2530000"
+    reference_levels: str = (
+        "2016-05-01:1210000,2017-07-01:1300000,2018-07-01:1390000,2019-07-01:1490000,"
+        "2023-07-01:1800000,2024-07-01:2340000,2026-07-01:2530000"
+    )
+    # Who qualifies depends on the law in force on the date of death. The Social Insurance Law
+    # 41/2024/QH15 takes effect on 1/7/2025; from then: a pensioner, ≥ 12 months of compulsory
+    # or ≥ 60 months of voluntary contributions (the two thresholds below; domain.md).
+    allowance_law_2024_from: date = date(2025, 7, 1)
     allowance_min_compulsory_months: int = 12
     allowance_min_voluntary_months: int = 60
+    # Before it, Law 58/2014/QH13: a pensioner (art. 66(1)(d), 80(1)(b)); someone currently
+    # contributing, whatever the months (art. 66(1)(a)); someone whose contribution time is
+    # reserved (bảo lưu) with ≥ 12 months (art. 66(1)(b)); ≥ 60 months of voluntary
+    # contributions (art. 80(1)(a)).
+    allowance_2014_min_reserved_months: int = 12
+    allowance_2014_min_voluntary_months: int = 60
     # Funeral cost support (hỗ trợ chi phí mai táng, social assistance): multiplier × the
-    # standard assistance level (mức chuẩn trợ giúp xã hội, 500,000 VND since 1/7/2024).
+    # standard assistance level (mức chuẩn trợ giúp xã hội: 360,000 VND from 1/7/2021, Decree
+    # 20/2021/NĐ-CP art. 4; 500,000 VND since 1/7/2024, Decree 76/2024/NĐ-CP) — ≥ 20 × for
+    # social-assistance beneficiaries (Decree 20/2021 art. 11), ≥ 50 × for a death by natural
+    # disaster, fire, traffic accident, serious labour accident or other force majeure, whoever
+    # died (art. 14, the cause the death form's benefit claim carries).
     assistance_levels: str = "2021-07-01:360000,2024-07-01:500000"
     funeral_support_multiplier: int = 20
     disaster_support_multiplier: int = 50
@@ -69,4 +100,15 @@ class InsuranceSettings(SeededSettings):
     @classmethod
     def _valid_schedule(cls, value: str) -> str:
         parse_schedule(value)
+        return value
+
+    @field_validator("reference_levels")
+    @classmethod
+    def _levels_start_on_the_first(cls, value: str) -> str:
+        """The allowance is the level "in the month of death": a level starting mid-month would
+        make that month's level ambiguous, so every entry starts on the 1st (as every base
+        salary decree has)."""
+        for day, _ in parse_schedule(value):
+            if day.day != 1:
+                raise ValueError(f"reference level starting {day.isoformat()}: use the 1st")
         return value

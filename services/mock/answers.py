@@ -72,9 +72,17 @@ def _province_of(commune_code: str) -> str:
 async def birth_registered(
     form: gateway.BirthDossierSubmitted, context: AnswerContext
 ) -> civil_registry.BirthRegistered:
-    """Đăng ký khai sinh, numbered in the register of the residence's commune for the year."""
+    """Đăng ký khai sinh, numbered in the register of the residence's commune for the year;
+    late when submitted after the configured window (60 days), as the real registry decides."""
+    settings = context.settings
+    assert isinstance(settings, CivilRegistrySettings)
     commune, year = form.residence.commune_code, context.today.year
     number = await context.allocate.next_number(f"birth:{commune}:{year}")
+    received_on = vietnam_date(form.received_at)
+    born = form.child.date_of_birth
+    late = registry_rules.is_late_birth_registration(
+        born, received_on, settings.birth_registration_days
+    )
     return context.build(
         civil_registry.BirthRegistered,
         dossier_id=form.dossier_id,
@@ -87,6 +95,8 @@ async def birth_registered(
         father=form.father,
         residence=form.residence,
         health_insurance=form.health_insurance,
+        late_registration=late,
+        days_after_birth=(received_on - born).days,
     )
 
 
@@ -190,7 +200,7 @@ async def funeral_benefit_decided(
         FuneralFacts(pensioner=True),
         death.date_of_death,
         claimed=claim.requested,
-        disaster=claim.disaster_death,
+        cause=claim.effective_cause,
         rules=FuneralRules.from_settings(settings),
     )
     return context.build(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -10,6 +10,7 @@ import pytest
 
 from lienthong.chaos.load import death_form
 from lienthong.contracts.services import AGENCIES
+from lienthong.domain.calendar import load_vietnam_calendar, vietnam_date
 from tests.e2e.helpers import (
     RunningSystem,
     birth_form,
@@ -87,8 +88,14 @@ async def test_each_funeral_outcome(
     assert dossier["status"] == "completed", dossier
     steps = steps_by_agency(dossier)
     assert steps["civil_registry"]["result"]["death_extract_number"].startswith("TLKT-")
-    # The examples' deaths are dated 2026-11-15: late once more than 15 days have passed.
-    late = (date.today() - date.fromisoformat(form["date_of_death"])).days > 15
+    # The examples' deaths are dated 2026-11-15: late when the dossier was submitted (not when
+    # this test runs) after the 15th day from the death (Luật Hộ tịch art. 33), a 15th day off
+    # moved to the next working day (Bộ luật Dân sự art. 148(5)).
+    last = date.fromisoformat(form["date_of_death"]) + timedelta(days=15)
+    calendar = load_vietnam_calendar(strict=False)
+    while not calendar.is_working_day(last):
+        last += timedelta(days=1)
+    late = vietnam_date(datetime.fromisoformat(dossier["submitted_at"])) > last
     assert steps["civil_registry"]["result"]["late_registration"] is late
     assert steps["population"]["result"]["residence_removed_on"]
     insurance = steps["insurance"]

@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 import pytest
 import pytest_asyncio
+from sqlmodel import select
 
 from lienthong.runtime.service import Service
 from lienthong.runtime.tables import OutboxMessage
@@ -98,6 +99,11 @@ BIRTH_CASES = [
     ("kind", "marriage", ["body"], "marriage"),
     ("surprise", "field", ["body", "surprise"], "extra"),
     ("child.eye_colour", "brown", ["body", "child", "eye_colour"], "extra"),
+    # A name of combining marks only (U+0301, or spaces and marks): no letter to sit on.
+    ("mother.full_name", "\u0301", ["body", "mother", "full_name"], "combining mark"),
+    ("child.given_name", " \u0301\u0300 ", ["body", "child", "given_name"], "combining mark"),
+    # 101 letters, however few code points NFC makes of them.
+    ("child.given_name", "\u1ec5" * 101, ["body", "child", "given_name"], "at most 100"),
 ]
 
 
@@ -121,6 +127,7 @@ DEATH_CASES = [
     ("deceased.personal_id", "011075367300", ["body", "deceased", "personal_id"], "female"),
     ("deceased.personal_id", "01117536730", ["body", "deceased", "personal_id"], "12 digits"),
     ("deceased", _DELETE, ["body", "deceased"], "required"),
+    ("deceased.full_name", "\u0301", ["body", "deceased", "full_name"], "combining mark"),
 ]
 
 
@@ -202,6 +209,18 @@ async def test_a_client_reference_reused_for_another_form_is_409(
     assert (await client.post(DOSSIERS, json=form)).status_code == 202
     assert (await client.post(DOSSIERS, json=other)).status_code == 409
     assert await count(service.db, Dossier) == 1
+
+
+async def test_an_nfd_name_at_the_length_limit_is_accepted_and_stored_in_nfc(
+    gateway: tuple[Service, httpx.AsyncClient],
+) -> None:
+    service, client = gateway
+    nfd = "e\u0302\u0303" * 100  # "ễ" × 100 decomposed: 300 code points, 100 letters
+    response = await client.post(DOSSIERS, json=changed(load_example(), "child.given_name", nfd))
+    assert response.status_code == 202, response.text
+    async with service.db.read_session() as session:
+        [dossier] = (await session.exec(select(Dossier))).all()
+    assert dossier.form["child"]["given_name"] == "\u1ec5" * 100
 
 
 def birth_on(born: str) -> dict[str, Any]:

@@ -21,7 +21,13 @@ from alembic import command
 from alembic.util import CommandError
 from sqlalchemy import Column, Connection, String, event, insert, inspect, select, text
 
-from lienthong.contracts.services import GATEWAY, INSURANCE, POPULATION, SERVICE_NAMES
+from lienthong.contracts.services import (
+    CIVIL_REGISTRY,
+    GATEWAY,
+    INSURANCE,
+    POPULATION,
+    SERVICE_NAMES,
+)
 from lienthong.migrations import SchemaChange, alembic_config, head_of, histories
 from lienthong.runtime.db import Database
 from lienthong.runtime.tables import RUNTIME_METADATA
@@ -63,7 +69,9 @@ async def db(url: str) -> AsyncIterator[Database]:
 
 def test_every_service_has_a_history_named_after_it() -> None:
     assert histories() == sorted(SERVICE_NAMES)
-    assert {service: f"{service}_0001" for service in SERVICE_NAMES} == HEADS
+    # civil_registry_0002: births flagged late (test_birth_late_migration.py).
+    latest = {CIVIL_REGISTRY: 2}
+    assert {s: f"{s}_{latest.get(s, 1):04d}" for s in SERVICE_NAMES} == HEADS
 
 
 @pytest.mark.parametrize("service", SERVICE_NAMES)

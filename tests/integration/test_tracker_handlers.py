@@ -274,6 +274,7 @@ async def test_step_results_come_from_the_typed_payloads(
         "registration_number": "KS-00685-2026-000001",
         "birth_certificate_number": "GKS-2026-00685000001",
         "registered_on": "2026-11-16",
+        "late_registration": False,
     }
     assert steps["population"]["result"] == {
         "personal_id": CHILD_ID,

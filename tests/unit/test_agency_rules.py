@@ -140,8 +140,12 @@ def test_population_refusals() -> None:
     )
 
 
-def test_child_card_only_under_72_months_and_only_once() -> None:
+def test_child_card_only_while_the_card_would_be_valid_and_only_once() -> None:
+    # Turns 72 months on 10/5/2026, before 30/9: the card runs to 30/9/2026 (more cases in
+    # test_child_card_issuance.py).
     born = date(2020, 5, 10)
     assert refuse_child_card(born, date(2026, 5, 9), False) is None
-    assert refuse_child_card(born, date(2026, 5, 10), False).code == "not_under_six"  # type: ignore[union-attr]
+    assert refuse_child_card(born, date(2026, 5, 10), False) is None
+    assert refuse_child_card(born, date(2026, 9, 30), False) is None
+    assert refuse_child_card(born, date(2026, 10, 1), False).code == "not_under_six"  # type: ignore[union-attr]
     assert refuse_child_card(born, date(2021, 1, 1), True).code == "card_already_issued"  # type: ignore[union-attr]

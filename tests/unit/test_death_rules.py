@@ -156,23 +156,27 @@ def test_refusals_are_checked_in_order(form: DeathDossierSubmitted) -> None:
 
 
 @pytest.mark.parametrize(
-    ("registered_on", "late"),
+    ("submitted_on", "late"),
     [
         (date(2026, 11, 1), False),
         (date(2026, 11, 15), False),  # 14 days
-        (date(2026, 11, 16), False),  # 15 days: still within the limit
+        (date(2026, 11, 16), False),  # 15 days (a Monday): still within the limit
         (date(2026, 11, 17), True),  # 16 days
         (date(2027, 1, 1), True),
     ],
 )
-def test_late_death_registration_after_fifteen_days(registered_on: date, late: bool) -> None:
-    assert is_late_death_registration(date(2026, 11, 1), registered_on, 15) is late
+def test_late_death_registration_after_fifteen_days(submitted_on: date, late: bool) -> None:
+    # Counted to the day the dossier was submitted (Luật Hộ tịch 2014, art. 33), whenever the
+    # registry gets to process it.
+    assert is_late_death_registration(date(2026, 11, 1), submitted_on, 15) is late
 
 
 def test_late_registration_across_month_ends() -> None:
-    # 20/2 → 7/3/2026 is 8 + 7 = 15 days (February 2026 has 28).
+    # 20/2 → 7/3/2026 is 8 + 7 = 15 days (February 2026 has 28). 7/3/2026 is a Saturday, so the
+    # window ends Monday 9/3 (Bộ luật Dân sự 2015, art. 148(5)).
     assert not is_late_death_registration(date(2026, 2, 20), date(2026, 3, 7), 15)
-    assert is_late_death_registration(date(2026, 2, 20), date(2026, 3, 8), 15)
+    assert not is_late_death_registration(date(2026, 2, 20), date(2026, 3, 9), 15)
+    assert is_late_death_registration(date(2026, 2, 20), date(2026, 3, 10), 15)
 
 
 def test_death_numbers() -> None:

@@ -1,9 +1,10 @@
 """Funeral benefit decisions (trợ cấp mai táng / hỗ trợ chi phí mai táng).
 
 Expected amounts are worked out by hand from domain.md and the defaults of InsuranceSettings:
-allowance 10 × reference level (1,800,000 from 1/7/2023, 2,340,000 from 1/7/2024, 2,530,000
-from 1/7/2026); support 20 × / disaster 50 × the assistance standard (360,000 from 1/7/2021,
-500,000 from 1/7/2024).
+allowance 10 × reference level (1,490,000 from 1/7/2019, 1,800,000 from 1/7/2023, 2,340,000 from
+1/7/2024, 2,530,000 from 1/7/2026); support 20 × / 50 × (a cause of Decree 20/2021 art. 14) the
+assistance standard (360,000 from 1/7/2021, 500,000 from 1/7/2024). Deaths before 1/7/2025 and
+the causes other than natural disasters: ``test_funeral_by_date.py``.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from datetime import date
 import pytest
 from pydantic import ValidationError
 
+from lienthong.contracts.declarations import DeathCause
 from lienthong.contracts.insurance import Benefit
 from services.insurance.rules import (
     FuneralDecision,
@@ -40,11 +42,18 @@ def decide(
     claimed: bool = True,
     disaster: bool = False,
 ) -> FuneralDecision:
-    return decide_funeral_benefit(facts, died, claimed=claimed, disaster=disaster, rules=rules)
+    cause = DeathCause.NATURAL_DISASTER if disaster else DeathCause.OTHER
+    return decide_funeral_benefit(facts, died, claimed=claimed, cause=cause, rules=rules)
 
 
 def test_default_rules_carry_the_documented_figures(rules: FuneralRules) -> None:
+    # The historical base salaries (lương cơ sở): Decrees 47/2016, 47/2017, 72/2018, 38/2019,
+    # 24/2023, 73/2024; the 2026 level is the reported, uncertain one of domain.md.
     assert rules.reference_levels == (
+        (date(2016, 5, 1), 1_210_000),
+        (date(2017, 7, 1), 1_300_000),
+        (date(2018, 7, 1), 1_390_000),
+        (date(2019, 7, 1), 1_490_000),
         (date(2023, 7, 1), 1_800_000),
         (date(2024, 7, 1), 2_340_000),
         (date(2026, 7, 1), 2_530_000),
@@ -52,17 +61,27 @@ def test_default_rules_carry_the_documented_figures(rules: FuneralRules) -> None
     assert rules.assistance_levels == ((date(2021, 7, 1), 360_000), (date(2024, 7, 1), 500_000))
     assert (
         rules.allowance_multiplier,
-        rules.min_compulsory_months,
-        rules.min_voluntary_months,
+        rules.laws.min_compulsory_months,
+        rules.laws.min_voluntary_months,
         rules.support_multiplier,
         rules.disaster_multiplier,
     ) == (10, 12, 60, 20, 50)
+    # Law 41/2024/QH15 from 1/7/2025; before, Law 58/2014/QH13 (art. 66(1)(b), 80(1)(a)).
+    assert (
+        rules.laws.law_2024_from,
+        rules.laws.min_reserved_months_2014,
+        rules.laws.min_voluntary_months_2014,
+    ) == (date(2025, 7, 1), 12, 60)
 
 
 @pytest.mark.parametrize(
     ("day", "expected"),
     [
-        (date(2020, 1, 1), 1_800_000),  # before the first entry: the oldest known level
+        (date(2016, 4, 30), 1_210_000),  # before the first entry: the oldest known level
+        (date(2016, 5, 1), 1_210_000),
+        (date(2019, 6, 30), 1_390_000),
+        (date(2019, 7, 1), 1_490_000),
+        (date(2023, 6, 30), 1_490_000),
         (date(2023, 7, 1), 1_800_000),
         (date(2024, 6, 30), 1_800_000),
         (date(2024, 7, 1), 2_340_000),

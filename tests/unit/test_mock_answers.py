@@ -115,11 +115,40 @@ async def test_a_simulated_insurance_announces_the_card_in_the_configured_versio
 async def test_a_death_submitted_after_15_days_is_registered_late() -> None:
     form = gateway.DeathDossierSubmitted.model_validate(
         example_of(gateway.DeathDossierSubmitted)
-        | {"date_of_death": "2026-10-30", "received_at": "2026-11-16T09:00:00+07:00"}
+        | {"date_of_death": "2026-10-29", "received_at": "2026-11-16T09:00:00+07:00"}
     )
     death = await answers.death_registered(form, context(CivilRegistrySettings()))
-    # Luật Hộ tịch art. 33: 15 days; 30/10 → 16/11 is 17 days.
-    assert (death.days_after_death, death.late_registration) == (17, True)
+    # Luật Hộ tịch art. 33: 15 days; 29/10 → 16/11 is 18 days, and day 15 (Friday 13/11) was a
+    # working day, so no extension (Bộ luật Dân sự art. 148(5)).
+    assert (death.days_after_death, death.late_registration) == (18, True)
+    # Died 30/10: day 15 is Saturday 14/11, so the window ends Monday 16/11: on time.
+    on_time = form.model_copy(update={"date_of_death": date(2026, 10, 30)})
+    death = await answers.death_registered(on_time, context(CivilRegistrySettings()))
+    assert (death.days_after_death, death.late_registration) == (17, False)
+
+
+@pytest.mark.parametrize(
+    ("born", "days", "late"),
+    [
+        # Luật Hộ tịch art. 15: 60 days. 18/9 → 17/11/2026 is 12 + 31 + 17 = 60 days: on time.
+        ("2026-09-18", 60, False),
+        # 17/9 → 17/11 is 61 days; day 60, Monday 16/11, was a working day: late.
+        ("2026-09-17", 61, True),
+    ],
+)
+async def test_a_birth_submitted_after_60_days_is_registered_late(
+    born: str, days: int, late: bool
+) -> None:
+    example = example_of(gateway.BirthDossierSubmitted)
+    form = gateway.BirthDossierSubmitted.model_validate(
+        example
+        | {
+            "child": example["child"] | {"date_of_birth": born},
+            "received_at": "2026-11-17T09:00:00+07:00",
+        }
+    )
+    birth = await answers.birth_registered(form, context(CivilRegistrySettings()))
+    assert (birth.days_after_birth, birth.late_registration) == (days, late)
 
 
 async def test_the_funeral_allowance_is_ten_times_the_reference_level_of_the_month_of_death() -> (
