@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +15,7 @@ from aiokafka import AIOKafkaConsumer
 from aiokafka.structs import ConsumerRecord
 
 from lienthong.contracts.envelope import CloudEvent
+from lienthong.contracts.newborns import NewbornRequest
 from services.civil_registry.population_client import PersonRecord
 
 
@@ -117,6 +118,7 @@ class StubPopulation:
     people: dict[str, PersonRecord] = field(default_factory=dict)
     calls: int = 0
     failing: bool = False
+    numbering: Callable[[list[NewbornRequest]], Awaitable[dict[str, str]]] | None = None
 
     async def lookup(self, personal_ids: list[str]) -> dict[str, PersonRecord]:
         """The known people among ``personal_ids``; TransientError while ``failing``."""
@@ -126,6 +128,15 @@ class StubPopulation:
         if self.failing:
             raise TransientError("population down (stub)")
         return {pid: self.people[pid] for pid in personal_ids if pid in self.people}
+
+    async def number_newborns(self, births: list[NewbornRequest]) -> dict[str, str] | None:
+        """What ``numbering`` answers (the population service's own numbering, in the
+        in-process system); None without it, as from a population that numbers at residence."""
+        from lienthong.runtime.policy import TransientError
+
+        if self.failing:
+            raise TransientError("population down (stub)")
+        return await self.numbering(births) if self.numbering is not None else None
 
     async def close(self) -> None:
         """Nothing to close."""

@@ -52,6 +52,14 @@ class BirthRegistered(BaseModel):
         description="Ngày đăng ký: the day the birth was registered (Vietnam date).",
         examples=["2026-11-16"],
     )
+    personal_id: str | None = Field(
+        default=None,
+        description="The child's personal ID number (số định danh cá nhân), obtained from the "
+        "population database while registering and written on the birth certificate; 12 "
+        "digits PPP G YY RRRRRR. Null on events of earlier versions, or when the population "
+        "database does not number at registration: it then issues one at residence.",
+        examples=["001226123456"],
+    )
     registration_province_code: str = Field(
         description="Province of the registering commune; its code prefixes the child's ID number.",
         examples=["01"],

@@ -63,6 +63,8 @@ PORTAL: Final[Roles] = frozenset({ADMIN, CLIENT})
 """Submitting, following, counting dossiers: what a portal or a tester does."""
 CITIZEN_LOOKUP: Final[Roles] = frozenset({ADMIN, CIVIL_REGISTRY})
 """Reading citizens: the civil registry checks declarations against them."""
+NUMBERING: Final[Roles] = frozenset({ADMIN, CIVIL_REGISTRY})
+"""Numbering a newborn: the civil registry, while it registers the birth."""
 FAULT_READERS: Final[Roles] = frozenset({ADMIN, GATEWAY})
 """Listing faults: the gateway shows every service's on its health page."""
 
@@ -115,6 +117,7 @@ OWN_ROUTES: Final[Mapping[str, Mapping[Route, Roles]]] = {
         ("GET", "/api/v1/citizens"): CITIZEN_LOOKUP,
         ("GET", "/api/v1/citizens/{personal_id}"): CITIZEN_LOOKUP,
         ("POST", "/api/v1/citizens/lookup"): CITIZEN_LOOKUP,
+        ("POST", "/api/v1/citizens/newborns"): NUMBERING,
         ("GET", "/api/v1/households/{household_id}"): CITIZEN_LOOKUP,
     },
     INSURANCE: {

@@ -47,6 +47,17 @@ class RegistersState:
     counters: dict[tuple[str, int, str], RegisterCounter] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Prefetched:
+    """What a batch asked the population database before its transaction."""
+
+    people: dict[str, PersonRecord]
+    """The parents and the deceased the batch names, by personal ID number."""
+    numbers: dict[str, str]
+    """The children's personal ID numbers, by dossier id (none from a population that numbers
+    at residence)."""
+
+
 def _commune_of_birth(payload: BirthDossierSubmitted) -> str:
     return payload.residence.commune_code
 
@@ -76,8 +87,9 @@ class CivilRegistryHandlers(ServiceHandlers):
         self._birth_registration_days = birth_registration_days
         self._paternity_days = paternity_days_after_death
 
-    async def prefetch(self, messages: list[Message[Any]]) -> dict[str, PersonRecord]:
-        """Every parent and deceased the batch names, in one call to the population database."""
+    async def prefetch(self, messages: list[Message[Any]]) -> Prefetched:
+        """Every parent and deceased the batch names, in one call to the population database;
+        then the personal ID numbers of the children that call shows can be registered."""
         ids: list[str] = []
         for message in messages:
             payload = message.payload
@@ -86,7 +98,29 @@ class CivilRegistryHandlers(ServiceHandlers):
                 ids += [parent.personal_id for parent in parents if parent is not None]
             elif isinstance(payload, DeathDossierSubmitted):
                 ids.append(payload.deceased.personal_id)
-        return await self._population.lookup(ids) if ids else {}
+        people = await self._population.lookup(ids) if ids else {}
+        return Prefetched(people, await self._numbers(messages, people))
+
+    async def _numbers(
+        self, messages: list[Message[Any]], people: dict[str, PersonRecord]
+    ) -> dict[str, str]:
+        """Số định danh cá nhân for each birth the parents' check lets through (domain primer,
+        lines 24–26: the registry obtains it while registering, so it is on the certificate).
+
+        Asked for before the transaction, like the lookup, so a population outage retries the
+        batch's messages instead of failing them. A birth refused on its parents is not
+        numbered; one the transaction then finds already registered was numbered as the same
+        child (population numbers a birth once: same mother, name and date of birth).
+        """
+        births = [
+            rules.newborn_request(m.dossier_id, m.payload)
+            for m in messages
+            if isinstance(m.payload, BirthDossierSubmitted)
+            and rules.refuse_birth(m.payload, dict(people), False, self._paternity_days) is None
+        ]
+        if not births:
+            return {}
+        return await self._population.number_newborns(births) or {}
 
     async def preload(
         self, session: AsyncSession, messages: list[Message[Any]], lookups: Any
@@ -117,7 +151,7 @@ class CivilRegistryHandlers(ServiceHandlers):
                     )
                 ).all()
             )
-        people: dict[str, PersonRecord] = lookups or {}
+        people: dict[str, PersonRecord] = lookups.people if lookups else {}
         communes = {_commune_of_birth(p) for p in births} | {
             _commune_of_death(p, people.get(p.deceased.personal_id)) for p in deaths
         }
@@ -165,7 +199,7 @@ class CivilRegistryHandlers(ServiceHandlers):
         form, state = message.payload, context.batch
         key = rules.duplicate_key(form)
         refusal = rules.refuse_birth(
-            form, dict(context.lookups), key in state.birth_keys, self._paternity_days
+            form, dict(context.lookups.people), key in state.birth_keys, self._paternity_days
         )
         if refusal is not None:
             return [civil_registry.BirthRejected(dossier_id=message.dossier_id, reason=refusal)]
@@ -176,6 +210,7 @@ class CivilRegistryHandlers(ServiceHandlers):
         received_on: date = vietnam_date(form.received_at)
         born = form.child.date_of_birth
         late = rules.is_late_birth_registration(born, received_on, self._birth_registration_days)
+        personal_id = context.lookups.numbers.get(message.dossier_id)
         registration = BirthRegistration(
             registration_number=rules.registration_number(commune, today.year, sequence),
             birth_certificate_number=rules.birth_certificate_number(commune, today.year, sequence),
@@ -186,6 +221,7 @@ class CivilRegistryHandlers(ServiceHandlers):
             child_full_name=form.child.full_name,
             child_date_of_birth=form.child.date_of_birth,
             child_sex=form.child.sex,
+            personal_id=personal_id,
             mother_personal_id=form.mother.personal_id,
             father_personal_id=form.father.personal_id if form.father else None,
             late_registration=late,
@@ -199,6 +235,7 @@ class CivilRegistryHandlers(ServiceHandlers):
                 registration_number=registration.registration_number,
                 birth_certificate_number=registration.birth_certificate_number,
                 registered_on=today,
+                personal_id=personal_id,
                 registration_province_code=province,
                 child=form.child,
                 mother=form.mother,
@@ -220,7 +257,7 @@ class CivilRegistryHandlers(ServiceHandlers):
         """Đăng ký khai tử at the commune of last residence; late ones are registered as such."""
         form, state = message.payload, context.batch
         personal_id = form.deceased.personal_id
-        known: PersonRecord | None = context.lookups.get(personal_id)
+        known: PersonRecord | None = context.lookups.people.get(personal_id)
         received_on: date = vietnam_date(form.received_at)
         already = personal_id in state.deceased
         refusal = rules.refuse_death(form, known, already, received_on)

@@ -36,6 +36,14 @@ class BirthRegistrationBase(CivilRegistryTable):
         description="Dossier id (mã hồ sơ) of the portal dossier this registration answers.",
         schema_extra={"examples": ["0b5e0f7a-3c1d-5e2f-8a9b-1c2d3e4f5a6b"]},
     )
+    personal_id: str | None = Field(
+        default=None,
+        description="The child's personal ID number (số định danh cá nhân), obtained from the "
+        "population database while registering: it is on the birth certificate. Null for "
+        "registrations made before the registry asked for it, or when population does not "
+        "number at registration.",
+        schema_extra={"examples": ["001226123456"]},
+    )
     commune_code: str = Field(
         index=True,
         description="Registering commune (UBND cấp xã), 5-digit code: the commune of the "

@@ -1,14 +1,16 @@
-"""The civil registry's view of the population database: one HTTP lookup per batch."""
+"""The civil registry's view of the population database: one HTTP lookup per batch, and the
+numbering of the newborns it registers."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Protocol
+from typing import Any, Protocol
 
 import httpx
 from pydantic import BaseModel
 
+from lienthong.contracts.newborns import NewbornNumbers, NewbornNumbersIssued, NewbornRequest
 from lienthong.domain.personal_id import Sex
 from lienthong.runtime.policy import AgencyUnavailable, TransientError
 
@@ -31,6 +33,11 @@ class PopulationLookup(Protocol):
     async def lookup(self, personal_ids: list[str]) -> dict[str, PersonRecord]:
         """Every known person among ``personal_ids``, by ID number."""
 
+    async def number_newborns(self, births: list[NewbornRequest]) -> dict[str, str] | None:
+        """Each birth's personal ID number by dossier id, issued by the population database
+        (the same again for a dossier asked before); None when it does not number at
+        registration (then it numbers the child at residence)."""
+
     async def close(self) -> None:
         """Release connections."""
 
@@ -44,9 +51,16 @@ class PopulationClient:
     """
 
     def __init__(
-        self, base_url: str, timeout_s: float, headers: Mapping[str, str] | None = None
+        self,
+        base_url: str,
+        timeout_s: float,
+        headers: Mapping[str, str] | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
-        self._client = httpx.AsyncClient(base_url=base_url, timeout=timeout_s, headers=headers)
+        """``transport`` replaces the network (tests answer from a function)."""
+        self._client = httpx.AsyncClient(
+            base_url=base_url, timeout=timeout_s, headers=headers, transport=transport
+        )
 
     async def lookup(self, personal_ids: list[str]) -> dict[str, PersonRecord]:
         """Every known person among ``personal_ids``, by ID number."""
@@ -54,26 +68,40 @@ class PopulationClient:
         unique = list(dict.fromkeys(personal_ids))
         for start in range(0, len(unique), 1000):
             chunk = unique[start : start + 1000]
-            try:
-                response = await self._client.post(
-                    "/api/v1/citizens/lookup", json={"personal_ids": chunk}
-                )
-            except httpx.HTTPError as error:
-                raise TransientError(f"population unreachable: {error!r}") from error
-            if response.status_code == 503:
-                raise AgencyUnavailable(f"population is not connected: {response.text[:200]}")
-            if response.status_code >= 500:
-                raise TransientError(f"population answered {response.status_code}")
-            if response.status_code in (401, 403):
-                raise TransientError(
-                    f"population refused the civil registry's key (HTTP {response.status_code}):"
-                    " check API_KEYS / API_KEYS_FILE"
-                )
+            response = await self._post("/api/v1/citizens/lookup", {"personal_ids": chunk})
             response.raise_for_status()
             for item in response.json()["found"]:
                 person = PersonRecord.model_validate(item)
                 found[person.personal_id] = person
         return found
+
+    async def number_newborns(self, births: list[NewbornRequest]) -> dict[str, str] | None:
+        """Each birth's personal ID number by dossier id; None from a population service
+        without the route (404/405: an external implementation that numbers at residence)."""
+        body = NewbornNumbers(births=births).model_dump(mode="json")
+        response = await self._post("/api/v1/citizens/newborns", body)
+        if response.status_code in (404, 405):
+            return None
+        response.raise_for_status()
+        issued = NewbornNumbersIssued.model_validate(response.json())
+        return {item.dossier_id: item.personal_id for item in issued.issued}
+
+    async def _post(self, path: str, body: dict[str, Any]) -> httpx.Response:
+        """POST to population; what is worth retrying raises :class:`TransientError`."""
+        try:
+            response = await self._client.post(path, json=body)
+        except httpx.HTTPError as error:
+            raise TransientError(f"population unreachable: {error!r}") from error
+        if response.status_code == 503:
+            raise AgencyUnavailable(f"population is not connected: {response.text[:200]}")
+        if response.status_code >= 500:
+            raise TransientError(f"population answered {response.status_code}")
+        if response.status_code in (401, 403):
+            raise TransientError(
+                f"population refused the civil registry's key (HTTP {response.status_code}):"
+                " check API_KEYS / API_KEYS_FILE"
+            )
+        return response
 
     async def close(self) -> None:
         """Close the connection pool."""

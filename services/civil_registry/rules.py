@@ -8,7 +8,9 @@ from typing import Protocol
 from lienthong.contracts import reasons
 from lienthong.contracts.declarations import ParentInfo
 from lienthong.contracts.gateway import BirthDossierSubmitted, DeathDossierSubmitted
+from lienthong.contracts.newborns import NewbornRequest
 from lienthong.contracts.reasons import Reason, ReasonCode
+from lienthong.domain.admin_units import load_admin_units
 from lienthong.domain.calendar import WorkingCalendar
 from lienthong.domain.personal_id import Sex
 from lienthong.domain.text import name_key, same_name
@@ -203,3 +205,21 @@ def registration_number(commune_code: str, year: int, sequence: int) -> str:
 def birth_certificate_number(commune_code: str, year: int, sequence: int) -> str:
     """Số Giấy khai sinh điện tử (unique nationwide thanks to the commune code)."""
     return f"GKS-{year}-{commune_code}{sequence:06d}"
+
+
+def newborn_request(dossier_id: str, form: BirthDossierSubmitted) -> NewbornRequest:
+    """What the population database needs to number the child of ``form``: the child, the
+    parents, and the province registering it (the commune of residence's: its code is the
+    number's PPP)."""
+    child = form.child
+    return NewbornRequest(
+        dossier_id=dossier_id,
+        family_name=child.family_name,
+        middle_name=child.middle_name,
+        given_name=child.given_name,
+        sex=child.sex,
+        date_of_birth=child.date_of_birth,
+        birth_province_code=load_admin_units().province_of_commune(form.residence.commune_code),
+        mother_personal_id=form.mother.personal_id,
+        father_personal_id=form.father.personal_id if form.father else None,
+    )

@@ -52,7 +52,8 @@ def is_late_registration(
 
     Without ``calendar``, the shipped Vietnamese calendar, lenient about years it has no data
     for (their holidays computed from the Labour Code, as the gateway's deadlines): a
-    registration must never fail for want of a holiday list. The calendar is only consulted when the plain count is exceeded.
+    registration must never fail for want of a holiday list. The calendar is only consulted
+    when the plain count is exceeded.
     """
     if (submitted_on - event).days <= days:
         return False

@@ -87,7 +87,11 @@ DONE: Final[dict[type[BaseModel], Done]] = {
     civil_registry.BirthRegistered: Done(
         (POPULATION,),
         showing(
-            "registration_number", "birth_certificate_number", "registered_on", "late_registration"
+            "registration_number",
+            "birth_certificate_number",
+            "registered_on",
+            "personal_id",
+            "late_registration",
         ),
     ),
     population.CitizenRegistered: Done(

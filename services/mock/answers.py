@@ -97,6 +97,8 @@ async def birth_registered(
         health_insurance=form.health_insurance,
         late_registration=late,
         days_after_birth=(received_on - born).days,
+        # A simulated registry asks no population database: the child is numbered at residence.
+        personal_id=None,
     )
 
 
@@ -131,11 +133,11 @@ async def death_registered(
 async def citizen_registered(
     birth: civil_registry.BirthRegistered, context: AnswerContext
 ) -> population.CitizenRegistered:
-    """Đăng ký thường trú and a new personal ID number (one no citizen holds), at the residence
-    requested."""
+    """Đăng ký thường trú at the residence requested, with the personal ID number the civil
+    registry obtained at registration, or a new one (one no citizen holds) when it has none."""
     child, residence = birth.child, birth.residence
     province = _province_of(residence.commune_code)
-    personal_id = await context.unused(
+    personal_id = birth.personal_id or await context.unused(
         PERSONAL_ID,
         lambda rng: generate_personal_id(
             birth.registration_province_code, child.sex, child.date_of_birth, rng

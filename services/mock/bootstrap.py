@@ -32,6 +32,7 @@ from services.mock.handlers import MockHandlers
 from services.mock.ledger import ledger
 from services.mock.rules import MockRule, delay_of
 from services.population import api as population_api
+from services.population import newborns_api as population_newborns_api
 from services.population import seeding as population_seeding
 from services.population.models import Citizen, PopulationTable
 
@@ -58,7 +59,7 @@ READ_SIDES: dict[str, ReadSide] = {
     CIVIL_REGISTRY: ReadSide(CivilRegistryTable.metadata, (civil_registry_api.router,)),
     POPULATION: ReadSide(
         PopulationTable.metadata,
-        (population_api.router,),
+        (population_api.router, population_newborns_api.router),
         population_seeding.seed_if_empty,
         _seeded_citizen,
     ),

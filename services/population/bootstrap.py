@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lienthong.contracts.services import POPULATION
 from lienthong.runtime.service import Infrastructure, Parts, Service, seeding
-from services.population.api import router
+from services.population import api, newborns_api
 from services.population.handlers import PopulationHandlers
 from services.population.ledger import ledger
 from services.population.models import PopulationTable
@@ -30,6 +30,6 @@ def bootstrap(
         metadata=PopulationTable.metadata,
         ledger=ledger,
         handlers=PopulationHandlers(infra.randomness),
-        routers=[router],
+        routers=[api.router, newborns_api.router],
         on_startup=seeding(seed_if_empty, settings),
     )

@@ -7,18 +7,17 @@ query each (``preload``).
 
 from __future__ import annotations
 
-import random
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from lienthong.contracts import population
+from lienthong.contracts import population, reasons
 from lienthong.contracts.civil_registry import BirthRegistered, DeathRegistered
+from lienthong.contracts.reasons import Reason
 from lienthong.contracts.services import POPULATION
-from lienthong.domain.personal_id import generate_personal_id
-from lienthong.domain.text import nfc
 from lienthong.runtime.handlers import (
     Decisions,
     HandlerContext,
@@ -28,6 +27,7 @@ from lienthong.runtime.handlers import (
 )
 from lienthong.runtime.randomness import RandomSource, first_free
 from services.population.models import Citizen, Household
+from services.population.newborns import id_draws
 from services.population.rules import choose_new_head, refuse_death, refuse_newborn
 
 
@@ -50,24 +50,18 @@ class PopulationHandlers(ServiceHandlers):
     def __init__(self, randomness: RandomSource) -> None:
         self._randomness = randomness
 
-    def _id_draws(self, registration: BirthRegistered) -> random.Random:
-        """The generator of a newborn's serial, derived from the birth itself.
-
-        Keyed by the mother, the child's name and date of birth — what makes a birth one birth
-        — so the same dossier gets the same number whatever order births arrive in.
-        """
+    def _id_draws(self, registration: BirthRegistered) -> Iterator[str]:
+        """The candidate numbers of a newborn the civil registry did not number (an event of
+        an earlier version, or a registry that does not ask): the same sequence as at
+        registration (:func:`~services.population.newborns.id_draws`)."""
         child = registration.child
-        return self._randomness.derive(
-            "personal_id",
+        return id_draws(
+            self._randomness,
             registration.mother.personal_id,
-            nfc(child.full_name).casefold(),
-            child.date_of_birth.isoformat(),
-        )
-
-    def _candidate(self, registration: BirthRegistered, rng: random.Random) -> str:
-        child = registration.child
-        return generate_personal_id(
-            registration.registration_province_code, child.sex, child.date_of_birth, rng
+            child.full_name,
+            child.date_of_birth,
+            registration.registration_province_code,
+            child.sex,
         )
 
     async def preload(
@@ -77,8 +71,9 @@ class PopulationHandlers(ServiceHandlers):
         state = PopulationState()
         births = [m.payload for m in messages if isinstance(m.payload, BirthRegistered)]
         deaths = [m.payload for m in messages if isinstance(m.payload, DeathRegistered)]
-        firsts = [self._candidate(b, self._id_draws(b)) for b in births]
+        firsts = [next(self._id_draws(b)) for b in births if b.personal_id is None]
         people = {b.residence.household_head_personal_id for b in births}
+        people |= {b.personal_id for b in births if b.personal_id is not None}
         people |= {d.deceased.personal_id for d in deaths}
         if people or firsts:
             # Locked (on PostgreSQL) until the batch commits, in key order: another instance
@@ -106,13 +101,36 @@ class PopulationHandlers(ServiceHandlers):
         self, session: AsyncSession, registration: BirthRegistered, state: PopulationState
     ) -> str:
         """The first free number in the birth's own sequence of draws."""
-        rng = self._id_draws(registration)
 
         async def is_taken(candidate: str) -> bool:
             return await session.get(Citizen, candidate) is not None
 
-        draws = iter(lambda: self._candidate(registration, rng), None)
+        draws = self._id_draws(registration)
         return await first_free(draws, state.taken_ids, is_taken, what="personal ID number")
+
+    async def _newborn(
+        self, session: AsyncSession, message: Message[BirthRegistered], state: PopulationState
+    ) -> Citizen | Reason:
+        """The child's row: the one numbered at registration, or a new one numbered now.
+
+        The civil registry obtained the number while registering (``personal_id`` on the
+        event): that row exists since, without a residence. A number the population database
+        does not hold (issued elsewhere) makes a new row; one held by another person is refused
+        rather than giving the certificate and the register two different numbers.
+        """
+        registration = message.payload
+        numbered = registration.personal_id
+        if numbered is None:
+            personal_id = await self._unused_personal_id(session, registration, state)
+            return _new_citizen(registration, personal_id)
+        row = state.citizens.get(numbered)
+        if row is None:
+            return _new_citizen(registration, numbered)
+        if row.birth_dossier_id != message.dossier_id or row.household_id is not None:
+            return reasons.CITIZEN_ALREADY_REGISTERED.reason(
+                f"personal ID number {numbered} is held by another citizen"
+            )
+        return row
 
     @handles(BirthRegistered)
     async def register_newborn(
@@ -126,28 +144,16 @@ class PopulationHandlers(ServiceHandlers):
         if refusal is not None:
             return [population.CitizenRejected(dossier_id=message.dossier_id, reason=refusal)]
         assert head is not None and head.household_id is not None
-        child = registration.child
-        personal_id = await self._unused_personal_id(session, registration, state)
-        session.add(
-            Citizen(
-                personal_id=personal_id,
-                family_name=child.family_name,
-                middle_name=child.middle_name,
-                given_name=child.given_name,
-                full_name=child.full_name,
-                sex=child.sex,
-                date_of_birth=child.date_of_birth,
-                birth_province_code=registration.registration_province_code,
-                household_id=head.household_id,
-                commune_code=head.commune_code,
-                province_code=head.province_code,
-                address=head.address,
-                mother_personal_id=registration.mother.personal_id,
-                father_personal_id=registration.father.personal_id if registration.father else None,
-                birth_registration_number=registration.registration_number,
-                source="birth_registration",
-            )
-        )
+        newborn = await self._newborn(session, message, state)
+        if isinstance(newborn, Reason):
+            return [population.CitizenRejected(dossier_id=message.dossier_id, reason=newborn)]
+        child, personal_id = registration.child, newborn.personal_id
+        newborn.household_id = head.household_id
+        newborn.commune_code = head.commune_code
+        newborn.province_code = head.province_code
+        newborn.address = head.address
+        newborn.birth_registration_number = registration.registration_number
+        session.add(newborn)
         state.taken_ids.add(personal_id)
         state.registered_births.add(registration.registration_number)
         parents = {registration.mother.personal_id}
@@ -227,3 +233,22 @@ class PopulationHandlers(ServiceHandlers):
             household.head_personal_id = new_head.personal_id
             session.add_all([new_head, household])
         return new_head
+
+
+def _new_citizen(registration: BirthRegistered, personal_id: str) -> Citizen:
+    """A newborn with no row yet (numbered now, or by a registry elsewhere)."""
+    child = registration.child
+    return Citizen(
+        personal_id=personal_id,
+        family_name=child.family_name,
+        middle_name=child.middle_name,
+        given_name=child.given_name,
+        full_name=child.full_name,
+        sex=child.sex,
+        date_of_birth=child.date_of_birth,
+        birth_province_code=registration.registration_province_code,
+        mother_personal_id=registration.mother.personal_id,
+        father_personal_id=registration.father.personal_id if registration.father else None,
+        birth_dossier_id=registration.dossier_id,
+        source="birth_registration",
+    )

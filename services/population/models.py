@@ -126,6 +126,13 @@ class Citizen(CitizenBase, table=True):
     __tablename__ = "citizens"
 
     birth_registration_number: str | None = Field(default=None, unique=True)
+    birth_dossier_id: str | None = Field(
+        default=None,
+        unique=True,
+        index=True,
+        description="The birth dossier the number was issued for, at birth registration (the "
+        "civil registry asks once per dossier); null for the seeded population.",
+    )
     death_registration_number: str | None = Field(default=None, unique=True)
     residence_removed_on: date | None = Field(
         default=None, description="When permanent residence was removed (xóa thường trú)."

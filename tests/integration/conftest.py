@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -28,6 +28,7 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from lienthong.contracts.catalogue import topics_consumed_by
+from lienthong.contracts.newborns import NewbornRequest
 from lienthong.contracts.services import SERVICE_NAMES
 from lienthong.runtime.clock import SimClock
 from lienthong.runtime.consumer import BatchOutcome
@@ -41,6 +42,7 @@ from services.gateway.settings import GatewaySettings
 from services.insurance.bootstrap import bootstrap as insurance
 from services.insurance.settings import InsuranceSettings
 from services.population.bootstrap import bootstrap as population
+from services.population.newborns import issue_numbers
 from services.population.settings import PopulationSettings
 from tests.fakes import RecordingBroker, StubPopulation
 from tests.postgres import fresh_database, shared_server
@@ -164,6 +166,7 @@ async def open_system(
         "insurance": insurance(insurance_settings, parts),
     }
     assert set(services) == set(SERVICE_NAMES)
+    people.numbering = _numbering_of(services["population"])
     for service in services.values():
         await service.start()
     try:
@@ -185,3 +188,19 @@ async def system(tmp_path: Path, request: pytest.FixtureRequest) -> AsyncIterato
 def database_url(tmp_path: Path, request: pytest.FixtureRequest) -> str:
     """An empty database: a SQLite file, then a PostgreSQL database."""
     return store_url(request.param, tmp_path, "store")
+
+
+def _numbering_of(
+    population_service: Service,
+) -> Callable[[list[NewbornRequest]], Awaitable[dict[str, str]]]:
+    """The population service's own numbering (what ``POST /api/v1/citizens/newborns`` runs),
+    called in process where the civil registry would call it over HTTP."""
+
+    async def number(births: list[NewbornRequest]) -> dict[str, str]:
+        db, randomness = population_service.db, population_service.infra.randomness
+        return {
+            item.dossier_id: item.personal_id
+            for item in await issue_numbers(db, randomness, births)
+        }
+
+    return number

@@ -135,6 +135,6 @@ async def test_a_simulated_agency_follows_the_agencys_history(tmp_path: Path) ->
     finally:
         await service.stop()
 
-    assert revision == "civil_registry_0002"
+    assert revision == "civil_registry_0003"
     assert with_own_tables == []  # its own tables (create_all in its start-up hook) besides
     assert {table.name for _, table in agency} == set(MockTable.metadata.tables)

@@ -253,7 +253,9 @@ async def test_step_results_come_from_the_typed_payloads(
 ) -> None:
     service, client = gateway
     dossier_id = await submit(client, load_example())
-    birth = event_of(registered(dossier_id), dossier_id=dossier_id, time=MONDAY_1030)
+    # The number the civil registry obtained at registration is on the certificate (step 1).
+    numbered = registered(dossier_id).model_copy(update={"personal_id": CHILD_ID})
+    birth = event_of(numbered, dossier_id=dossier_id, time=MONDAY_1030)
     person = event_of(citizen(dossier_id), dossier_id=dossier_id, time=TUESDAY_1000, cause=birth)
     card = HealthCardIssued(
         dossier_id=dossier_id,
@@ -274,6 +276,7 @@ async def test_step_results_come_from_the_typed_payloads(
         "registration_number": "KS-00685-2026-000001",
         "birth_certificate_number": "GKS-2026-00685000001",
         "registered_on": "2026-11-16",
+        "personal_id": CHILD_ID,
         "late_registration": False,
     }
     assert steps["population"]["result"] == {
