@@ -283,3 +283,38 @@ async def two_births(system: InProcessSystem, client: httpx.AsyncClient) -> tupl
     ids = [await submit(client, birth_form_for(mother, given_name=n)) for n in ("An", "Bình")]
     assert mother.province_code is not None
     return ids, mother.province_code
+
+
+def death_form_for(
+    deceased: Citizen,
+    requester: Citizen,
+    *,
+    died: date = date(2026, 11, 15),
+    claim: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Form 02 declaring ``deceased`` dead on ``died``, by a relative, with a hospital's notice
+    of that day and ``claim`` as the benefit claim (the form's default when None)."""
+    form: dict[str, Any] = {
+        "kind": "death",
+        "requester": {
+            "full_name": requester.full_name,
+            "personal_id": requester.personal_id,
+            "relationship": "relative",
+        },
+        "deceased": {
+            "full_name": deceased.full_name,
+            "date_of_birth": deceased.date_of_birth.isoformat(),
+            "sex": deceased.sex,
+            "personal_id": deceased.personal_id,
+        },
+        "date_of_death": died.isoformat(),
+        "place_of_death": {"commune_code": deceased.commune_code},
+        "death_notice": {
+            "number": f"GBT-{died.year}-{deceased.personal_id[-4:]}",
+            "issuer": "hospital",
+            "issued_on": died.isoformat(),
+        },
+    }
+    if claim is not None:
+        form["benefit_claim"] = claim
+    return form

@@ -8,14 +8,18 @@ since 1/7/2024): one in a traffic accident — funeral cost support 50 × 500,00
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlmodel import col, select
 
 from services.insurance.models import FuneralBenefit, InsuredPerson
 from services.population.models import Citizen
 from tests.integration.conftest import InProcessSystem
-from tests.integration.helpers import client_of, known_to_registry, run_chain, submit
+from tests.integration.helpers import (
+    client_of,
+    death_form_for,
+    known_to_registry,
+    run_chain,
+    submit,
+)
 
 
 async def _assisted(system: InProcessSystem, how_many: int) -> list[Citizen]:
@@ -42,27 +46,6 @@ async def _assisted(system: InProcessSystem, how_many: int) -> list[Citizen]:
     return found[: how_many + 1]
 
 
-def _death_form(deceased: Citizen, requester: Citizen, claim: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "kind": "death",
-        "requester": {
-            "full_name": requester.full_name,
-            "personal_id": requester.personal_id,
-            "relationship": "relative",
-        },
-        "deceased": {
-            "full_name": deceased.full_name,
-            "date_of_birth": deceased.date_of_birth.isoformat(),
-            "sex": deceased.sex,
-            "personal_id": deceased.personal_id,
-        },
-        "date_of_death": "2026-11-15",
-        "place_of_death": {"commune_code": deceased.commune_code},
-        "death_notice": {"number": "GBT-2026-7", "issuer": "police", "issued_on": "2026-11-15"},
-        "benefit_claim": claim,
-    }
-
-
 async def test_the_cause_on_the_form_decides_the_support_multiplier(
     system: InProcessSystem,
 ) -> None:
@@ -70,8 +53,10 @@ async def test_the_cause_on_the_form_decides_the_support_multiplier(
     for person in (accident, illness):
         known_to_registry(system, person)
     async with client_of(system.services["gateway"]) as client:
-        await submit(client, _death_form(accident, requester, {"cause": "traffic_accident"}))
-        await submit(client, _death_form(illness, requester, {"requested": True}))
+        await submit(
+            client, death_form_for(accident, requester, claim={"cause": "traffic_accident"})
+        )
+        await submit(client, death_form_for(illness, requester, claim={"requested": True}))
 
     await run_chain(system)
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
-from typing import Any
 
 import httpx
 import pytest
@@ -27,6 +26,7 @@ from tests.integration.conftest import NOW, InProcessSystem
 from tests.integration.helpers import (
     birth_form_for,
     client_of,
+    death_form_for,
     dossier_view,
     event_of,
     known_to_registry,
@@ -80,31 +80,6 @@ async def test_a_birth_submitted_after_60_days_is_registered_and_flagged_late(
     assert (event.data["late_registration"], event.data["days_after_birth"]) == (late, days)
 
 
-def death_form(deceased: Citizen, requester: Citizen, died: date) -> dict[str, Any]:
-    """Form 02 declaring ``deceased`` dead on ``died``."""
-    return {
-        "kind": "death",
-        "requester": {
-            "full_name": requester.full_name,
-            "personal_id": requester.personal_id,
-            "relationship": "relative",
-        },
-        "deceased": {
-            "full_name": deceased.full_name,
-            "date_of_birth": deceased.date_of_birth.isoformat(),
-            "sex": deceased.sex,
-            "personal_id": deceased.personal_id,
-        },
-        "date_of_death": died.isoformat(),
-        "place_of_death": {"commune_code": deceased.commune_code},
-        "death_notice": {
-            "number": "GBT-2026-1",
-            "issuer": "hospital",
-            "issued_on": died.isoformat(),
-        },
-    }
-
-
 @pytest.mark.parametrize(
     ("died", "received_at", "days", "late"),
     [
@@ -125,7 +100,7 @@ async def test_a_death_is_judged_on_the_day_submitted_not_the_day_processed(
 ) -> None:
     deceased, household = await pensioner_heading_a_household(system)
     known_to_registry(system, deceased)
-    form = DeathDossier.model_validate(death_form(deceased, household[0], died))
+    form = DeathDossier.model_validate(death_form_for(deceased, household[0], died=died))
     payload = DeathDossierSubmitted.from_form("d-window", received_at, form)
 
     await process(

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 import pytest_asyncio
 from sqlalchemy import delete
@@ -27,6 +26,7 @@ from tests.integration.conftest import InProcessSystem
 from tests.integration.helpers import (
     birth_form_for,
     client_of,
+    death_form_for,
     dossier_view,
     known_to_registry,
     pensioner_heading_a_household,
@@ -50,27 +50,6 @@ class Run:
     """The personal ID numbers the two children got."""
 
 
-def death_form(deceased: Citizen, relative: Citizen) -> dict[str, Any]:
-    """Form 02 for ``deceased``, who died the day before, submitted by ``relative``."""
-    return {
-        "kind": "death",
-        "requester": {
-            "full_name": relative.full_name,
-            "personal_id": relative.personal_id,
-            "relationship": "relative",
-        },
-        "deceased": {
-            "full_name": deceased.full_name,
-            "date_of_birth": deceased.date_of_birth.isoformat(),
-            "sex": deceased.sex,
-            "personal_id": deceased.personal_id,
-        },
-        "date_of_death": "2026-11-15",
-        "place_of_death": {"commune_code": deceased.commune_code},
-        "death_notice": {"number": "GBT-2026-1", "issuer": "hospital", "issued_on": "2026-11-16"},
-    }
-
-
 @pytest_asyncio.fixture
 async def run(system: InProcessSystem) -> AsyncIterator[Run]:
     """The system after the run, every event delivered."""
@@ -81,7 +60,7 @@ async def run(system: InProcessSystem) -> AsyncIterator[Run]:
     async with client_of(system.services["gateway"]) as client:
         births = [await submit(client, birth_form_for(mother)) for mother in mothers]
         duplicate = await submit(client, birth_form_for(mothers[0]))
-        death = await submit(client, death_form(deceased, household[0]))
+        death = await submit(client, death_form_for(deceased, household[0]))
         await run_chain(system)
         views = [await dossier_view(client, dossier_id) for dossier_id in births]
     children = [steps_by_agency(view)["population"]["result"]["personal_id"] for view in views]
