@@ -119,7 +119,7 @@ AGENCY_ROWS: dict[tuple[str, str], tuple[str, str]] = {
     ("death", "civil_registry"): ("civil_registry", "SELECT COUNT(*) FROM death_registrations"),
     ("birth", "population"): (
         "population",
-        "SELECT COUNT(*) FROM citizens WHERE source = 'birth_registration'",
+        "SELECT COUNT(*) FROM citizens WHERE birth_registration_number IS NOT NULL",
     ),
     ("death", "population"): (
         "population",

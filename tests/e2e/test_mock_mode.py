@@ -45,7 +45,7 @@ OWN_RECORDS = {
         ("civil_registry", "SELECT COUNT(*) FROM death_registrations"),
     ),
     "population": (
-        ("population", "SELECT COUNT(*) FROM citizens WHERE source = 'birth_registration'"),
+        ("population", "SELECT COUNT(*) FROM citizens WHERE birth_registration_number IS NOT NULL"),
         ("population", "SELECT COUNT(*) FROM citizens WHERE death_registration_number IS NOT NULL"),
     ),
     "insurance": (

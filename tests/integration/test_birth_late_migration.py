@@ -16,7 +16,7 @@ from sqlalchemy import Connection, column, insert, select, table, text
 
 from lienthong.contracts.services import CIVIL_REGISTRY
 from lienthong.domain.personal_id import Sex
-from lienthong.migrations import SchemaChange, alembic_config
+from lienthong.migrations import SchemaChange, alembic_config, head_of
 from lienthong.runtime.db import Database
 from services.civil_registry.models import BirthRegistration
 from tests.integration.migration_helpers import models_of, schema_differences, stamped
@@ -29,7 +29,8 @@ BEFORE_THE_FLAG = table(
 )
 """The table as it was before the flag: no column to default, no Python-side defaults."""
 BEFORE = "civil_registry_0001"
-HEAD = "civil_registry_0002"
+HEAD = head_of(alembic_config(CIVIL_REGISTRY))
+"""Where migrating ends: the revisions after the flag's run too."""
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
