@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from lienthong.contracts.declarations import (
     BenefitClaim,
+    BirthCertificateMedium,
     ChildInfo,
     DeceasedInfo,
     HealthInsuranceRequest,
@@ -90,6 +91,20 @@ class BirthRegistered(BaseModel):
         description="Days from the birth to the day the dossier was submitted; null on events "
         "of earlier versions.",
         examples=[14],
+    )
+    medical_birth_certificate_medium: BirthCertificateMedium = Field(
+        default=BirthCertificateMedium.ELECTRONIC,
+        description="The hospital's birth certificate the registration rests on: electronic "
+        "(checked against the health facility's register) or paper. Absent from events of "
+        "earlier versions: electronic.",
+        examples=["electronic"],
+    )
+    verification_required: bool = Field(
+        default=False,
+        description="The civil registry verified a paper birth certificate (xác minh): the "
+        "group's limit is 5 working days instead of 3. Absent from events of earlier "
+        "versions: false.",
+        examples=[False],
     )
 
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Self
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from lienthong.contracts.declarations import (
     BenefitClaim,
+    BirthCertificateMedium,
     ChildInfo,
     DeathNotice,
     DeceasedInfo,
@@ -29,6 +30,7 @@ from lienthong.contracts.declarations import (
 from lienthong.contracts.text_fields import NfcText
 
 __all__ = [
+    "ELECTRONIC_DELIVERY",
     "BirthDossier",
     "DeathDossier",
     "Delivery",
@@ -59,6 +61,12 @@ class DeliveryMethod(StrEnum):
     EMAIL = "email"
     POST = "post"
     IN_PERSON = "in_person"
+
+
+ELECTRONIC_DELIVERY: frozenset[DeliveryMethod] = frozenset(
+    {DeliveryMethod.VNEID, DeliveryMethod.EMAIL}
+)
+"""Methods that deliver the electronic documents; post and in_person deliver paper copies."""
 
 
 class RequesterInfo(Strict):
@@ -99,9 +107,16 @@ class Delivery(Strict):
     )
     address: Annotated[str, NfcText(max_length=300)] | None = Field(
         default=None,
-        description="Postal address when method is post.",
+        description="Postal address the paper results are sent to; required when method is post.",
         examples=["Số 12, phố Hàng Bạc, Phường Hoàn Kiếm, Thành phố Hà Nội"],
     )
+
+    @model_validator(mode="after")
+    def _post_needs_an_address(self) -> Self:
+        """Results by post without an address would be lost: refused at the door."""
+        if self.method == DeliveryMethod.POST and not (self.address or "").strip():
+            raise ValueError("address is required when method is post")
+        return self
 
 
 class BirthDossier(Strict):
@@ -125,8 +140,15 @@ class BirthDossier(Strict):
         examples=["123/2020/KH"],
     )
     medical_birth_certificate_number: Annotated[str, NfcText(max_length=50, min_length=1)] = Field(
-        description="Electronic birth certificate from the hospital (giấy chứng sinh).",
+        description="Number of the birth certificate from the hospital (giấy chứng sinh).",
         examples=["GCS-01-2026-004512"],
+    )
+    medical_birth_certificate_medium: BirthCertificateMedium = Field(
+        default=BirthCertificateMedium.ELECTRONIC,
+        description="electronic: sent by the health facility over the linkage and checked "
+        "against its register; paper: the civil registry verifies it, and the group's limit "
+        "becomes 5 working days instead of 3.",
+        examples=["electronic"],
     )
     residence: ResidenceRequest = Field(
         description="Đăng ký thường trú: where and in whose household the child is registered."

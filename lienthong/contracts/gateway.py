@@ -15,6 +15,7 @@ from pydantic import AwareDatetime, BaseModel, Field
 
 from lienthong.contracts.declarations import (
     BenefitClaim,
+    BirthCertificateMedium,
     ChildInfo,
     DeathNotice,
     DeceasedInfo,
@@ -60,6 +61,12 @@ class BirthDossierSubmitted(_Submitted):
     father: ParentInfo | None = Field(default=None, description="Cha, when declared.")
     medical_birth_certificate_number: str = Field(
         description="Giấy chứng sinh from the hospital.", examples=["GCS-01-2026-004512"]
+    )
+    medical_birth_certificate_medium: BirthCertificateMedium = Field(
+        default=BirthCertificateMedium.ELECTRONIC,
+        description="electronic (checked against the health facility's register) or paper "
+        "(the civil registry verifies it). Absent from events of earlier versions: electronic.",
+        examples=["electronic"],
     )
     marriage_certificate_number: str | None = Field(
         default=None, description="Giấy chứng nhận kết hôn.", examples=["123/2020/KH"]

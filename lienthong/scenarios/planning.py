@@ -103,6 +103,7 @@ class _Builder:
         father: bool = True,
         born: str | float = "1d",
         alias: str | None = None,
+        electronic_share: float = 1.0,
     ) -> dict[str, Any]:
         self.count += 1
         if alias in self.aliases:
@@ -124,7 +125,7 @@ class _Builder:
             self.aliases[alias] = mother
         people = BirthPeople(mother, spouse, await self.picker.head_of(mother))
         child = child_details(self.rng, f"{self.tag} {self.count}", self.day(offset_s, born))
-        return birth_form(people, child, defects, self.rng)
+        return birth_form(people, child, defects, self.rng, electronic_share=electronic_share)
 
     async def death(
         self,
@@ -235,7 +236,12 @@ async def plan(
         mark = marks[g][i]
         if group.kind == "birth":
             defects_b = frozenset({BirthDefect(mark)} if mark else set())
-            form = await builder.birth(offset, provinces[g][i], defects_b)
+            form = await builder.birth(
+                offset,
+                provinces[g][i],
+                defects_b,
+                electronic_share=group.electronic_birth_certificates,
+            )
         else:
             defects_d = frozenset({DeathDefect(mark)} if mark else set())
             form = await builder.death(offset, provinces[g][i], defects_d)

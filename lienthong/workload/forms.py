@@ -124,8 +124,10 @@ def birth_form(
     rng: random.Random,
     *,
     elsewhere: str = "00004",
+    electronic_share: float = 1.0,
 ) -> dict[str, Any]:
-    """Form 01 naming ``people``; ``elsewhere`` is a commune the head does not live in."""
+    """Form 01 naming ``people``; ``elsewhere`` is a commune the head does not live in; about
+    ``electronic_share`` of the forms carry an electronic birth certificate, the rest paper."""
     mother, father, head = people.mother, people.father, people.head
     commune = mother.commune_code or "00070"
     family = father.family_name if father else mother.family_name
@@ -141,6 +143,7 @@ def birth_form(
         BirthDefect.MOTHER_MISMATCH in defects,
         rng,
     )
+    certificate = rng.randrange(10**6)
     form: dict[str, Any] = {
         "kind": "birth",
         "requester": {
@@ -161,7 +164,12 @@ def birth_form(
             "hometown_province_code": (mother.province_code or "01"),
         },
         "mother": mother_entry,
-        "medical_birth_certificate_number": f"GCS-{child.born.year}-{rng.randrange(10**6):06d}",
+        "medical_birth_certificate_number": f"GCS-{child.born.year}-{certificate:06d}",
+        # The certificate's serial decides its medium: no extra draw, so the people and names
+        # of every later form stay what a seed gave before the medium existed.
+        "medical_birth_certificate_medium": (
+            "electronic" if certificate < electronic_share * 10**6 else "paper"
+        ),
         "residence": {
             "commune_code": residence_commune,
             "address": mother.address or "Số 1, thôn Đông",

@@ -244,6 +244,10 @@ class CivilRegistryHandlers(ServiceHandlers):
                 health_insurance=form.health_insurance,
                 late_registration=late,
                 days_after_birth=(received_on - born).days,
+                medical_birth_certificate_medium=form.medical_birth_certificate_medium,
+                verification_required=rules.certificate_needs_verification(
+                    form.medical_birth_certificate_medium
+                ),
             )
         ]
 

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Protocol
 
 from lienthong.contracts import reasons
-from lienthong.contracts.declarations import ParentInfo
+from lienthong.contracts.declarations import BirthCertificateMedium, ParentInfo
 from lienthong.contracts.gateway import BirthDossierSubmitted, DeathDossierSubmitted
 from lienthong.contracts.newborns import NewbornRequest
 from lienthong.contracts.reasons import Reason, ReasonCode
@@ -174,6 +174,16 @@ def is_late_birth_registration(
     birth is still registered, flagged late, as a late death is (art. 148(5) applies alike).
     """
     return windows.is_late_registration(date_of_birth, received_on, limit_days, calendar)
+
+
+def certificate_needs_verification(medium: BirthCertificateMedium) -> bool:
+    """Whether the registry verifies the hospital's birth certificate itself (xác minh).
+
+    An electronic giấy chứng sinh comes from the health facility's register over the linkage,
+    so it is checked at once; a paper one the registry must verify, which puts the group on
+    its longer limit (≤ 5 working days instead of 3, Decree 63/2024; domain.md, birth step 4).
+    """
+    return medium == BirthCertificateMedium.PAPER
 
 
 def death_registration_number(commune_code: str, year: int, sequence: int) -> str:

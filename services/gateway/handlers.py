@@ -145,9 +145,10 @@ class Tracker(ServiceHandlers):
                 if following.status == StepStatus.SKIPPED:  # skipped on a refusal that came
                     following.status = StepStatus.PENDING  # first: it is reached after all
                 following.started_at = outcome.at
-                following.due_at = self.policy.step_due(
-                    dossier.kind, agency, outcome.at, verified=dossier.verification_required
-                )
+                # Each step starts on its own normal limit; only its own verification
+                # lengthens it (a paper certificate at the registry does not give the police
+                # five days).
+                following.due_at = self.policy.step_due(dossier.kind, agency, outcome.at)
                 tracked.changed_steps.add((dossier_id, agency))
         self._recompute(dossier, list(by_agency.values()), outcome.at)
         if dossier.status == DossierStatus.REJECTED:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
 from lienthong.contracts.reasons import Reason
+from services.gateway.delivery_models import DeliveryView
 
 
 class GatewayTable(SQLModel, registry=registry()):
@@ -173,6 +174,9 @@ class DossierView(DossierSummary):
 
     steps: list[StepView] = PydanticField(
         description="One entry per agency step, in the order the dossier reaches them."
+    )
+    delivery: DeliveryView = PydanticField(
+        description="Hình thức nhận kết quả: electronic or paper, and the results issued so far."
     )
 
 

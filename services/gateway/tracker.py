@@ -92,6 +92,8 @@ DONE: Final[dict[type[BaseModel], Done]] = {
             "registered_on",
             "personal_id",
             "late_registration",
+            "medical_birth_certificate_medium",
+            "verification_required",
         ),
     ),
     population.CitizenRegistered: Done(
@@ -132,6 +134,11 @@ DONE: Final[dict[type[BaseModel], Done]] = {
 """Every agency decision that completes a step; the step is its producer's (catalogue)."""
 
 
+VERIFYING: Final = (civil_registry.BirthRegistered, population.CitizenRegistered)
+"""Decisions that can say their agency had to verify (a paper birth certificate, a household
+head who is not a parent): the dossier goes on its longer limit."""
+
+
 def shown(data: Mapping[str, Any], path: str) -> Any:
     """The value at ``path`` (``card.valid_until``) of a payload's JSON."""
     value: Any = data
@@ -160,8 +167,7 @@ def outcome_of(payload: BaseModel, at: datetime) -> StepOutcome:
         result={key: shown(data, path) for key, path in done.shows.items()},
         reason=data["reason"] if granted_nothing else None,  # "nothing granted, because…"
         starts=done.starts,
-        verified=isinstance(payload, population.CitizenRegistered)
-        and payload.verification_required,
+        verified=isinstance(payload, VERIFYING) and payload.verification_required,
     )
 
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from lienthong.contracts.reasons import Reason
-from services.gateway.models import Dossier, DossierStep, DossierSummary, StepView
+from services.gateway.delivery import delivery_of
+from services.gateway.models import Dossier, DossierStep, DossierSummary, DossierView, StepView
 from services.gateway.overdue import is_overdue
 from services.gateway.times import utc, utc_or_none
 from services.gateway.tracker import FINAL_STEP_STATUSES
 
-__all__ = ["step_view", "summary_of"]
+__all__ = ["dossier_view", "step_view", "summary_of"]
 
 
 def _decided_at(step: DossierStep) -> datetime | None:
@@ -42,4 +44,13 @@ def summary_of(row: Dossier, now: datetime) -> DossierSummary:
         completed_at=utc_or_none(row.completed_at),
         due_at=utc_or_none(row.due_at),
         overdue=is_overdue(utc_or_none(row.due_at), utc_or_none(row.closed_at), now),
+    )
+
+
+def dossier_view(row: Dossier, steps: Sequence[DossierStep], now: datetime) -> DossierView:
+    """A dossier with its steps (in order) and its delivery, ``overdue`` judged at ``now``."""
+    return DossierView(
+        **summary_of(row, now).model_dump(),
+        steps=[step_view(step, now) for step in steps],
+        delivery=delivery_of(row.kind, row.form, steps),
     )

@@ -97,6 +97,10 @@ async def birth_registered(
         health_insurance=form.health_insurance,
         late_registration=late,
         days_after_birth=(received_on - born).days,
+        medical_birth_certificate_medium=form.medical_birth_certificate_medium,
+        verification_required=registry_rules.certificate_needs_verification(
+            form.medical_birth_certificate_medium
+        ),
         # A simulated registry asks no population database: the child is numbered at residence.
         personal_id=None,
     )

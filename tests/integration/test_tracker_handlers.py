@@ -278,6 +278,8 @@ async def test_step_results_come_from_the_typed_payloads(
         "registered_on": "2026-11-16",
         "personal_id": CHILD_ID,
         "late_registration": False,
+        "medical_birth_certificate_medium": "electronic",
+        "verification_required": False,
     }
     assert steps["population"]["result"] == {
         "personal_id": CHILD_ID,

@@ -115,3 +115,34 @@ def test_the_submitted_event_carries_the_optional_father() -> None:
     assert event.father == form.father
     assert event.medical_birth_certificate_number == form.medical_birth_certificate_number
     assert "requester" not in event.model_dump()  # the event is not the form
+
+
+def test_a_birth_certificate_is_electronic_unless_said_paper_and_the_event_says_which() -> None:
+    received = datetime(2026, 11, 17, 2, 0, tzinfo=UTC)
+    linked = BirthDossier.model_validate(example())
+    paper = BirthDossier.model_validate({**example(), "medical_birth_certificate_medium": "paper"})
+    assert linked.medical_birth_certificate_medium == "electronic"
+    event = BirthDossierSubmitted.from_form("d1", received, paper)
+    assert event.medical_birth_certificate_medium == "paper"
+
+
+@pytest.mark.parametrize(
+    ("delivery", "valid"),
+    [
+        ({"method": "post"}, False),
+        ({"method": "post", "address": "   "}, False),
+        ({"method": "post", "address": "Số 1, thôn Đông, xã Đông Anh, Hà Nội"}, True),
+        ({"method": "in_person"}, True),  # collected at the office: no address
+        ({"method": "email"}, True),
+    ],
+)
+def test_results_by_post_need_an_address(delivery: dict[str, str], valid: bool) -> None:
+    form = {**example(), "delivery": delivery}
+    if valid:
+        BirthDossier.model_validate(form)
+        return
+    with pytest.raises(ValidationError) as raised:
+        BirthDossier.model_validate(form)
+    (error,) = raised.value.errors()
+    assert error["loc"] == ("delivery",)
+    assert "address is required when method is post" in error["msg"]

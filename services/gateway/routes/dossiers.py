@@ -45,7 +45,7 @@ from services.gateway.overdue import overdue_sql
 from services.gateway.overload import guard_for
 from services.gateway.routes.deps import DeadlinesDep
 from services.gateway.tracker import DossierStatus
-from services.gateway.views import step_view, summary_of
+from services.gateway.views import dossier_view, summary_of
 
 router = APIRouter(prefix="/api/v1", tags=["dossiers"])
 
@@ -210,9 +210,7 @@ async def get_dossier(
         )
     ).all()
     now = runtime.clock.now()
-    return DossierView(
-        **summary_of(dossier, now).model_dump(), steps=[step_view(step, now) for step in steps]
-    )
+    return dossier_view(dossier, steps, now)
 
 
 @router.get("/dossiers", response_model=list[DossierSummary], summary="List dossiers")

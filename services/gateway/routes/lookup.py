@@ -14,7 +14,7 @@ from sqlmodel import col, select
 
 from lienthong.runtime.app import ReadSessionDep, RuntimeDep
 from services.gateway.models import Dossier, DossierStep, DossierView
-from services.gateway.views import step_view, summary_of
+from services.gateway.views import dossier_view
 
 router = APIRouter(prefix="/api/v1", tags=["dossiers"])
 
@@ -64,13 +64,6 @@ async def lookup_dossiers(
     now = runtime.clock.now()
     found = {row.dossier_id: row for row in rows}
     return DossierLookupResult(
-        found=[
-            DossierView(
-                **summary_of(found[i], now).model_dump(),
-                steps=[step_view(step, now) for step in by_dossier[i]],
-            )
-            for i in asked
-            if i in found
-        ],
+        found=[dossier_view(found[i], by_dossier[i], now) for i in asked if i in found],
         missing=[i for i in asked if i not in found],
     )
