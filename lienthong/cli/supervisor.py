@@ -4,7 +4,7 @@ Each service runs in its own process (``python -m lienthong serve NAME``) exactl
 production, so ``lienthong up`` exercises the real wiring: env vars, HTTP, Kafka. Like a process
 manager, it restarts a dead service with backoff while the others go on, lets no child outlive
 it, and holds one lock per data directory (inherited by every child) so two runs never share
-its SQLite files. Signal handlers exist only inside :meth:`Supervisor.run_forever`, so a pytest
+its SQLite files. Signal handlers exist only in :mod:`lienthong.cli.foreground`, so a pytest
 fixture can drive it with ``start()`` / ``stop()``. Each step has its own module in
 ``lienthong/cli/`` (spawner, service_group, watcher, broker, health…); this one sequences them.
 """
@@ -15,32 +15,26 @@ import os
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from types import FrameType, TracebackType
+from types import TracebackType
 from typing import Final, Self, TextIO
 
 from lienthong.cli.broker import EmbeddedBroker
 from lienthong.cli.broker_logs import start_embedded
 from lienthong.cli.child_env import child_env, service_url
 from lienthong.cli.children import ServiceExit, ServiceSpec
-from lienthong.cli.data_dir import (
-    LOCK_FILE_NAME,
-    database_url,
-    provisioned_by_up,
-    wipe_databases,
-)
-from lienthong.cli.errors import ServiceExited, StartupInterrupted, SupervisorError
+from lienthong.cli.data_dir import LOCK_FILE_NAME
+from lienthong.cli.errors import ServiceExited, SupervisorError
 from lienthong.cli.fleet import Fleet
 from lienthong.cli.health import wait_healthy
 from lienthong.cli.log_mux import BROKER_SOURCE, LogMux
 from lienthong.cli.ports import check_ports
-from lienthong.cli.postgres_databases import prepare_databases
 from lienthong.cli.restarts import RestartPolicy
 from lienthong.cli.run_credentials import RunCredentials, auth_environment, settle
 from lienthong.cli.run_lock import RunLock
 from lienthong.cli.run_record import run_record
+from lienthong.cli.run_storage import prepare_run_storage, service_database_urls
 from lienthong.cli.service_group import ServiceGroup
 from lienthong.cli.spawner import Spawner
-from lienthong.cli.stop_signals import stopping_on_signals
 from lienthong.cli.topics import create_topics
 from lienthong.contracts.services import DEFAULT_PORTS, SERVICE_NAMES
 
@@ -152,16 +146,11 @@ class Supervisor:
         return self._broker.pid if self._broker is not None else None
 
     def database_urls(self, *, provisioned_only: bool = False) -> dict[str, str]:
-        """Each started service's database URL (its instances share it); *provisioned_only*:
-        only those ``up`` creates itself, on the ``--postgres`` server (an override is the
-        user's own database, never created nor dropped here)."""
+        """Each started service's database URL (see :func:`service_database_urls`)."""
         env = {**os.environ, **self._extra_env}
-        urls: dict[str, str] = {}
-        for spec in self._services.specs:
-            database = self.fleet.database(spec.service)
-            if not provisioned_only or provisioned_by_up(database, env):
-                urls[spec.service] = database_url(database, self.data_dir, env)
-        return urls
+        return service_database_urls(
+            self._services.specs, self.fleet, self.data_dir, env, provisioned_only=provisioned_only
+        )
 
     @property
     def embedded_broker(self) -> bool:
@@ -188,12 +177,12 @@ class Supervisor:
             # Credentials on (asked for, or not on loopback): the keys, before any child starts.
             self.credentials = settle(self.data_dir, self.host, {**os.environ, **self._extra_env})
             self._lock.write(run_record(self))
-            if self._fresh:
-                for path in wipe_databases(self.data_dir):
-                    self.logs.say(f"--fresh: deleted {path.name}")
-            self.fleet.claim(self.data_dir)
-            prepare_databases(
-                self.database_urls(provisioned_only=True), fresh=self._fresh, say=self.logs.say
+            prepare_run_storage(
+                self.data_dir,
+                self.fleet,
+                self.database_urls(provisioned_only=True),
+                fresh=self._fresh,
+                say=self.logs.say,
             )
             check_ports(self.host, self._wanted_ports())
             if self.embedded_broker:  # else an external Kafka was given
@@ -258,24 +247,6 @@ class Supervisor:
             self._lock.release()
             self._started = False
 
-    def run_forever(self, on_ready: Callable[[Supervisor], None] | None = None) -> int:
-        """Start, call *on_ready*, supervise until SIGINT/SIGTERM/SIGHUP or the broker dies, stop.
-
-        The only method that installs signal handlers (restored afterwards), so it must run on
-        the main thread; SIGHUP (the terminal went away) stops gracefully too. Returns 0 after
-        a requested stop, 1 when the broker died; startup errors propagate after cleanup.
-        """
-        with stopping_on_signals(self._on_signal):
-            try:
-                self.start()
-                if on_ready is not None:
-                    on_ready(self)
-                return 0 if self.wait() is None else 1
-            except StartupInterrupted:
-                return 0
-            finally:
-                self.stop()
-
     def __enter__(self) -> Self:
         """Start on entering a ``with`` block."""
         self.start()
@@ -320,7 +291,3 @@ class Supervisor:
         if self._broker is not None and code is not None:
             raise ServiceExited(BROKER_SOURCE, code, self._broker.last_lines())
         self._services.raise_if_exited()
-
-    def _on_signal(self, signum: int, frame: FrameType | None) -> None:
-        """Only flip events here: writing output from a signal handler risks deadlocks."""
-        self.request_stop()

@@ -19,6 +19,7 @@ from lienthong.cli.broker import BrokerError
 from lienthong.cli.errors import AlreadyRunning, ServiceExited, SupervisorError
 from lienthong.cli.fleet import FleetError
 from lienthong.cli.fleet_options import add_fleet_arguments, fleet_of
+from lienthong.cli.foreground import run_in_foreground
 from lienthong.cli.ready_banner import format_ready
 from lienthong.cli.run_credentials import AUTH_ENV
 from lienthong.cli.store_options import (
@@ -257,7 +258,7 @@ def run_up(args: argparse.Namespace) -> int:
             ready.logs.echo(block)
 
     try:
-        code = supervisor.run_forever(on_ready=announce)
+        code = run_in_foreground(supervisor, on_ready=announce)
     except AlreadyRunning as exc:
         return _failed(str(exc))
     except ServiceExited as exc:  # its output was just streamed; do not repeat it
