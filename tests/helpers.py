@@ -6,7 +6,7 @@ made in one place.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +16,7 @@ from lienthong.chaos.load import example
 from lienthong.contracts.civil_registry import BirthRegistered
 from lienthong.contracts.forms import BirthDossier
 from lienthong.contracts.population import CitizenRegistered
+from lienthong.runtime.clock import SimClock
 
 ROOT = Path(__file__).resolve().parents[1]
 DOSSIERS = "/api/v1/dossiers"
@@ -82,3 +83,20 @@ def citizen_registered(dossier_id: str, *, verification: bool = False) -> Citize
         health_insurance=form.health_insurance,
         verification_required=verification,
     )
+
+
+class ManualClock(SimClock):
+    """A simulated clock that moves only when told to."""
+
+    def __init__(self, at: datetime) -> None:
+        super().__init__(speed=1.0, start=at)
+        object.__setattr__(self, "at", at)
+
+    def now(self) -> datetime:
+        """The time it was set to."""
+        moment: datetime = self.__dict__["at"]
+        return moment
+
+    def advance(self, by: timedelta) -> None:
+        """Move forward by ``by``."""
+        object.__setattr__(self, "at", self.now() + by)

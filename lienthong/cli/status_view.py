@@ -16,13 +16,14 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Final
 
+from lienthong.contracts.steps import DOSSIER_STATUSES
 from lienthong.domain.calendar import VIETNAM_TZ
 
 __all__ = ["render"]
 
 NA: Final = "n/a"
 NONE: Final = "—"
-STATUSES: Final = ("submitted", "in_progress", "completed", "rejected", "failed")
+STATUSES: Final = DOSSIER_STATUSES
 STEP_COUNTS: Final = ("sent", "synced", "rejected", "failed", "pending", "skipped")
 PERCENTILES: Final = ("count", "p50", "p95", "p99", "max")
 REASON_WIDTH: Final = 32

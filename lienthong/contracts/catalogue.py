@@ -64,6 +64,9 @@ CATALOGUE: Final[tuple[EventSpec, ...]] = (
     ),
     _spec(civil_registry.BIRTH_REJECTED, civil_registry.BirthRejected, CIVIL_REGISTRY, GATEWAY),
     _spec(
+        civil_registry.BIRTH_RETURNED, civil_registry.BirthDossierReturned, CIVIL_REGISTRY, GATEWAY
+    ),
+    _spec(
         civil_registry.DEATH_REGISTERED,
         civil_registry.DeathRegistered,
         CIVIL_REGISTRY,

@@ -23,6 +23,7 @@ from lienthong.contracts.reasons import Refusal
 SOURCE: Final = "civil_registry"
 BIRTH_REGISTERED: Final = event_type(SOURCE, "birth_registered")
 BIRTH_REJECTED: Final = event_type(SOURCE, "birth_rejected")
+BIRTH_RETURNED: Final = event_type(SOURCE, "birth_dossier_returned")
 DEATH_REGISTERED: Final = event_type(SOURCE, "death_registered")
 DEATH_REJECTED: Final = event_type(SOURCE, "death_rejected")
 
@@ -105,6 +106,42 @@ class BirthRegistered(BaseModel):
         "group's limit is 5 working days instead of 3. Absent from events of earlier "
         "versions: false.",
         examples=[False],
+    )
+
+
+class RequestedItem(BaseModel):
+    """One document or field the requester must supply to complete a returned dossier."""
+
+    field: str = Field(
+        description="The form's field that completes it (a dotted path of Form 01 or 02).",
+        examples=["marriage_certificate_number"],
+    )
+    message: str = Field(
+        description="What is missing or inconsistent, in English.",
+        examples=["A declared father needs the marriage certificate or evidence of paternity."],
+    )
+    message_vi: str = Field(
+        description="The same, in Vietnamese (yêu cầu bổ sung).",
+        examples=["Cần bổ sung giấy chứng nhận kết hôn hoặc chứng cứ chứng minh quan hệ cha con."],
+    )
+
+
+class BirthDossierReturned(BaseModel):
+    """Trả hồ sơ để bổ sung: the birth dossier lacks documents; nothing is registered yet.
+
+    The requester completes it through the portal within 7 working days (domain.md, birth
+    step 5), or the dossier is rejected with ``not_completed_in_time``.
+    """
+
+    dossier_id: str = Field(
+        description="Dossier id (mã hồ sơ) the portal gave the dossier.",
+        examples=["0b5e0f7a-3c1d-5e2f-8a9b-1c2d3e4f5a6b"],
+    )
+    returned_on: date = Field(
+        description="The day the registry returned it (Vietnam date).", examples=["2026-11-16"]
+    )
+    items: list[RequestedItem] = Field(
+        min_length=1, description="What the requester must supply, one entry per field."
     )
 
 

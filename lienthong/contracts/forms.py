@@ -139,6 +139,13 @@ class BirthDossier(Strict):
         description="Giấy chứng nhận kết hôn.",
         examples=["123/2020/KH"],
     )
+    paternity_evidence: Annotated[str, NfcText(max_length=200, min_length=1)] | None = Field(
+        default=None,
+        description="Chứng cứ chứng minh quan hệ cha con (e.g. a DNA test report's number) when "
+        "a father is declared and the parents are not married: without it, or the marriage "
+        "certificate, the dossier is returned for completion (Decree 123/2015/NĐ-CP art. 15).",
+        examples=["XN-ADN-2026-0153"],
+    )
     medical_birth_certificate_number: Annotated[str, NfcText(max_length=50, min_length=1)] = Field(
         description="Number of the birth certificate from the hospital (giấy chứng sinh).",
         examples=["GCS-01-2026-004512"],

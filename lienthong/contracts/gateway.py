@@ -71,6 +71,11 @@ class BirthDossierSubmitted(_Submitted):
     marriage_certificate_number: str | None = Field(
         default=None, description="Giấy chứng nhận kết hôn.", examples=["123/2020/KH"]
     )
+    paternity_evidence: str | None = Field(
+        default=None,
+        description="Evidence of paternity for a declared father of unmarried parents.",
+        examples=[None],
+    )
     residence: ResidenceRequest = Field(description="Đăng ký thường trú requested.")
     health_insurance: HealthInsuranceRequest = Field(description="Cấp thẻ BHYT requested.")
 

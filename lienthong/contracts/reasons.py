@@ -96,6 +96,13 @@ MOTHER_MISMATCH: Final = _entry(
     "Thông tin người mẹ không khớp với CSDL quốc gia về dân cư.",
     flow="birth",
 )
+NOT_COMPLETED_IN_TIME: Final = _entry(
+    "civil_registry",
+    "not_completed_in_time",
+    "The dossier was returned for completion and not completed in the time allowed "
+    "(7 working days).",
+    "Hồ sơ đã được trả để bổ sung nhưng không được bổ sung trong thời hạn (07 ngày làm việc).",
+)
 FATHER_NOT_FOUND: Final = _entry(
     "civil_registry",
     "father_not_found",

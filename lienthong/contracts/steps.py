@@ -18,6 +18,17 @@ from lienthong.contracts.services import CIVIL_REGISTRY, INSURANCE, POPULATION
 
 FlowName = Literal["birth", "death"]
 
+DOSSIER_STATUSES: Final = (
+    "submitted",
+    "in_progress",
+    "returned",
+    "completed",
+    "rejected",
+    "failed",
+)
+"""A dossier's overall statuses, as the gateway shows and counts them, in the order tables
+list them: ``returned`` waits for the requester to complete it (trả hồ sơ để bổ sung)."""
+
 
 @dataclass(frozen=True)
 class Step:
@@ -61,8 +72,13 @@ SUBMITTED: Final[dict[str, str]] = {
 }
 """The gateway's event that hands a dossier of each flow to the civil registry."""
 
+RETURNS: Final[frozenset[str]] = frozenset(versions_of(civil_registry.BIRTH_RETURNED))
+"""Events that hand a dossier back to the requester for completion: not a decision of the step,
+which the agency still decides once the dossier is completed."""
+
 _FLOW_OF_TYPE: Final[dict[str, FlowName]] = {
     gateway.BIRTH_DOSSIER_SUBMITTED: "birth",
+    civil_registry.BIRTH_RETURNED: "birth",
     gateway.DEATH_DOSSIER_SUBMITTED: "death",
     **{type_: step.flow for step in STEPS for type_ in (*step.done_types, *step.refused_types)},
 }

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Final
 
+from lienthong.contracts.steps import DOSSIER_STATUSES
 from lienthong.load.wire import WireClient, WireError
 
 __all__ = [
@@ -34,7 +35,7 @@ __all__ = [
 ]
 
 FINAL: Final = frozenset({"completed", "rejected", "failed"})
-STATUSES: Final = ("submitted", "in_progress", "completed", "rejected", "failed")
+STATUSES: Final = DOSSIER_STATUSES
 PAGE: Final = 1000
 SAMPLE_READS: Final = 8
 """Sampled dossiers read at once."""

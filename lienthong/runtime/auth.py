@@ -90,6 +90,7 @@ OWN_ROUTES: Final[Mapping[str, Mapping[Route, Roles]]] = {
         ("POST", "/api/v1/dossiers/lookup"): PORTAL,
         ("GET", "/api/v1/dossiers"): PORTAL,
         ("GET", "/api/v1/dossiers/{dossier_id}"): PORTAL,
+        ("POST", "/api/v1/dossiers/{dossier_id}/completion"): PORTAL,
         ("GET", "/api/v1/stats"): PORTAL,
         ("GET", "/api/v1/stats/latency"): PORTAL,
         ("GET", "/api/v1/stats/throughput"): PORTAL,

@@ -120,6 +120,9 @@ class Service:
     ledger: LedgerHook | None = None
     metrics_source: MetricsSource | None = None
     """Families ``/metrics`` adds after the runtime's (e.g. the gateway's dossier counters)."""
+    loops: Sequence[tuple[str, Hook]] = ()
+    """Background loops of the service's own, by name (the gateway's sweep of returned
+    dossiers), supervised like the relay and the consumer."""
     simulated: bool = False
     """A stand-in built from the agency's contracts (mock mode), not the agency itself."""
     relay: Relay | None = None
@@ -236,6 +239,9 @@ class Service:
                 self._tasks.append(
                     asyncio.create_task(self._supervised("retries", self.retries.run))
                 )
+        for name, loop in self.loops:
+            run = functools.partial(loop, self)
+            self._tasks.append(asyncio.create_task(self._supervised(name, run)))
         self.ready = True
         log.info("%s ready on port %s", self.name, settings.port)
 

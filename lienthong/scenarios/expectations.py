@@ -24,7 +24,7 @@ __all__ = [
 class StepExpectation(Strict):
     """One agency step: its status, refusal code, and result fields (subset, exact)."""
 
-    status: Literal["pending", "done", "rejected", "failed", "skipped"] | None = None
+    status: Literal["pending", "done", "rejected", "failed", "skipped", "returned"] | None = None
     reason: str | None = Field(default=None, description="Reason code, e.g. mother_not_found.")
     result: dict[str, Any] | None = Field(
         default=None, description="Fields the result must have (others are not compared)."
@@ -36,8 +36,15 @@ class DossierExpectation(Strict):
     """One named dossier: final status, overdue or not, and its steps."""
 
     status: (
-        Literal["invalid", "submitted", "in_progress", "completed", "rejected", "failed"] | None
-    ) = Field(default=None, description="`invalid`: the portal refused the form at the door.")
+        Literal[
+            "invalid", "submitted", "in_progress", "returned", "completed", "rejected", "failed"
+        ]
+        | None
+    ) = Field(
+        default=None,
+        description="`invalid`: the portal refused the form at the door; `returned`: an agency "
+        "asked for missing documents (the dossier settles there when this is expected).",
+    )
     reason: str | None = Field(default=None, description="Reason code of the refusing step.")
     overdue: bool | None = None
     steps: dict[Agency, StepExpectation] = Field(default_factory=dict)

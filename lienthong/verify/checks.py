@@ -17,7 +17,7 @@ from typing import Final
 
 from lienthong.contracts.dead_letters import DEAD_LETTERED
 from lienthong.contracts.services import AGENCIES, CIVIL_REGISTRY
-from lienthong.contracts.steps import flow_of
+from lienthong.contracts.steps import RETURNS, flow_of
 from lienthong.verify.facts import FACT_BY_NAME, FACTS, FAILED, Fact, downstream_of, facts_of, short
 from lienthong.verify.ledgers import DossierRow, Snapshot
 from lienthong.verify.pending import Pending, in_flight, why_waiting
@@ -110,7 +110,8 @@ def one_effect_each(snapshot: Snapshot) -> RuleResult:
 def _one_decision_each(snapshot: Snapshot, result: RuleResult) -> None:
     """An agency decides a dossier's step once: two decisions (two of one kind, or a result
     and a refusal) mean an event was applied twice, even when a rule refused the second write
-    so that no second row exists."""
+    so that no second row exists. A return for completion is not a decision: the agency decides
+    the completed dossier afterwards."""
     for agency in AGENCIES:
         ledger = snapshot.ledgers.get(agency)
         if ledger is None:
@@ -120,7 +121,7 @@ def _one_decision_each(snapshot: Snapshot, result: RuleResult) -> None:
                 continue
             by_step: dict[str | None, list[str]] = {}
             for decision in decisions:
-                if decision.event_type != DEAD_LETTERED:
+                if decision.event_type != DEAD_LETTERED and decision.event_type not in RETURNS:
                     step = by_step.setdefault(flow_of(decision.event_type), [])
                     step += [short(decision.event_type)] * decision.count
             for decided in by_step.values():

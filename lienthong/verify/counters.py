@@ -29,6 +29,7 @@ AGENCY_FIELDS = (
     "rejected",
     "failed",
     "pending",
+    "returned",
     "waiting",
     "skipped",
     "on_time",
@@ -37,7 +38,13 @@ AGENCY_FIELDS = (
     "redriven",
 )
 VIETNAM = timezone(timedelta(hours=7))
-STATE_FIELD = {"done": "synced", "rejected": "rejected", "failed": "failed", "skipped": "skipped"}
+STATE_FIELD = {
+    "done": "synced",
+    "rejected": "rejected",
+    "failed": "failed",
+    "skipped": "skipped",
+    "returned": "returned",
+}
 
 
 def _late(due: datetime | None, finished: datetime | None) -> bool:
@@ -83,7 +90,9 @@ def recount(
             counts["dead_lettered"] += int(failure.get("dead_letters") or 0)
             counts["redriven"] += int(failure.get("redrives") or 0)
     for counts in agencies.values():
-        counts["sent"] = sum(counts[name] for name in ("synced", "rejected", "failed", "pending"))
+        counts["sent"] = sum(
+            counts[name] for name in ("synced", "rejected", "failed", "pending", "returned")
+        )
     closed = [d for d in rows.values() if d.closed_at is not None]
     return {
         "dossiers": {**by_status, "total": len(rows)},

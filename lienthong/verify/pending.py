@@ -148,6 +148,9 @@ def why_waiting(snapshot: Snapshot, dossier: DossierRow, agency: str) -> Wait:
     step = dossier.step(agency)
     if step is not None and step.status == "failed":
         reasons.append(f"failed at {agency} ({step.reason_code or 'no reason code'})")
+    if step is not None and step.status == "returned":
+        until = step.due_at.isoformat() if step.due_at else "its complete-by time"
+        reasons.append(f"returned by {agency} for completion: the requester has until {until}")
     reasons += [
         f"open failure at {failure.agency or agency}: {failure.reason}"
         for failure in snapshot.failures

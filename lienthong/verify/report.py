@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from lienthong.contracts.steps import DOSSIER_STATUSES
 from lienthong.verify.checks import (
     FINAL,
     RULES,
@@ -28,7 +29,7 @@ from lienthong.verify.ledgers import Snapshot
 from lienthong.verify.pending import Pending, grace_in_simulated_time, pending_of
 from lienthong.verify.silence import silenced
 
-STATUSES = ("submitted", "in_progress", "completed", "rejected", "failed")
+STATUSES = DOSSIER_STATUSES
 
 
 @dataclass

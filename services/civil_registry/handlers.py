@@ -116,6 +116,7 @@ class CivilRegistryHandlers(ServiceHandlers):
             rules.newborn_request(m.dossier_id, m.payload)
             for m in messages
             if isinstance(m.payload, BirthDossierSubmitted)
+            and not rules.missing_documents(m.payload)
             and rules.refuse_birth(m.payload, dict(people), False, self._paternity_days) is None
         ]
         if not births:
@@ -197,6 +198,13 @@ class CivilRegistryHandlers(ServiceHandlers):
         """Đăng ký khai sinh: check the parents, refuse duplicates, register and number it;
         late ones (counted to the day the dossier was submitted) are registered as such."""
         form, state = message.payload, context.batch
+        missing = rules.missing_documents(form)
+        if missing:  # returned for completion: nothing registered, nothing numbered
+            return [
+                civil_registry.BirthDossierReturned(
+                    dossier_id=message.dossier_id, returned_on=context.today, items=missing
+                )
+            ]
         key = rules.duplicate_key(form)
         refusal = rules.refuse_birth(
             form, dict(context.lookups.people), key in state.birth_keys, self._paternity_days

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Protocol
+from typing import Final, Protocol
 
 from lienthong.contracts import reasons
+from lienthong.contracts.civil_registry import RequestedItem
 from lienthong.contracts.declarations import BirthCertificateMedium, ParentInfo
 from lienthong.contracts.gateway import BirthDossierSubmitted, DeathDossierSubmitted
 from lienthong.contracts.newborns import NewbornRequest
@@ -174,6 +175,28 @@ def is_late_birth_registration(
     birth is still registered, flagged late, as a late death is (art. 148(5) applies alike).
     """
     return windows.is_late_registration(date_of_birth, received_on, limit_days, calendar)
+
+
+PATERNITY_ITEM: Final = RequestedItem(
+    field="marriage_certificate_number",
+    message="A declared father needs the parents' marriage certificate or, for unmarried "
+    "parents, evidence of paternity (paternity_evidence).",
+    message_vi="Cần bổ sung giấy chứng nhận kết hôn của cha mẹ hoặc chứng cứ chứng minh quan "
+    "hệ cha con.",
+)
+
+
+def missing_documents(form: BirthDossierSubmitted) -> list[RequestedItem]:
+    """What the requester must supply before the birth can be registered (hồ sơ chưa đầy đủ).
+
+    A father is written on the certificate on the strength of the parents' marriage or, when
+    they are not married, of evidence of paternity in a combined birth-and-recognition
+    registration (Decree 123/2015/NĐ-CP art. 15; check the article). Without either the
+    dossier is returned, not refused: the requester can still complete it.
+    """
+    if form.father is None or form.marriage_certificate_number or form.paternity_evidence:
+        return []
+    return [PATERNITY_ITEM]
 
 
 def certificate_needs_verification(medium: BirthCertificateMedium) -> bool:

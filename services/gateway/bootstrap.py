@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from lienthong.contracts.services import GATEWAY
 from lienthong.runtime.service import Infrastructure, Parts, Service
 from services.gateway.agency_health import LagWatch
@@ -12,9 +14,11 @@ from services.gateway.ledger import ledger
 from services.gateway.metrics import gateway_metrics
 from services.gateway.models import GatewayTable
 from services.gateway.recount import recount_if_missing
+from services.gateway.returned_sweep import sweep_returned
 from services.gateway.routes import (
     agencies,
     asyncapi,
+    completion,
     dossiers,
     failures,
     faults,
@@ -40,6 +44,10 @@ def bootstrap(
     async def disconnect(service: Service) -> None:
         await lag.close()
 
+    tracker = Tracker(DeadlinePolicy.from_settings(settings))
+    sweep = functools.partial(
+        sweep_returned, tracker=tracker, interval_s=settings.returned_sweep_interval_ms / 1000
+    )
     return Service(
         name=GATEWAY,
         title="lienthong — gateway (Cổng Dịch vụ công, liên thông)",
@@ -54,11 +62,13 @@ def bootstrap(
         on_startup=recount_if_missing,
         on_shutdown=disconnect,
         metrics_source=gateway_metrics,
-        handlers=Tracker(DeadlinePolicy.from_settings(settings)),
+        handlers=tracker,
+        loops=[("returned_sweep", sweep)],
         routers=[
             lookup.router,
             submissions.router,
             dossiers.router,
+            completion.router,
             reasons.router,
             stats.router,
             latency.router,

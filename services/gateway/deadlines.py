@@ -9,9 +9,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
+from typing import Final
 
-from lienthong.domain.calendar import WorkingCalendar, load_vietnam_calendar
+from lienthong.domain.calendar import (
+    VIETNAM_TZ,
+    WorkingCalendar,
+    load_vietnam_calendar,
+    vietnam_date,
+)
 from services.gateway.settings import GatewaySettings, parse_step_days
+
+_CLOSE: Final = time(23, 59, 59)
+"""When a day's limit ends (the calendar's close of a working day)."""
 
 
 def _with_defaults(settings: GatewaySettings, name: str) -> dict[str, int]:
@@ -37,6 +46,7 @@ class DeadlinePolicy:
     calendar: WorkingCalendar
     cutoff: time
     flows: dict[str, FlowDeadlines]
+    completion_days: int = 7
 
     @classmethod
     def from_settings(cls, settings: GatewaySettings) -> DeadlinePolicy:
@@ -47,6 +57,7 @@ class DeadlinePolicy:
         return cls(
             calendar=load_vietnam_calendar(strict=False),
             cutoff=settings.deadline_cutoff,
+            completion_days=settings.completion_days,
             flows={
                 "birth": FlowDeadlines(
                     group=settings.birth_deadline_days,
@@ -81,3 +92,15 @@ class DeadlinePolicy:
         flow = self.flows[kind]
         days = (flow.steps_verified if verified else flow.steps)[agency]
         return self._due(started_at, days)
+
+    def complete_by(self, returned_at: datetime) -> datetime:
+        """When a dossier returned at ``returned_at`` must be completed: the end of the
+        ``completion_days``-th working day after the day of its return.
+
+        The period starts the day after the event (Civil Code 2015 art. 147), and only working
+        days count, as for every limit here; a return on Friday gives until the second Tuesday
+        after it when no holiday intervenes.
+        """
+        day = vietnam_date(returned_at)
+        last = self.calendar.add_working_days(day, self.completion_days)
+        return datetime.combine(last, _CLOSE, tzinfo=VIETNAM_TZ).astimezone(UTC)

@@ -239,7 +239,7 @@ async def _insert(
             )
             marks = step_marks(StepStatus.PENDING, started, None, None, None)
             tally.move(place, agency, (), marks)
-        topic, event = _submitted_event(source, form, dossier_id, now)
+        topic, event = submitted_event(source, form, dossier_id, now)
         events[topic].append(event)
     await bulk_insert(session, Dossier, dossiers)
     await bulk_insert(session, DossierStep, steps)
@@ -248,17 +248,34 @@ async def _insert(
     await tally.write(session)
 
 
-def _submitted_event(
-    source: str, form: BirthDossier | DeathDossier, dossier_id: str, now: datetime
+def submitted_event(
+    source: str,
+    form: BirthDossier | DeathDossier,
+    dossier_id: str,
+    now: datetime,
+    *,
+    received_at: datetime | None = None,
+    completions: int = 0,
 ) -> tuple[str, CloudEvent]:
-    """The ``…_dossier_submitted`` event and its topic: the declaration, not the form."""
+    """The ``…_dossier_submitted`` event and its topic: the declaration, not the form.
+
+    A dossier completed after a return is sent again: ``received_at`` stays the day it was
+    first submitted (the registration windows count to it), and its id is that of the
+    ``completions``-th round, a new event the agencies' inboxes do not take for a repeat.
+    """
+    received = received_at or now
     payload: gateway_events.BirthDossierSubmitted | gateway_events.DeathDossierSubmitted
     if isinstance(form, BirthDossier):
-        payload = gateway_events.BirthDossierSubmitted.from_form(dossier_id, now, form)
+        payload = gateway_events.BirthDossierSubmitted.from_form(dossier_id, received, form)
     else:
-        payload = gateway_events.DeathDossierSubmitted.from_form(dossier_id, now, form)
+        payload = gateway_events.DeathDossierSubmitted.from_form(dossier_id, received, form)
     spec = spec_for_payload(type(payload))
     event = new_event(
-        source=source, type_=spec.type, payload=payload, dossier_id=dossier_id, time=now
+        source=source,
+        type_=spec.type,
+        payload=payload,
+        dossier_id=dossier_id,
+        time=now,
+        index=completions,
     )
     return spec.topic, event

@@ -18,6 +18,7 @@ from pydantic import BaseModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from lienthong.contracts.civil_registry import (
+    BirthDossierReturned,
     BirthRegistered,
     BirthRejected,
     DeathRegistered,
@@ -46,6 +47,7 @@ from lienthong.runtime.handlers import (
     handles,
 )
 from lienthong.runtime.log_lines import log_decision
+from services.gateway import returns
 from services.gateway.counting import Tally, place_of
 from services.gateway.deadlines import DeadlinePolicy
 from services.gateway.failures import FailureLedger, failure_id, flow_of, load_failures
@@ -130,14 +132,18 @@ class Tracker(ServiceHandlers):
             dossier is None
             or step is None
             or not may_apply(StepStatus(step.status), outcome.status)
+            or returns.is_stale_return(step, outcome)
         ):
             return None
+        completions = returns.completions_of(step)
         step.status = outcome.status
         step.finished_at = outcome.at
         step.result = outcome.result
         step.reason = outcome.reason
         if outcome.verified:
             self._verification_needed(dossier, step)
+        if outcome.status == StepStatus.RETURNED:
+            returns.mark_returned(self.policy, dossier, step, completions)
         tracked.changed_steps.add((dossier_id, step.agency))
         for agency in outcome.starts:
             following = by_agency.get(agency)
@@ -186,6 +192,7 @@ class Tracker(ServiceHandlers):
     @handles(
         BirthRegistered,
         BirthRejected,
+        BirthDossierReturned,
         CitizenRegistered,
         CitizenRejected,
         HealthCardIssued,

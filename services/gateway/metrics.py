@@ -16,7 +16,16 @@ from services.gateway.latency_query import compute_latency
 from services.gateway.stats_models import StatsFilters
 from services.gateway.stats_query import compute_stats
 
-STEP_STATES = ("sent", "synced", "rejected", "failed", "pending", "waiting", "skipped")
+STEP_STATES = (
+    "sent",
+    "synced",
+    "rejected",
+    "failed",
+    "pending",
+    "returned",
+    "waiting",
+    "skipped",
+)
 LATENCY_WINDOW_S = 300
 
 
@@ -37,7 +46,7 @@ async def gateway_metrics(service: Service) -> Iterable[Metric]:
     )
     steps = GaugeMetricFamily(
         "lienthong_steps",
-        "Agency steps by state: sent = synced + rejected + failed + pending.",
+        "Agency steps by state: sent = synced + rejected + failed + pending + returned.",
         labels=["flow", "agency", "state"],
     )
     step_timeliness = GaugeMetricFamily(

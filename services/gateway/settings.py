@@ -44,6 +44,12 @@ class GatewaySettings(ServiceSettings):
     # removal 2 working days, social support 3; registration the same day; 1 + 3 in all.
     death_deadline_days: int = 4
     death_step_days: str = "civil_registry=1,population=2,insurance=3"
+    # A dossier returned for completion (trả hồ sơ để bổ sung) is completed within this many
+    # working days, counted from the day after its return, or rejected (domain.md, birth 5).
+    completion_days: int = 7
+    # How often (real milliseconds) the portal looks for returned dossiers whose time to be
+    # completed ran out; each is rejected at the moment it ran out, whenever this finds it.
+    returned_sweep_interval_ms: int = 1000
 
     @field_validator("birth_step_days", "birth_step_days_verified", "death_step_days")
     @classmethod

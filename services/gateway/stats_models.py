@@ -14,7 +14,8 @@ class AgencyCounts(BaseModel):
     """Per agency step and flow: how many dossiers reached it and what became of them."""
 
     sent: int = Field(
-        description="Dossiers that reached this agency: synced + rejected + failed + pending.",
+        description="Dossiers that reached this agency: synced + rejected + failed + pending "
+        "+ returned.",
         examples=[120],
     )
     synced: int = Field(description="Done: the agency's record exists.", examples=[110])
@@ -28,6 +29,10 @@ class AgencyCounts(BaseModel):
         examples=[1],
     )
     pending: int = Field(description="Reached, not decided yet.", examples=[3])
+    returned: int = Field(
+        description="Returned for completion now: waiting for the requester, not the agency.",
+        examples=[1],
+    )
     waiting: int = Field(
         description="Not reached yet: an earlier step is still open or failed.", examples=[4]
     )
@@ -55,10 +60,11 @@ class FlowStats(BaseModel):
             {
                 "submitted": 0,
                 "in_progress": 3,
+                "returned": 1,
                 "completed": 110,
                 "rejected": 8,
                 "failed": 1,
-                "total": 122,
+                "total": 123,
             }
         ],
     )

@@ -35,6 +35,7 @@ STEP_FIELDS: Final = {
     StepStatus.REJECTED: "rejected",
     StepStatus.FAILED: "failed",
     StepStatus.PENDING: "pending",
+    StepStatus.RETURNED: "returned",
     StepStatus.SKIPPED: "skipped",
     WAITING: "waiting",
     "decided_on_time": "on_time",
@@ -43,6 +44,9 @@ STEP_FIELDS: Final = {
     "redriven": "redriven",
 }
 """Step counter metric → the field of :class:`AgencyCounts` it adds to."""
+
+SENT: Final = ("synced", "rejected", "failed", "pending", "returned")
+"""The step states of a dossier that reached the agency."""
 
 ALL: Final = ""
 """The group key of an answer that is not grouped."""
@@ -190,7 +194,7 @@ def _flow_stats(flow: str, agencies: Iterable[str], rows: Iterable[Row]) -> Flow
             by_reason = agency["rejected_by_reason"]
             by_reason[row.reason] = by_reason.get(row.reason, 0) + row.count
     for agency in counts.values():
-        agency["sent"] = sum(agency[name] for name in ("synced", "rejected", "failed", "pending"))
+        agency["sent"] = sum(agency[name] for name in SENT)
         agency["rejected_by_reason"] = {
             code: n for code, n in sorted(agency["rejected_by_reason"].items()) if n
         }

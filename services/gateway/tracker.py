@@ -35,6 +35,8 @@ class StepStatus(StrEnum):
     FAILED = "failed"
     SKIPPED = "skipped"
     """Never reached: the dossier was refused at an earlier step."""
+    RETURNED = "returned"
+    """Returned for completion (trả hồ sơ để bổ sung): waits for the requester, not the agency."""
 
 
 class DossierStatus(StrEnum):
@@ -45,6 +47,8 @@ class DossierStatus(StrEnum):
     COMPLETED = "completed"
     REJECTED = "rejected"
     FAILED = "failed"
+    RETURNED = "returned"
+    """An agency asked for missing documents; the requester completes it through the portal."""
 
 
 FINAL_STEP_STATUSES: Final = frozenset({StepStatus.DONE, StepStatus.REJECTED})
@@ -154,6 +158,10 @@ def outcome_of(payload: BaseModel, at: datetime) -> StepOutcome:
     refusal (:class:`Refusal`) rejects it with its reason.
     """
     agency = spec_for_payload(type(payload)).producer
+    if isinstance(payload, civil_registry.BirthDossierReturned):
+        data = payload.model_dump(mode="json")
+        returned = {"returned_on": data["returned_on"], "items": data["items"]}
+        return StepOutcome(agency, StepStatus.RETURNED, at, result=returned)
     if isinstance(payload, Refusal):
         reason = payload.reason.model_dump(mode="json")
         return StepOutcome(agency, StepStatus.REJECTED, at, reason=reason)
@@ -180,6 +188,8 @@ def overall_status(statuses: list[StepStatus]) -> DossierStatus:
     """A dossier is as far as its steps: any refusal rejects it, any failure fails it."""
     if any(s == StepStatus.REJECTED for s in statuses):
         return DossierStatus.REJECTED
+    if any(s == StepStatus.RETURNED for s in statuses):
+        return DossierStatus.RETURNED
     if any(s == StepStatus.FAILED for s in statuses):
         return DossierStatus.FAILED
     if statuses and all(s == StepStatus.DONE for s in statuses):

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from fastapi import Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from lienthong.contracts.form_checks import FieldProblem
 from services.gateway.tracker import FLOW_AGENCIES
 
 FORM_KINDS = frozenset(FLOW_AGENCIES)
@@ -26,3 +29,13 @@ async def form_validation_error(request: Request, error: Exception) -> JSONRespo
             del loc[1]
         details.append({**item, "loc": loc})
     return JSONResponse(status_code=422, content=jsonable_encoder({"detail": details}))
+
+
+def located(problems: Sequence[FieldProblem]) -> RequestValidationError:
+    """The 422 of a form that failed the door checks: each problem at ``body.<field path>``."""
+    return RequestValidationError(
+        [
+            {"loc": ("body", *p.loc), "msg": p.message, "type": "value_error", "input": None}
+            for p in problems
+        ]
+    )

@@ -302,14 +302,14 @@ async def test_one_member_that_cannot_be_written_fails_alone(
     gateway: Gateway, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     service, _ = gateway
-    real_event = dossier_writes._submitted_event
+    real_event = dossier_writes.submitted_event
 
     def broken_for_binh(source: str, form: Any, *args: Any, **kwargs: Any) -> Any:
         if form.child.given_name == "Bình":
             raise ValueError("this member's event cannot be built")
         return real_event(source, form, *args, **kwargs)
 
-    monkeypatch.setattr(dossier_writes, "_submitted_event", broken_for_binh)
+    monkeypatch.setattr(dossier_writes, "submitted_event", broken_for_binh)
     assert isinstance(service.handlers, Tracker)
     forms = [birth("An"), birth("Bình"), birth("Chi")]
     group = [prepare(service, BirthDossier.model_validate(f), None) for f in forms]

@@ -72,6 +72,7 @@ async def test_a_batch_applied_event_by_event_counts_each_change_once(
     assert birth["dossiers"] | {"total": 0} == {
         "submitted": 1,
         "in_progress": 2,
+        "returned": 0,
         "completed": 0,
         "rejected": 0,
         "failed": 0,

@@ -111,7 +111,7 @@ def card(dossier_id: str) -> HealthCardIssued:
 
 def counts(**given: Any) -> dict[str, Any]:
     """An agency's counters: zero but for ``given``."""
-    names = ("sent", "synced", "rejected", "failed", "pending", "waiting", "skipped")
+    names = ("sent", "synced", "rejected", "failed", "pending", "returned", "waiting", "skipped")
     zero = dict.fromkeys((*names, "on_time", "overdue", "dead_lettered", "redriven"), 0)
     return zero | {"rejected_by_reason": {}} | given
 
@@ -120,6 +120,7 @@ BIRTH = {
     "dossiers": {
         "submitted": 0,
         "in_progress": 1,  # C, at insurance
+        "returned": 0,
         "completed": 1,  # A
         "rejected": 1,  # B
         "failed": 0,

@@ -100,10 +100,10 @@ async def test_a_finished_run_reconciles(run: Run) -> None:
         "one_effect_each": 19,
         "cause_before_effect": 9,  # the same 9 rows, each with its cause
         "effect_after_cause": 0,  # no open dossier holds a fact
-        # per flow: 5 statuses + total, on time, overdue, 3 agencies × (11 figures + refusals by
-        # reason) = 44; both flows overall (88), in each of the 34 provinces (2,992) and on the
-        # one day of the run (88)
-        "counters": 88 + 34 * 88 + 88,
+        # per flow: 6 statuses + total, on time, overdue, 3 agencies × (12 figures + refusals by
+        # reason) = 48; both flows overall (96), in each of the 34 provinces (3,264) and on the
+        # one day of the run (96)
+        "counters": 96 + 34 * 96 + 96,
         "reached_civil_registry": 4,
     }
 

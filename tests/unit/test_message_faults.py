@@ -19,7 +19,6 @@ from lienthong.contracts.envelope import CloudEvent, new_event
 from lienthong.contracts.faults import POISON_KINDS, FaultSetting, checked_fault
 from lienthong.contracts.kafka_binding import CONTENT_TYPE_HEADER, STRUCTURED_CONTENT_TYPE
 from lienthong.contracts.topics import CIVIL_REGISTRY_EVENTS, DEAD_LETTERS
-from lienthong.runtime.clock import SimClock
 from lienthong.runtime.db import Database
 from lienthong.runtime.faults import FaultBoard
 from lienthong.runtime.message_faults import DELAYED_HEADER, poison_message, row_scope
@@ -27,29 +26,12 @@ from lienthong.runtime.outbox import Relay, stage_events
 from lienthong.runtime.randomness import RandomSource
 from lienthong.runtime.tables import RUNTIME_METADATA, OutboxMessage
 from tests.fakes import RecordingProducer
-from tests.helpers import birth_registered
+from tests.helpers import ManualClock, birth_registered
 
 NOW = datetime(2026, 11, 16, 2, 30, tzinfo=UTC)
 SERVICE = "civil_registry"
 STRUCTURED = (CONTENT_TYPE_HEADER, STRUCTURED_CONTENT_TYPE.encode())
 """The header of a CloudEvents structured-mode message: every message the relay sends has it."""
-
-
-class ManualClock(SimClock):
-    """A simulated clock that moves only when told to."""
-
-    def __init__(self, at: datetime) -> None:
-        super().__init__(speed=1.0, start=at)
-        object.__setattr__(self, "at", at)
-
-    def now(self) -> datetime:
-        """The time it was set to."""
-        moment: datetime = self.__dict__["at"]
-        return moment
-
-    def advance(self, by: timedelta) -> None:
-        """Move forward by ``by``."""
-        object.__setattr__(self, "at", self.now() + by)
 
 
 class Setup:

@@ -35,10 +35,11 @@ STATS: dict[str, Any] = {
             "dossiers": {
                 "submitted": 1,
                 "in_progress": 3,
+                "returned": 2,
                 "completed": 110,
                 "rejected": 8,
                 "failed": 1,
-                "total": 123,
+                "total": 125,
             },
             "on_time": 117,
             "overdue": 3,
@@ -105,10 +106,10 @@ def rows(text: str, title: str) -> list[list[str]]:
 def test_dossiers_per_flow_with_the_on_time_rate() -> None:
     table = rows(render(snapshot()), "Dossiers per flow")
     assert [c.strip() for c in table[1]] == [
-        "birth", "1", "3", "110", "8", "1", "123", "117", "3", "97.5 %",
+        "birth", "1", "3", "2", "110", "8", "1", "125", "117", "3", "97.5 %",
     ]  # fmt: skip
     assert [c.strip() for c in table[2]] == [
-        "death", "n/a", "n/a", "n/a", "n/a", "n/a", "0", "0", "0", "—",
+        "death", "n/a", "n/a", "n/a", "n/a", "n/a", "n/a", "0", "0", "0", "—",
     ]  # fmt: skip
 
 
@@ -155,7 +156,7 @@ def test_missing_endpoints_and_odd_answers_are_n_a_never_a_traceback() -> None:
     assert "— gateway http://gw — n/a" in text
     odd = {"flows": {"birth": {"dossiers": "x", "on_time": "7", "agencies": {"population": 1}}}}
     text = render(snapshot(stats=odd, latency={"flows": {"birth": {"hops": [None, 3]}}}))
-    assert [c.strip() for c in rows(text, "Dossiers per flow")[1]] == ["birth"] + ["n/a"] * 9
+    assert [c.strip() for c in rows(text, "Dossiers per flow")[1]] == ["birth"] + ["n/a"] * 10
     steps = rows(text, "Steps per agency and flow")[1]
     assert [c.strip() for c in steps] == ["birth", "population"] + ["n/a"] * 6 + ["—"]
     hops = rows(text, "Latency per hop, simulated seconds — window | since start")

@@ -20,6 +20,7 @@ FIELDS = (
     "rejected",
     "failed",
     "pending",
+    "returned",
     "waiting",
     "skipped",
     "on_time",
@@ -71,6 +72,7 @@ STATS: dict[str, Any] = {
             "dossiers": {
                 "submitted": 0,
                 "in_progress": 1,
+                "returned": 0,
                 "completed": 1,
                 "rejected": 0,
                 "failed": 0,
@@ -107,8 +109,8 @@ def counters_found(stats: dict[str, Any]) -> tuple[int, list[str]]:
 
 
 def test_counters_counted_from_the_rows_agree_with_what_the_gateway_reports() -> None:
-    # 6 dossier figures + on time + overdue + 3 agencies × (11 figures + refusals by reason)
-    assert counters_found(STATS) == (44, [])
+    # 7 dossier figures + on time + overdue + 3 agencies × (12 figures + refusals by reason)
+    assert counters_found(STATS) == (48, [])
 
 
 def test_a_counter_that_disagrees_with_the_rows_is_found() -> None:
@@ -117,7 +119,7 @@ def test_a_counter_that_disagrees_with_the_rows_is_found() -> None:
     stats["flows"]["birth"]["agencies"]["population"]["overdue"] = 0
 
     assert counters_found(stats) == (
-        44,
+        48,
         [
             "birth.dossiers.completed: /api/v1/stats says 2, the dossier rows 1",
             "birth.agencies.population.overdue: /api/v1/stats says 0, the dossier rows 1",
@@ -145,7 +147,7 @@ def test_the_table_shows_each_rule_the_dossiers_and_the_first_discrepancies() ->
 
     lines = text.splitlines()
     assert lines[0].split() == ["rule", "checked", "discrepancies"]
-    assert lines[5].split() == ["counters", "44", "1"]
+    assert lines[5].split() == ["counters", "48", "1"]
     # B stuck (1), A's three facts missing (3), the on-time counter (1), no trace of either at
     # the civil registry (2): only the first shows.
     assert "7 discrepancies (first 1):" in lines
@@ -172,6 +174,7 @@ def test_the_json_report_lists_everything() -> None:
     assert body["dossiers"]["birth"] == {
         "submitted": 0,
         "in_progress": 1,
+        "returned": 0,
         "completed": 1,
         "rejected": 0,
         "failed": 0,

@@ -138,6 +138,16 @@ def test_a_result_and_a_refusal_for_one_step_are_an_event_applied_twice() -> Non
     ]
 
 
+def test_a_return_for_completion_then_the_registration_is_one_decision() -> None:
+    """Returned (the requester completed it), then registered: the return asked for documents,
+    it did not decide the step, so the registration is the step's one decision."""
+    snapshot = empty()
+    completed(snapshot, "B1")
+    decide(snapshot, "civil_registry", "B1", civil_registry.BIRTH_RETURNED)
+
+    assert found(snapshot) == []
+
+
 def test_two_of_a_fact_are_a_duplicate_whatever_the_status() -> None:
     snapshot = empty()
     dossier(

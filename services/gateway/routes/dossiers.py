@@ -6,7 +6,6 @@ import asyncio
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Header, HTTPException, Path, Query, Response, status
-from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.models import Example
 from sqlalchemy import not_
 from sqlmodel import col, select
@@ -45,6 +44,7 @@ from services.gateway.overdue import overdue_sql
 from services.gateway.overload import guard_for
 from services.gateway.routes.deps import DeadlinesDep
 from services.gateway.tracker import DossierStatus
+from services.gateway.validation_errors import located
 from services.gateway.views import dossier_view, summary_of
 
 router = APIRouter(prefix="/api/v1", tags=["dossiers"])
@@ -94,12 +94,7 @@ async def submit_dossier(
     try:
         intake = await submit(runtime, deadlines, form, idempotency_key)
     except FormRejected as rejected:
-        raise RequestValidationError(
-            [
-                {"loc": ("body", *p.loc), "msg": p.message, "type": "value_error", "input": None}
-                for p in rejected.problems
-            ]
-        ) from rejected
+        raise located(rejected.problems) from rejected
     except KeyReused as reused:
         raise HTTPException(
             status_code=status.HTTP_409_CONFLICT,
@@ -222,7 +217,8 @@ async def list_dossiers(
         Query(
             alias="status",
             description="Only dossiers in this overall status: submitted, in_progress, "
-            "completed, rejected or failed.",
+            "returned (waiting for the requester to complete it), completed, rejected or "
+            "failed.",
             examples=["in_progress"],
         ),
     ] = None,

@@ -5,7 +5,9 @@
 
 export const FLOWS = ["birth", "death"];
 export const AGENCIES = ["civil_registry", "population", "insurance"];
-export const STATUSES = ["submitted", "in_progress", "completed", "rejected", "failed", "total"];
+export const STATUSES = [
+  "submitted", "in_progress", "returned", "completed", "rejected", "failed", "total",
+];
 
 const NAMES = {
   birth: "Khai sinh · birth",

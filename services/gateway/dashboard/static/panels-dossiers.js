@@ -8,7 +8,7 @@ import { bar, drawThroughput, setBar } from "./charts.js";
 import { el, ensureRow, figure, findIn, setIn, td } from "./dom.js";
 import { FLOWS, STATUSES, keysOf, name, num, pick, sumOrNull } from "./format.js";
 
-const FLOW_BAR = ["completed", "rejected", "failed", "in_progress", "submitted"];
+const FLOW_BAR = ["completed", "rejected", "failed", "returned", "in_progress", "submitted"];
 const SERIES = ["submitted", "completed", "rejected", "dead_lettered"];
 
 // ------------------------------------------------------------------ panel: dossiers per flow

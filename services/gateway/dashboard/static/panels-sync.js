@@ -12,10 +12,12 @@ import {
 
 const TOP_REASONS = 10;
 const FUNNEL = [
-  "sent", "synced", "rejected", "failed", "pending", "waiting", "skipped", "redriven",
-  "dead_lettered",
+  "sent", "synced", "rejected", "failed", "pending", "returned", "waiting", "skipped",
+  "redriven", "dead_lettered",
 ];
-const FUNNEL_BAR = ["synced", "rejected", "failed", "pending", "waiting", "skipped"];
+const FUNNEL_BAR = [
+  "synced", "rejected", "failed", "pending", "returned", "waiting", "skipped",
+];
 const FUNNEL_WHOLE = ["sent", "waiting", "skipped"];
 
 // ------------------------------------------------------------------ panel: sync funnel
