@@ -56,8 +56,8 @@ def test_a_returned_step_makes_the_dossier_returned_unless_another_refused() -> 
 VIETNAM = timezone(timedelta(hours=7))
 
 
-def vietnam(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=VIETNAM)
+def vietnam(year: int, month: int, day: int, hour: int, minute: int) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=VIETNAM)
 
 
 @pytest.mark.parametrize(
