@@ -16,6 +16,7 @@ from typing import NamedTuple
 from lienthong.contracts.declarations import ParentInfo
 from lienthong.contracts.forms import BirthDossier, DeathDossier
 from lienthong.domain.admin_units import load_admin_units
+from lienthong.domain.former_communes import successor_hint
 from lienthong.domain.personal_id import Sex, validate_personal_id
 
 __all__ = ["FieldProblem", "form_problems"]
@@ -73,7 +74,9 @@ def _unknown_places(form: BirthDossier | DeathDossier) -> Iterator[FieldProblem]
     units = load_admin_units()
     for loc, code in _communes(form):
         if units.commune(code) is None:
-            yield FieldProblem(loc, f"unknown commune code {code!r} (Decision 19/2025/QĐ-TTg list)")
+            former = successor_hint(code)  # a commune of before 1/7/2025: say what it became
+            unknown = f"unknown commune code {code!r} (Decision 19/2025/QĐ-TTg list)"
+            yield FieldProblem(loc, former or unknown)
     if isinstance(form, BirthDossier):
         province = form.child.hometown_province_code
         if province is not None and units.province(province) is None:

@@ -59,7 +59,7 @@ class NewbornRequest(Strict):
     father_personal_id: PersonalId | None = Field(
         default=None,
         description="The father's personal ID number, when declared.",
-        examples=["001095533216"],
+        examples=["001200842560"],
     )
 
     @property

@@ -27,6 +27,7 @@ from lienthong.synthetic.names import (
     STREETS,
     VILLAGES,
 )
+from lienthong.synthetic.placement import commune_sampler
 
 __all__ = [
     "SEED_REFERENCE_DATE",
@@ -233,7 +234,7 @@ def generate_population(
     """Generate exactly ``citizens`` people in households across all 34 provinces.
 
     Households sit in real communes (the first 34 cover every province once, the rest are
-    spread uniformly over communes, i.e. provinces weighted by their number of communes). A
+    spread over provinces by their population: :mod:`lienthong.synthetic.placement`). A
     household has a living head, usually a spouse, 0–3 children carrying the father's family
     name and linked to both parents, and sometimes an elderly parent of the head. A few percent
     of people have died (never a head). Personal ID numbers use the household's province as the
@@ -246,18 +247,14 @@ def generate_population(
     gen = _Generator(rng, reference_date)
     units = load_admin_units()
     provinces = {p.code: p for p in units.provinces()}
-    province_order = list(provinces)
-    all_communes = units.communes()
+    commune_of = commune_sampler(rng, units)
 
     households: list[HouseholdSeed] = []
     people: list[CitizenSeed] = []
     remaining = citizens
     while remaining > 0:
         serial = len(households)
-        if serial < len(province_order):
-            commune = rng.choice(units.communes_of(province_order[serial]))
-        else:
-            commune = rng.choice(all_communes)
+        commune = commune_of(serial)
         province = provinces[commune.province_code]
         members = gen.plan_household()[:remaining]
         remaining -= len(members)

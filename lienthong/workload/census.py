@@ -45,43 +45,50 @@ used nationwide for want of another; the rest are paper, which the civil registr
 
 PROVINCE_POPULATION: Final[Mapping[str, int]] = MappingProxyType(
     {
-        # Population of the 34 provinces formed on 1/7/2025 (Resolution 202/2025/QH15), in
-        # thousands: the GSO's 2023 average population of the provinces each one merged,
-        # rounded. Approximate (no source file in this repository); used only as weights.
-        "01": 8_588,  # Hà Nội
-        "04": 547,  # Cao Bằng
-        "08": 1_705,  # Tuyên Quang + Hà Giang
-        "11": 639,  # Điện Biên
-        "12": 482,  # Lai Châu
-        "14": 1_300,  # Sơn La
-        "15": 1_615,  # Lào Cai + Yên Bái
-        "19": 1_661,  # Thái Nguyên + Bắc Kạn
-        "20": 802,  # Lạng Sơn
-        "22": 1_362,  # Quảng Ninh
-        "24": 3_410,  # Bắc Ninh + Bắc Giang
-        "25": 3_578,  # Phú Thọ + Vĩnh Phúc + Hòa Bình
-        "31": 4_063,  # Hải Phòng + Hải Dương
-        "33": 3_168,  # Hưng Yên + Thái Bình
-        "37": 3_775,  # Ninh Bình + Hà Nam + Nam Định
-        "38": 3_740,  # Thanh Hóa
-        "40": 3_442,  # Nghệ An
-        "42": 1_323,  # Hà Tĩnh
-        "44": 1_563,  # Quảng Trị + Quảng Bình
-        "46": 1_160,  # Huế
-        "48": 2_770,  # Đà Nẵng + Quảng Nam
-        "51": 1_825,  # Quảng Ngãi + Kon Tum
-        "52": 3_095,  # Gia Lai + Bình Định
-        "56": 1_851,  # Khánh Hòa + Ninh Thuận
-        "66": 2_795,  # Đắk Lắk + Phú Yên
-        "68": 3_252,  # Lâm Đồng + Đắk Nông + Bình Thuận
-        "75": 4_280,  # Đồng Nai + Bình Phước
-        "79": 13_472,  # Hồ Chí Minh + Bình Dương + Bà Rịa – Vũng Tàu
-        "80": 2_925,  # Tây Ninh + Long An
-        "82": 3_395,  # Đồng Tháp + Tiền Giang
-        "86": 3_350,  # Vĩnh Long + Bến Tre + Trà Vinh
-        "91": 3_670,  # An Giang + Kiên Giang
-        "92": 3_186,  # Cần Thơ + Sóc Trăng + Hậu Giang
-        "96": 2_120,  # Cà Mau + Bạc Liêu
+        # People living in each of the 34 provinces formed on 1/7/2025: the "quy mô dân số"
+        # Resolution 202/2025/QH15 (12/6/2025) art. 1 gives each of the 23 merged provinces
+        # (items 1–23; residents, temporary residents included, so the 34 sum to 113.6 million,
+        # more than the country's 101 million: used only as weights). Items 1–6 were read in the
+        # official English translation (LuatVietnam) and Lao Động's restatement; the others in
+        # pages listing the resolution's figures (vietnam.travel, ai-hay.vn, tinbds.com), which
+        # agree to the person. The 11 provinces the resolution left unchanged (marked *) get no
+        # figure there: theirs are the same series as quoted beside the resolution's in several
+        # lists, most likely the Government's Statement 486/TTr-CP (uncertain; Lai Châu's 512,601
+        # is also in the press). Check against the resolution's text when it is at hand.
+        "01": 8_807_523,  # Hà Nội *
+        "04": 573_119,  # Cao Bằng *
+        "08": 1_865_270,  # Tuyên Quang (+ Hà Giang), art. 1 item 1
+        "11": 673_091,  # Điện Biên *
+        "12": 512_601,  # Lai Châu *
+        "14": 1_404_587,  # Sơn La *
+        "15": 1_778_785,  # Lào Cai (+ Yên Bái), item 2
+        "19": 1_799_489,  # Thái Nguyên (+ Bắc Kạn), item 3
+        "20": 881_384,  # Lạng Sơn *
+        "22": 1_497_447,  # Quảng Ninh *
+        "24": 3_619_433,  # Bắc Ninh (+ Bắc Giang), item 5
+        "25": 4_022_638,  # Phú Thọ (+ Vĩnh Phúc, Hòa Bình), item 4
+        "31": 4_664_124,  # Hải Phòng (+ Hải Dương)
+        "33": 3_567_943,  # Hưng Yên (+ Thái Bình), item 6
+        "37": 4_412_264,  # Ninh Bình (+ Hà Nam, Nam Định)
+        "38": 4_324_783,  # Thanh Hóa *
+        "40": 3_831_694,  # Nghệ An *
+        "42": 1_622_901,  # Hà Tĩnh *
+        "44": 1_870_845,  # Quảng Trị (+ Quảng Bình)
+        "46": 1_432_986,  # Huế *
+        "48": 3_065_628,  # Đà Nẵng (+ Quảng Nam)
+        "51": 2_161_755,  # Quảng Ngãi (+ Kon Tum)
+        "52": 3_583_693,  # Gia Lai (+ Bình Định)
+        "56": 2_243_554,  # Khánh Hòa (+ Ninh Thuận)
+        "66": 3_346_853,  # Đắk Lắk (+ Phú Yên)
+        "68": 3_872_999,  # Lâm Đồng (+ Đắk Nông, Bình Thuận)
+        "75": 4_491_408,  # Đồng Nai (+ Bình Phước)
+        "79": 14_002_598,  # Hồ Chí Minh (+ Bình Dương, Bà Rịa – Vũng Tàu), item 16
+        "80": 3_254_170,  # Tây Ninh (+ Long An)
+        "82": 4_370_046,  # Đồng Tháp (+ Tiền Giang)
+        "86": 4_257_581,  # Vĩnh Long (+ Bến Tre, Trà Vinh)
+        "91": 4_952_238,  # An Giang (+ Kiên Giang)
+        "92": 4_199_824,  # Cần Thơ (+ Sóc Trăng, Hậu Giang)
+        "96": 2_606_672,  # Cà Mau (+ Bạc Liêu)
     }
 )
 

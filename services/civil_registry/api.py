@@ -39,7 +39,7 @@ async def get_birth(
         str,
         Path(
             description="Số đăng ký khai sinh: KS-<commune>-<year>-<serial of 6 digits>.",
-            examples=["KS-00685-2026-000001"],
+            examples=["KS-09634-2026-000001"],
         ),
     ],
     session: ReadSessionDep,
@@ -63,7 +63,7 @@ async def list_births(
         Query(
             pattern=r"^\d{12}$",
             description="Only births whose mother has this personal ID number (12 digits).",
-            examples=["001193671493"],
+            examples=["001301894721"],
         ),
     ] = None,
     limit: Limit = 50,

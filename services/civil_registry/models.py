@@ -23,13 +23,13 @@ class BirthRegistrationBase(CivilRegistryTable):
         primary_key=True,
         description="Số đăng ký khai sinh in the civil register (sổ hộ tịch) of the registering "
         "commune: KS-<commune>-<year>-<serial of 6 digits>.",
-        schema_extra={"examples": ["KS-00685-2026-000001"]},
+        schema_extra={"examples": ["KS-09634-2026-000001"]},
     )
     birth_certificate_number: str = Field(
         unique=True,
         description="Number of the electronic birth certificate (Giấy khai sinh điện tử): "
         "GKS-<year>-<commune><serial of 6 digits>.",
-        schema_extra={"examples": ["GKS-2026-00685000001"]},
+        schema_extra={"examples": ["GKS-2026-09634000001"]},
     )
     dossier_id: str = Field(
         unique=True,
@@ -48,7 +48,7 @@ class BirthRegistrationBase(CivilRegistryTable):
         index=True,
         description="Registering commune (UBND cấp xã), 5-digit code: the commune of the "
         "child's permanent residence.",
-        schema_extra={"examples": ["00685"]},
+        schema_extra={"examples": ["09634"]},
     )
     province_code: str = Field(
         description="Province of the registering commune, 2-digit code: it prefixes the "
@@ -72,12 +72,12 @@ class BirthRegistrationBase(CivilRegistryTable):
     mother_personal_id: str = Field(
         index=True,
         description="The mother's personal ID number (số định danh cá nhân), 12 digits.",
-        schema_extra={"examples": ["001193671493"]},
+        schema_extra={"examples": ["001301894721"]},
     )
     father_personal_id: str | None = Field(
         default=None,
         description="The father's personal ID number, 12 digits; null when no father is declared.",
-        schema_extra={"examples": ["001095533216"]},
+        schema_extra={"examples": ["001200842560"]},
     )
     late_registration: bool = Field(
         default=False,

@@ -121,7 +121,7 @@ class StepView(BaseModel):
             {
                 "personal_id": "001226004213",
                 "household_id": "HO0100000053",
-                "commune_code": "00685",
+                "commune_code": "09634",
                 "verification_required": False,
             }
         ],

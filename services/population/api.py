@@ -28,7 +28,7 @@ PersonalIdPath = Annotated[
     str,
     Path(
         description="Số định danh cá nhân: 12 digits PPP G YY RRRRRR (a malformed one is a 422).",
-        examples=["001193671493"],
+        examples=["001301894721"],
     ),
 ]
 
@@ -80,7 +80,7 @@ async def search_citizens(
         Query(
             pattern=r"^\d{5}$",
             description="Only residents of this commune (5-digit code, 2025 list).",
-            examples=["00685"],
+            examples=["09634"],
         ),
     ] = None,
     alive: Annotated[

@@ -38,7 +38,7 @@ class CitizenBase(PopulationTable):
         max_length=12,
         description="Số định danh cá nhân, 12 digits PPP G YY RRRRRR: PPP the province of "
         "birth registration, G the century and sex, YY the birth year, RRRRRR random.",
-        schema_extra={"examples": ["001193671493"]},
+        schema_extra={"examples": ["001301894721"]},
     )
     family_name: str = Field(
         description="Họ (family name), NFC.", schema_extra={"examples": ["Huỳnh"]}
@@ -54,7 +54,7 @@ class CitizenBase(PopulationTable):
     full_name: str = Field(
         index=True,
         description="Họ, chữ đệm và tên joined by spaces, NFC: what names are compared on.",
-        schema_extra={"examples": ["Huỳnh Thanh Thảo"]},
+        schema_extra={"examples": ["Nguyễn Thị Giang"]},
     )
     sex: Sex = Field(description="Giới tính.", schema_extra={"examples": ["female"]})
     date_of_birth: date = Field(
@@ -88,7 +88,7 @@ class CitizenBase(PopulationTable):
         index=True,
         description="Commune of permanent residence (thường trú), 5-digit code; null without a "
         "residence.",
-        schema_extra={"examples": ["00685"]},
+        schema_extra={"examples": ["09634"]},
     )
     province_code: str | None = Field(
         default=None,
@@ -111,12 +111,12 @@ class CitizenBase(PopulationTable):
         default=None,
         index=True,
         description="The mother's personal ID number, when known (set at birth registration).",
-        schema_extra={"examples": [None, "001193671493"]},
+        schema_extra={"examples": [None, "001301894721"]},
     )
     father_personal_id: str | None = Field(
         default=None,
         description="The father's personal ID number, when known (set at birth registration).",
-        schema_extra={"examples": [None, "001095533216"]},
+        schema_extra={"examples": [None, "001200842560"]},
     )
 
 
@@ -164,7 +164,7 @@ class CitizenLookup(BaseModel):
         min_length=1,
         max_length=1000,
         description="1 to 1000 personal ID numbers (12 digits each) to look up.",
-        examples=[["001193671493", "001095533216"]],
+        examples=[["001301894721", "001200842560"]],
     )
 
 
@@ -186,11 +186,11 @@ class HouseholdPublic(BaseModel):
     )
     head_personal_id: str = PydanticField(
         description="Personal ID number of the household head (chủ hộ).",
-        examples=["001095533216"],
+        examples=["001200842560"],
     )
     commune_code: str = PydanticField(
         description="Commune of the household's permanent residence, 5-digit code.",
-        examples=["00685"],
+        examples=["09634"],
     )
     province_code: str = PydanticField(
         description="Province of the household's permanent residence, 2-digit code.",

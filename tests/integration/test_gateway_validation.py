@@ -61,15 +61,15 @@ async def assert_refused(
     return errors
 
 
-# The example birth: mother 001193671493 born 1993-07-07 (female, 1900s → digit 1, year 93),
-# father 001095533216 born 1995-07-01, child born 2026-11-02 in commune 00685 (Hà Nội).
+# The example birth: mother 001301894721 born 2001-07-26 (female, 2000s → digit 3, year 01),
+# father 001200842560 born 2000-11-12, child born 2026-11-02 in commune 09634 (Hà Nội).
 BIRTH_CASES = [
-    ("mother.personal_id", "00119367149", ["body", "mother", "personal_id"], "12 digits"),
-    ("mother.personal_id", "0011936714a3", ["body", "mother", "personal_id"], "12 digits"),
-    # Digit 4 = 0: a man born in the 1900s, but the mother is a woman.
-    ("mother.personal_id", "001093671493", ["body", "mother", "personal_id"], "female"),
-    # Digits 5-6 = 88: born 1988, but the declared date of birth is 1993.
-    ("mother.personal_id", "001188671493", ["body", "mother", "personal_id"], "1993"),
+    ("mother.personal_id", "00130189472", ["body", "mother", "personal_id"], "12 digits"),
+    ("mother.personal_id", "0013018947a1", ["body", "mother", "personal_id"], "12 digits"),
+    # Digit 4 = 2: a man born in the 2000s, but the mother is a woman.
+    ("mother.personal_id", "001201894721", ["body", "mother", "personal_id"], "female"),
+    # Digits 5-6 = 09: born 2009, but the declared date of birth is 2001.
+    ("mother.personal_id", "001309894721", ["body", "mother", "personal_id"], "2001"),
     # Digit 4 = 1: a woman, but the father is a man.
     ("father.personal_id", "001195533216", ["body", "father", "personal_id"], "male"),
     ("requester.personal_id", "1234", ["body", "requester", "personal_id"], "12 digits"),
@@ -80,6 +80,14 @@ BIRTH_CASES = [
     # Tomorrow on the simulated clock, though already past on the real one (written 12/2026).
     ("child.date_of_birth", "2026-11-17", ["body", "child", "date_of_birth"], "future"),
     ("residence.commune_code", "99999", ["body", "residence", "commune_code"], "commune"),
+    # Phường Phúc Xá (00001) was merged whole into phường Hồng Hà (00097) on 1/7/2025
+    # (Resolution 1656/NQ-UBTVQH15 art. 1 item 14): the answer names it.
+    (
+        "residence.commune_code",
+        "00001",
+        ["body", "residence", "commune_code"],
+        "became 00097 Phường Hồng Hà",
+    ),
     (
         "child.birthplace.commune_code",
         "99999",
