@@ -72,6 +72,22 @@ SUBMITTED: Final[dict[str, str]] = {
 }
 """The gateway's event that hands a dossier of each flow to the civil registry."""
 
+STEP_STATES: Final = (
+    "sent",
+    "synced",
+    "rejected",
+    "failed",
+    "pending",
+    "returned",
+    "waiting",
+    "skipped",
+)
+"""How the gateway counts an agency's steps (``/api/v1/stats``, ``/metrics``): ``sent`` is every
+step that reached the agency, then each state it can be in."""
+
+SENT_STATES: Final = ("synced", "rejected", "failed", "pending", "returned")
+"""The states of a step that reached its agency: ``sent`` is their sum."""
+
 RETURNS: Final[frozenset[str]] = frozenset(versions_of(civil_registry.BIRTH_RETURNED))
 """Events that hand a dossier back to the requester for completion: not a decision of the step,
 which the agency still decides once the dossier is completed."""

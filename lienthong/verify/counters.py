@@ -20,18 +20,12 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from lienthong.contracts.steps import SENT_STATES, STEP_STATES
 from lienthong.verify.checks import RuleResult
 from lienthong.verify.ledgers import DossierRow, LedgerError, Snapshot, Step
 
 AGENCY_FIELDS = (
-    "sent",
-    "synced",
-    "rejected",
-    "failed",
-    "pending",
-    "returned",
-    "waiting",
-    "skipped",
+    *STEP_STATES,
     "on_time",
     "overdue",
     "dead_lettered",
@@ -90,9 +84,7 @@ def recount(
             counts["dead_lettered"] += int(failure.get("dead_letters") or 0)
             counts["redriven"] += int(failure.get("redrives") or 0)
     for counts in agencies.values():
-        counts["sent"] = sum(
-            counts[name] for name in ("synced", "rejected", "failed", "pending", "returned")
-        )
+        counts["sent"] = sum(counts[name] for name in SENT_STATES)
     closed = [d for d in rows.values() if d.closed_at is not None]
     return {
         "dossiers": {**by_status, "total": len(rows)},

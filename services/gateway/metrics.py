@@ -11,21 +11,12 @@ from collections.abc import Iterable
 
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 
+from lienthong.contracts.steps import STEP_STATES
 from lienthong.runtime.service import Service
 from services.gateway.latency_query import compute_latency
 from services.gateway.stats_models import StatsFilters
 from services.gateway.stats_query import compute_stats
 
-STEP_STATES = (
-    "sent",
-    "synced",
-    "rejected",
-    "failed",
-    "pending",
-    "returned",
-    "waiting",
-    "skipped",
-)
 LATENCY_WINDOW_S = 300
 
 

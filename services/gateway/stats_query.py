@@ -20,6 +20,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from lienthong.contracts.steps import SENT_STATES
 from lienthong.domain.admin_units import load_admin_units
 from lienthong.domain.calendar import VIETNAM_TZ
 from services.gateway.counter_models import SyncCounter, SyncDay, SyncTotal
@@ -44,9 +45,6 @@ STEP_FIELDS: Final = {
     "redriven": "redriven",
 }
 """Step counter metric → the field of :class:`AgencyCounts` it adds to."""
-
-SENT: Final = ("synced", "rejected", "failed", "pending", "returned")
-"""The step states of a dossier that reached the agency."""
 
 ALL: Final = ""
 """The group key of an answer that is not grouped."""
@@ -194,7 +192,7 @@ def _flow_stats(flow: str, agencies: Iterable[str], rows: Iterable[Row]) -> Flow
             by_reason = agency["rejected_by_reason"]
             by_reason[row.reason] = by_reason.get(row.reason, 0) + row.count
     for agency in counts.values():
-        agency["sent"] = sum(agency[name] for name in SENT)
+        agency["sent"] = sum(agency[name] for name in SENT_STATES)
         agency["rejected_by_reason"] = {
             code: n for code, n in sorted(agency["rejected_by_reason"].items()) if n
         }

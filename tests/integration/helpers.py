@@ -147,24 +147,28 @@ async def count(db: Database, model: Any, *where: Any) -> int:
     return int(found)
 
 
+async def seeded_parents(
+    system: InProcessSystem, sex: str, how_many: int = 1, *, heads: bool = True
+) -> list[Citizen]:
+    """Living people of ``sex`` of parenting age (born 1984–2004), heading their own household
+    when ``heads`` (a head registering the child needs no verification)."""
+    async with system.services["population"].db.read_session() as session:
+        query = select(Citizen).where(
+            Citizen.sex == sex,
+            col(Citizen.alive),
+            col(Citizen.date_of_birth) >= date(1984, 1, 1),
+            col(Citizen.date_of_birth) <= date(2004, 12, 31),
+        )
+        if heads:
+            query = query.where(col(Citizen.is_household_head))
+        rows = (await session.exec(query.order_by(col(Citizen.personal_id)))).all()
+    assert len(rows) >= how_many, f"the seed has too few {sex} people of parenting age"
+    return list(rows[:how_many])
+
+
 async def seeded_mothers(system: InProcessSystem, how_many: int = 1) -> list[Citizen]:
     """Living women of childbearing age who head their own household (so no verification)."""
-    async with system.services["population"].db.read_session() as session:
-        rows = (
-            await session.exec(
-                select(Citizen)
-                .where(
-                    Citizen.sex == "female",
-                    col(Citizen.alive),
-                    col(Citizen.is_household_head),
-                    col(Citizen.date_of_birth) >= date(1984, 1, 1),
-                    col(Citizen.date_of_birth) <= date(2004, 12, 31),
-                )
-                .order_by(col(Citizen.personal_id))
-            )
-        ).all()
-    assert len(rows) >= how_many, "the seed has too few young women heading a household"
-    return list(rows[:how_many])
+    return await seeded_parents(system, "female", how_many)
 
 
 async def citizen(system: InProcessSystem, personal_id: str) -> Citizen:

@@ -22,12 +22,11 @@ from typing import Any
 import httpx
 import pytest
 import pytest_asyncio
-from sqlmodel import col, select
+from sqlmodel import select
 
 from services.civil_registry.models import BirthRegistration
 from services.gateway.handlers import Tracker
 from services.gateway.returned_sweep import reject_expired
-from services.population.models import Citizen
 from tests.helpers import ManualClock
 from tests.integration.conftest import NOW, STORES, InProcessSystem, open_system
 from tests.integration.helpers import (
@@ -39,6 +38,7 @@ from tests.integration.helpers import (
     known_to_registry,
     run_chain,
     seeded_mothers,
+    seeded_parents,
     steps_by_agency,
     submit,
 )
@@ -56,26 +56,6 @@ def vietnam(day: date, hour: int, minute: int = 0) -> datetime:
     return datetime(day.year, day.month, day.day, hour, minute, tzinfo=VIETNAM)
 
 
-async def a_father(system: InProcessSystem) -> Citizen:
-    """A living man of the seed, old enough to be a father."""
-    async with system.services["population"].db.read_session() as session:
-        found = (
-            await session.exec(
-                select(Citizen)
-                .where(
-                    Citizen.sex == "male",
-                    col(Citizen.alive),
-                    col(Citizen.date_of_birth) <= date(2000, 1, 1),
-                    col(Citizen.date_of_birth) >= date(1975, 1, 1),
-                )
-                .order_by(col(Citizen.personal_id))
-                .limit(1)
-            )
-        ).first()
-    assert found is not None, "the seed has no man of fathering age"
-    return found
-
-
 @pytest_asyncio.fixture(params=STORES)
 async def chain(tmp_path: Path, request: pytest.FixtureRequest) -> AsyncIterator[Chain]:
     """The system on a clock that moves only when told, and Form 01 declaring a father with
@@ -83,7 +63,7 @@ async def chain(tmp_path: Path, request: pytest.FixtureRequest) -> AsyncIterator
     clock = ManualClock(NOW)
     async with open_system(tmp_path, clock=clock, store=request.param) as system:
         (mother,) = await seeded_mothers(system)
-        father = await a_father(system)
+        (father,) = await seeded_parents(system, "male", heads=False)
         for person in (mother, father):
             known_to_registry(system, person)
         form = birth_form_for(mother)

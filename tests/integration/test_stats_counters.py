@@ -21,6 +21,7 @@ from lienthong.contracts.civil_registry import BirthRejected
 from lienthong.contracts.dead_letters import DeadLettered
 from lienthong.contracts.forms import BirthDossier
 from lienthong.contracts.insurance import HealthCardIssued
+from lienthong.contracts.steps import STEP_STATES
 from lienthong.contracts.topics import CIVIL_REGISTRY_EVENTS
 from lienthong.runtime.service import Service
 from services.gateway.counter_models import (
@@ -111,8 +112,7 @@ def card(dossier_id: str) -> HealthCardIssued:
 
 def counts(**given: Any) -> dict[str, Any]:
     """An agency's counters: zero but for ``given``."""
-    names = ("sent", "synced", "rejected", "failed", "pending", "returned", "waiting", "skipped")
-    zero = dict.fromkeys((*names, "on_time", "overdue", "dead_lettered", "redriven"), 0)
+    zero = dict.fromkeys((*STEP_STATES, "on_time", "overdue", "dead_lettered", "redriven"), 0)
     return zero | {"rejected_by_reason": {}} | given
 
 

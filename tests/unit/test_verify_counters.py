@@ -6,6 +6,7 @@ import copy
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from lienthong.verify.counters import AGENCY_FIELDS
 from lienthong.verify.ledgers import DossierRow, Ledger, Snapshot, Step
 from lienthong.verify.report import as_json, reconcile, render
 
@@ -14,24 +15,8 @@ HOUR, DAY = timedelta(hours=1), timedelta(days=1)
 AGENCIES = ("civil_registry", "population", "insurance")
 
 
-FIELDS = (
-    "sent",
-    "synced",
-    "rejected",
-    "failed",
-    "pending",
-    "returned",
-    "waiting",
-    "skipped",
-    "on_time",
-    "overdue",
-    "dead_lettered",
-    "redriven",
-)
-
-
 def zero() -> dict[str, Any]:
-    return dict.fromkeys(FIELDS, 0) | {"rejected_by_reason": {}}
+    return dict.fromkeys(AGENCY_FIELDS, 0) | {"rejected_by_reason": {}}
 
 
 def dossiers() -> dict[str, DossierRow]:
