@@ -17,6 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from lienthong.runtime.auth_http import RequireCredentials, document_credentials
 from lienthong.runtime.body_limit import BodyLimit
+from lienthong.runtime.down_guard import DownGuard
 from lienthong.runtime.metrics_http import HttpMetrics
 from lienthong.runtime.metrics_scrape import scrape
 from lienthong.runtime.service import Service
@@ -104,16 +105,7 @@ def create_service_app(service: Service) -> FastAPI:
     # an HTTPException FastAPI turns into the 413 (nothing in between wraps it).
     app.add_middleware(BodyLimit, max_bytes=service.settings.max_body_bytes)
 
-    @app.middleware("http")
-    async def not_connected(request: Request, call_next: Any) -> Any:
-        """An agency taken ``down`` answers 503 on its business API (admin and health stay)."""
-        if service.faults.fully_down() and not request.url.path.startswith(_ALWAYS_UP):
-            return JSONResponse(
-                {"detail": f"{service.name} is not connected (fault 'down' is on)"},
-                status_code=503,
-                headers={"Retry-After": "5"},
-            )
-        return await call_next(request)
+    app.add_middleware(DownGuard, service=service.name, is_down=service.faults.fully_down)
 
     # Each added one wraps those before it: credentials are checked before the 503 above (a
     # caller without a key learns nothing, not even of an outage), and the metrics, added last,
@@ -131,7 +123,3 @@ def create_service_app(service: Service) -> FastAPI:
     for router in service.routers:
         app.include_router(router)
     return app
-
-
-_ALWAYS_UP = ("/admin", "/health", "/metrics", "/docs", "/openapi.json", "/redoc")
-"""Paths that answer even while the service is down: how a tester brings it back."""
