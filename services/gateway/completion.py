@@ -52,7 +52,9 @@ class Completed:
     status: str
 
 
-def _checked(kind: str, stored: dict[str, Any], changes: dict[str, Any], service: Service) -> Any:
+def _checked(
+    kind: str, stored: dict[str, Any], changes: dict[str, Any], service: Service
+) -> BirthDossier | DeathDossier:
     """The stored form with ``changes`` over it, validated as a new submission would be."""
     if not changes:
         raise FormRejected([FieldProblem((), "give the fields to add or correct (not empty)")])
@@ -93,8 +95,7 @@ async def complete(
                 "it is being rejected (not_completed_in_time)"
             )
         form = _checked(dossier.kind, dossier.form, changes, service)
-        completions = returns.completions_of(step) + 1
-        returns.restart_after_completion(policy, dossier, step, now)
+        completions = returns.restart_after_completion(policy, dossier, step, now)
         dossier.status = overall_status([StepStatus(s.status) for s in steps.values()])
         dossier.updated_at = now
         tracked.changed.add(dossier_id)

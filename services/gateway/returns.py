@@ -67,16 +67,18 @@ def expired(step: DossierStep) -> StepOutcome:
 
 def restart_after_completion(
     policy: DeadlinePolicy, dossier: Dossier, step: DossierStep, at: datetime
-) -> None:
+) -> int:
     """The completed dossier goes back to the step that returned it, and every clock restarts
-    from ``at``: the step's own limit and the group's."""
+    from ``at``: the step's own limit and the group's. Returns which completion this is."""
     step.status = StepStatus.PENDING
     step.started_at = at
     step.finished_at = None
     step.reason = None
-    step.result = {COMPLETIONS: completions_of(step) + 1}
+    completions = completions_of(step) + 1
+    step.result = {COMPLETIONS: completions}
     step.due_at = policy.step_due(dossier.kind, step.agency, at)
     dossier.due_at = policy.dossier_due(dossier.kind, at)
+    return completions
 
 
 def expiry_due(dossier: Dossier, step: DossierStep) -> None:
