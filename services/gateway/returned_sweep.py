@@ -34,16 +34,19 @@ SWEEP_BATCH: Final = 500
 async def reject_expired(service: Service, tracker: Tracker) -> int:
     """Reject the returned dossiers whose time to be completed ran out; how many it rejected."""
     now = service.clock.now()
-    async with service.db.session() as session:
-        due = await session.exec(
+    # Looked for on the reader first: on SQLite a write session is BEGIN IMMEDIATE, and taking
+    # the writer every second for nothing would queue the intake and the tracker behind it.
+    async with service.db.read_session() as reading:
+        due = await reading.exec(
             select(DossierStep.dossier_id, DossierStep.agency)
             .where(col(DossierStep.status) == StepStatus.RETURNED, col(DossierStep.due_at) < now)
             .order_by(col(DossierStep.due_at), col(DossierStep.dossier_id))
             .limit(SWEEP_BATCH)
         )
         expired = due.all()
-        if not expired:
-            return 0
+    if not expired:
+        return 0
+    async with service.db.session() as session:
         tracked = await load_dossiers(session, [dossier_id for dossier_id, _ in expired])
         tally = Tally()
         decided: list[dict[str, Any]] = []
