@@ -133,11 +133,18 @@ async def test_poison_messages_are_dead_lettered_and_the_consumer_keeps_going(
         return stats["dead_lettered"] >= stats_before["dead_lettered"] + 2
 
     await wait_until(both_dead_lettered, what="two dead letters from population")
-    letters = [
-        json.loads(record.value)["data"]
-        for record in await read_topic(system.bootstrap_servers, DEAD_LETTERS)
-    ]
-    kinds = {(letter["key"], letter["error_kind"]) for letter in letters}
+    # The counter moves when a letter is staged; its relay publishes it a moment later.
+    expected = {("garbage", "malformed"), ("poison-dossier", "invalid_payload")}
+    kinds: set[tuple[str, str]] = set()
+
+    async def both_on_the_topic() -> bool:
+        nonlocal kinds
+        records = await read_topic(system.bootstrap_servers, DEAD_LETTERS)
+        letters = [json.loads(record.value)["data"] for record in records]
+        kinds = {(letter["key"], letter["error_kind"]) for letter in letters}
+        return expected <= kinds
+
+    await wait_until(both_on_the_topic, what="both dead letters on the dead-letter topic")
     assert ("garbage", "malformed") in kinds
     assert ("poison-dossier", "invalid_payload") in kinds
     # The consumer is still alive: a new dossier goes all the way through.
