@@ -113,7 +113,7 @@ class BatchProcessor:
                 outcome.ignore(record.topic, item.event_type)
             else:
                 outcome.dead_letters.append(item)
-        async with self._db.read_session() as session:
+        async with self._db.quick_read_session() as session:
             # Repeats are dropped before the I/O, so a dependency that is down never turns an
             # event already applied into a dead letter.
             routed = await self._unseen(session, routed, outcome, skip_parked=not parked)

@@ -25,16 +25,17 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from lienthong.migrations.schema import SchemaChange, grow_in_place, migrate
 from lienthong.runtime.advisory import hold_advisory_lock
+from lienthong.runtime.sqlite_inline import inline_creator
 
 
-def _prepare_sqlite(engine: AsyncEngine, *, begin: str) -> None:
+def _prepare_sqlite(engine: AsyncEngine, *, begin: str, busy_timeout_ms: int = 10_000) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # let SQLAlchemy emit BEGIN (savepoints work)
         cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
@@ -119,13 +120,24 @@ class Database:
         if self.is_sqlite:
             if parsed.database and parsed.database != ":memory:":
                 Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-            self.writer = create_async_engine(url, pool_size=1, max_overflow=0, pool_timeout=60)
+            self.writer = create_async_engine(
+                url,
+                pool_size=1,
+                max_overflow=0,
+                pool_timeout=60,
+                async_creator=inline_creator(parsed),
+            )
             self.reader = create_async_engine(url, pool_size=4, max_overflow=4)
-            _prepare_sqlite(self.writer, begin="BEGIN IMMEDIATE")
+            self.quick_reader = create_async_engine(
+                url, pool_size=2, max_overflow=2, async_creator=inline_creator(parsed)
+            )
+            # The inline engines wait for a lock on the loop, not in SQLite (sqlite_inline.py).
+            _prepare_sqlite(self.writer, begin="BEGIN IMMEDIATE", busy_timeout_ms=0)
             _prepare_sqlite(self.reader, begin="BEGIN")
+            _prepare_sqlite(self.quick_reader, begin="BEGIN", busy_timeout_ms=0)
         else:
             self.writer = create_async_engine(url, pool_size=10, max_overflow=10)
-            self.reader = self.writer
+            self.reader = self.quick_reader = self.writer
 
     async def migrate(self, history: str, *metadatas: MetaData) -> SchemaChange:
         """Bring the schema to the head of *history*'s Alembic migrations, in one transaction.
@@ -157,6 +169,19 @@ class Database:
     async def read_session(self) -> AsyncIterator[AsyncSession]:
         """A read-only session (never commits)."""
         async with AsyncSession(self.reader, expire_on_commit=False) as session:
+            yield session
+
+    @asynccontextmanager
+    async def quick_read_session(self) -> AsyncIterator[AsyncSession]:
+        """A read-only session for the hot path's short, indexed reads (the inbox check, the
+        relay's next rows, the retries due).
+
+        On SQLite they run inline on the event loop (``sqlite_inline.py``), like the writer's
+        statements, instead of crossing to a thread and back for every call: a read like
+        these takes less time than the crossing. Anything that may scan (statistics, pages,
+        reports) stays on :meth:`read_session`, whose thread keeps the loop free meanwhile.
+        """
+        async with AsyncSession(self.quick_reader, expire_on_commit=False) as session:
             yield session
 
     async def count(self, model: type[Any]) -> int:
@@ -211,3 +236,4 @@ class Database:
         await self.writer.dispose()
         if self.reader is not self.writer:
             await self.reader.dispose()
+            await self.quick_reader.dispose()

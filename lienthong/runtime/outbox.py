@@ -149,7 +149,7 @@ class Relay:
         block no one else. Rows a ``delay`` fault holds back are marked with their new time.
         """
         if self._db.is_sqlite:
-            async with self._db.read_session() as session:
+            async with self._db.quick_read_session() as session:
                 rows = list((await session.exec(self._pending())).all())
             plan = self._plan(rows)
             await self._send(plan)

@@ -219,7 +219,7 @@ class RetryLoop:
             .order_by(col(ParkedEvent.next_attempt_at))
             .limit(self._batch_size)
         )
-        async with self._db.read_session() as session:
+        async with self._db.quick_read_session() as session:
             due = list((await session.exec(retries)).all())
             now = time.monotonic()
             if len(due) < self._batch_size and now - self._held_checked_at >= HELD_CHECK_S:

@@ -36,7 +36,7 @@ async def reject_expired(service: Service, tracker: Tracker) -> int:
     now = service.clock.now()
     # Looked for on the reader first: on SQLite a write session is BEGIN IMMEDIATE, and taking
     # the writer every second for nothing would queue the intake and the tracker behind it.
-    async with service.db.read_session() as reading:
+    async with service.db.quick_read_session() as reading:
         due = await reading.exec(
             select(DossierStep.dossier_id, DossierStep.agency)
             .where(col(DossierStep.status) == StepStatus.RETURNED, col(DossierStep.due_at) < now)
